@@ -1,0 +1,116 @@
+package dev.tinyos.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Guest main memory: one little-endian byte array mapped at physical address {@link #base}.
+ *
+ * <p>Invariant: {@code data.length == size}; every access here is bounds-checked by the
+ * caller (the hart's TLB or the bus) against {@code [base, base + size)}. Offsets are
+ * {@code paddr - base}. Unaligned accesses are allowed at this level; alignment rules are
+ * the hart's business. Stores made by devices (DMA) go through {@link #markDirty} so that
+ * per-page dirty tracking stays complete.
+ */
+public final class Ram {
+    public static final int PAGE_SHIFT = 12;
+
+    private static final VarHandle I16 =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I64 =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Physical address of byte 0. */
+    public final long base;
+    /** Size in bytes. */
+    public final int size;
+    /** The bytes themselves; the hart reads and writes this array directly on its fast path. */
+    public final byte[] data;
+    /** One bit per 4 KiB page, set when the page may have been written since the last clear. */
+    private final long[] dirty;
+
+    public Ram(long base, int size) {
+        if (size <= 0 || (size & ((1 << PAGE_SHIFT) - 1)) != 0) {
+            throw new IllegalArgumentException("RAM size must be a positive multiple of 4 KiB: " + size);
+        }
+        this.base = base;
+        this.size = size;
+        this.data = new byte[size];
+        this.dirty = new long[((size >>> PAGE_SHIFT) + 63) >>> 6];
+    }
+
+    /** True if {@code [paddr, paddr + len)} lies inside RAM. */
+    public boolean contains(long paddr, int len) {
+        long off = paddr - base;
+        return off >= 0 && off <= (long) size - len;
+    }
+
+    public int load8(int off) { return data[off]; }
+    public int load16(int off) { return (short) I16.get(data, off); }
+    public int load32(int off) { return (int) I32.get(data, off); }
+    public long load64(int off) { return (long) I64.get(data, off); }
+
+    public void store8(int off, int v) { data[off] = (byte) v; }
+    public void store16(int off, int v) { I16.set(data, off, (short) v); }
+    public void store32(int off, int v) { I32.set(data, off, v); }
+    public void store64(int off, long v) { I64.set(data, off, v); }
+
+    /** Loads {@code size} (1, 2, 4, 8) bytes at offset {@code off}, zero-extended. */
+    public long load(int off, int size) {
+        switch (size) {
+            case 1: return data[off] & 0xFFL;
+            case 2: return load16(off) & 0xFFFFL;
+            case 4: return load32(off) & 0xFFFF_FFFFL;
+            default: return load64(off);
+        }
+    }
+
+    /** Stores the low {@code size} (1, 2, 4, 8) bytes of {@code v} at offset {@code off}. */
+    public void store(int off, int size, long v) {
+        switch (size) {
+            case 1: data[off] = (byte) v; break;
+            case 2: store16(off, (int) v); break;
+            case 4: store32(off, (int) v); break;
+            default: store64(off, v); break;
+        }
+    }
+
+    /** Records that the page holding offset {@code off} was (or may be) written. */
+    public void markDirty(int off) {
+        int page = off >>> PAGE_SHIFT;
+        dirty[page >>> 6] |= 1L << page;
+    }
+
+    /** Records that every page overlapping {@code [off, off + len)} was written. */
+    public void markDirty(int off, int len) {
+        if (len <= 0) return;
+        for (int p = off >>> PAGE_SHIFT, last = (off + len - 1) >>> PAGE_SHIFT; p <= last; p++) {
+            dirty[p >>> 6] |= 1L << p;
+        }
+    }
+
+    /** True if the page holding offset {@code off} is marked dirty. */
+    public boolean isDirty(int off) {
+        int page = off >>> PAGE_SHIFT;
+        return (dirty[page >>> 6] & (1L << page)) != 0;
+    }
+
+    /** Clears every dirty bit. The hart must drop its write translations at the same time. */
+    public void clearDirty() {
+        java.util.Arrays.fill(dirty, 0L);
+    }
+
+    /** Copies guest bytes out of RAM (device DMA read). */
+    public void read(int off, byte[] dst, int dstOff, int len) {
+        System.arraycopy(data, off, dst, dstOff, len);
+    }
+
+    /** Copies bytes into RAM (device DMA write) and marks the pages dirty. */
+    public void write(int off, byte[] src, int srcOff, int len) {
+        System.arraycopy(src, srcOff, data, off, len);
+        markDirty(off, len);
+    }
+}
