@@ -6,6 +6,13 @@ package dev.tinyos.core.input;
  */
 public interface InputSink {
 
+    /**
+     * True if the UART receiver can take another byte without overflowing its FIFO. Sources
+     * should hold typed bytes back while this is false, as a real terminal line would be
+     * flow-controlled; the answer is a deterministic function of the machine state.
+     */
+    boolean uartCanReceive();
+
     /** A byte typed on the console arrives at the UART receiver. */
     void uartByte(int b);
 
