@@ -1,0 +1,283 @@
+package dev.tinyos.core;
+
+import dev.tinyos.core.cpu.Csr;
+import dev.tinyos.core.cpu.Hart;
+import dev.tinyos.core.dev.BlockBackend;
+import dev.tinyos.core.dev.Clint;
+import dev.tinyos.core.dev.Plic;
+import dev.tinyos.core.dev.TestFinisher;
+import dev.tinyos.core.dev.Uart16550;
+import dev.tinyos.core.dev.VirtioBlock;
+import dev.tinyos.core.dev.VirtioMmio;
+import dev.tinyos.core.elf.ElfFile;
+import dev.tinyos.core.input.InputSink;
+import dev.tinyos.core.input.InputSource;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.OptionalLong;
+
+/**
+ * The QEMU {@code virt} board with one hart: RAM, test finisher, CLINT, PLIC, UART and eight
+ * virtio-mmio slots (a block device in slot 0 when a disk is configured), booted from an ELF
+ * kernel in M-mode at its entry point with a0 = 0 (hart id) and a1 = 0 (no device tree).
+ *
+ * <p>The run loop is deterministic: inputs are applied only between slices, at the icount the
+ * {@link InputSource} names, and a slice never runs past the next input, the next timer
+ * deadline or the instruction budget. Interrupt lines are recomputed from device state after
+ * every slice, and every device access ends a slice, so the hart sees a line change at the
+ * next instruction boundary. Invariant: the console output, the final icount and the final
+ * architectural state are a pure function of the configuration and the delivered inputs.
+ * Devices numbers given to the input source are virtio slot numbers (0..7).
+ */
+public final class Machine implements AutoCloseable {
+    public static final long RAM_BASE = 0x8000_0000L;
+    public static final long TEST_BASE = 0x0010_0000L;
+    public static final long CLINT_BASE = 0x0200_0000L;
+    public static final long PLIC_BASE = 0x0C00_0000L;
+    public static final long UART_BASE = 0x1000_0000L;
+    public static final long VIRTIO_BASE = 0x1000_1000L;
+    public static final long VIRTIO_STRIDE = 0x1000L;
+    public static final int VIRTIO_SLOTS = 8;
+    public static final int UART_IRQ = 10;
+    public static final int VIRTIO_IRQ = 1;
+    /** Longest slice between two looks at halt requests, tohost and interrupt lines. */
+    public static final long SLICE = 1L << 18;
+
+    private final MachineConfig config;
+    private final InputSource input;
+    private final Ram ram;
+    private final Bus bus;
+    private final Hart hart;
+    private final Clint clint;
+    private final Plic plic;
+    private final Uart16550 uart;
+    private final TestFinisher finisher;
+    private final VirtioMmio[] virtio = new VirtioMmio[VIRTIO_SLOTS];
+    private final VirtioBlock block;
+    private final BlockBackend backend;
+    private final ElfFile elf;
+    private final int tohost;
+    private final InputSink sink = new Sink();
+    private boolean stopRequested;
+    private RunResult finished;
+
+    /**
+     * Builds the board, loads the kernel and resets the hart at its entry.
+     *
+     * @throws IOException if the kernel or disk cannot be read
+     * @throws IllegalArgumentException with one sentence if the kernel is not a loadable
+     *         RISC-V executable for this RAM size
+     */
+    public Machine(MachineConfig config) throws IOException {
+        this.config = config;
+        this.input = config.input();
+        this.ram = new Ram(RAM_BASE, config.memoryMiB() << 20);
+        this.bus = new Bus(ram);
+        this.clint = new Clint(this::sourceMtime);
+        this.hart = new Hart(bus, clint::mtime);
+        this.plic = new Plic();
+        this.uart = new Uart16550(config.console());
+        this.finisher = new TestFinisher();
+        this.elf = ElfFile.read(config.kernel());
+        elf.load(ram);
+        this.tohost = tohostOffset(elf, ram);
+        this.backend = config.disk() == null ? null : BlockBackend.open(config.disk(), config.diskReadOnly());
+        this.block = backend == null ? null
+                : new VirtioBlock(backend, 0, (dev, tag) -> input.requestStarted(dev, tag, hart.icount()));
+        for (int n = 0; n < VIRTIO_SLOTS; n++) {
+            virtio[n] = new VirtioMmio(ram, n == 0 ? block : null);
+        }
+        mapDevices();
+        hart.reset(elf.entry());
+    }
+
+    private void mapDevices() {
+        bus.map("test", TEST_BASE, finisher);
+        bus.map("clint", CLINT_BASE, clint);
+        bus.map("plic", PLIC_BASE, plic);
+        bus.map("uart", UART_BASE, uart);
+        for (int n = 0; n < VIRTIO_SLOTS; n++) {
+            bus.map("virtio" + n, VIRTIO_BASE + n * VIRTIO_STRIDE, virtio[n]);
+        }
+    }
+
+    /** RAM offset of the ELF's {@code tohost} word, or -1 if it has none in RAM. */
+    private static int tohostOffset(ElfFile elf, Ram ram) {
+        OptionalLong t = elf.symbol("tohost");
+        if (t.isEmpty() || !ram.contains(t.getAsLong(), 8)) {
+            return -1;
+        }
+        return (int) (t.getAsLong() - ram.base);
+    }
+
+    private long sourceMtime() {
+        return input.mtime(hart.icount());
+    }
+
+    /**
+     * Runs for at most {@code maxInstructions} more instructions, until the guest halts
+     * (finisher, HTIF), the source asks to stop, or the hart idles with nothing left to wake
+     * it. A halted machine keeps answering the same result.
+     */
+    public RunResult run(long maxInstructions) {
+        if (finished != null) {
+            return finished;
+        }
+        long start = hart.icount();
+        long budgetEnd = maxInstructions > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxInstructions;
+        try {
+            while (true) {
+                long now = hart.icount();
+                if (input.nextInputAt(now) <= now) {
+                    input.deliver(now, sink);
+                }
+                updateLines();
+                hart.takeInterrupt();
+                RunResult r = checkHalt(budgetEnd);
+                if (r != null) {
+                    return r;
+                }
+                if (hart.isWaiting()) {
+                    if (idle(now)) {
+                        return result(ExitReason.IDLE_FOREVER, 1);
+                    }
+                    continue;
+                }
+                long limit = Math.min(Math.min(timerDeadline(now), input.nextInputAt(now)),
+                        Math.min(budgetEnd, now + SLICE));
+                bus.deviceTouched = false;
+                hart.run(Math.max(1, limit - now));
+            }
+        } finally {
+            flushConsole();
+        }
+    }
+
+    /** Drives the hart's interrupt lines from the CLINT and the PLIC. */
+    private void updateLines() {
+        hart.setInterruptLine(Csr.MIP_MTIP, clint.timerPending());
+        hart.setInterruptLine(Csr.MIP_MSIP, clint.softwarePending());
+        plic.setLevel(UART_IRQ, uart.interruptPending());
+        for (int n = 0; n < VIRTIO_SLOTS; n++) {
+            plic.setLevel(VIRTIO_IRQ + n, virtio[n].interruptPending());
+        }
+        hart.setInterruptLine(Csr.MIP_MEIP, plic.interruptPending(0));
+        hart.setInterruptLine(Csr.MIP_SEIP, plic.interruptPending(1));
+    }
+
+    /** The mtimecmp deadline in the source's units, or MAX_VALUE if none can wake the hart. */
+    private long timerTarget() {
+        if (clint.timerPending()) {
+            return Long.MAX_VALUE;
+        }
+        long target = clint.mtimecmp() - clint.mtimeOffset();
+        return target < 0 ? Long.MAX_VALUE : target;
+    }
+
+    private long timerDeadline(long now) {
+        long target = timerTarget();
+        return target == Long.MAX_VALUE ? Long.MAX_VALUE : input.icountForMtime(now, target);
+    }
+
+    /** Lets the source advance time while the hart waits; true if nothing can ever wake it. */
+    private boolean idle(long now) {
+        long wake = (hart.readCsr(Csr.MIE) & Csr.MIP_MTIP) != 0 ? timerTarget() : Long.MAX_VALUE;
+        input.idle(now, wake);
+        boolean inputDue = input.nextInputAt(now) <= now;
+        boolean timerDue = wake != Long.MAX_VALUE && input.mtime(now) >= wake;
+        return !inputDue && !timerDue && !stopRequested && input.exhausted();
+    }
+
+    private RunResult checkHalt(long budgetEnd) {
+        switch (finisher.request()) {
+            case PASS: return halt(ExitReason.FINISHER_PASS, 0);
+            case FAIL: return halt(ExitReason.FINISHER_FAIL, finisher.code());
+            case RESET: return halt(ExitReason.FINISHER_RESET, 0);
+            default: break;
+        }
+        if (tohost >= 0) {
+            long v = ram.load64(tohost);
+            if ((v & 1) != 0) {
+                return halt(ExitReason.HTIF, (int) (v >>> 1));
+            }
+        }
+        if (stopRequested) {
+            stopRequested = false;
+            return result(ExitReason.STOPPED, 0);
+        }
+        if (hart.icount() >= budgetEnd) {
+            return result(ExitReason.INSTRUCTION_LIMIT, 1);
+        }
+        return null;
+    }
+
+    private RunResult halt(ExitReason reason, int code) {
+        finished = result(reason, code);
+        return finished;
+    }
+
+    private RunResult result(ExitReason reason, int code) {
+        return new RunResult(reason, code, hart.icount());
+    }
+
+    private void flushConsole() {
+        OutputStream out = config.console();
+        if (out != null) {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("console flush failed", e);
+            }
+        }
+    }
+
+    /** The input sink the source delivers through: UART bytes, completions, stop. */
+    private final class Sink implements InputSink {
+        @Override
+        public boolean uartCanReceive() {
+            return uart.canReceive();
+        }
+
+        @Override
+        public void uartByte(int b) {
+            uart.receive(b);
+        }
+
+        @Override
+        public void requestCompleted(int device, long tag) {
+            if (device == 0 && block != null) {
+                block.complete(tag);
+            }
+        }
+
+        @Override
+        public void stop() {
+            stopRequested = true;
+        }
+    }
+
+    public MachineConfig config() { return config; }
+    public Hart hart() { return hart; }
+    public Ram ram() { return ram; }
+    public Bus bus() { return bus; }
+    public ElfFile elf() { return elf; }
+    public InputSource input() { return input; }
+    public Clint clint() { return clint; }
+    public Plic plic() { return plic; }
+    public Uart16550 uart() { return uart; }
+    public TestFinisher finisher() { return finisher; }
+    /** The virtio-mmio transport in slot {@code n} (0..7). */
+    public VirtioMmio virtio(int n) { return virtio[n]; }
+    /** The block device in virtio slot 0, or null without a disk. */
+    public VirtioBlock block() { return block; }
+
+    /** Closes the disk image and the input source. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        input.close();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+}
