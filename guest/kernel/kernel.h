@@ -1,0 +1,134 @@
+/*
+ * kernel.h — every kernel-wide function, grouped by the file that defines it.
+ * Reading this header top to bottom is a tour of the kernel.
+ */
+#ifndef TINYOS_KERNEL_H
+#define TINYOS_KERNEL_H
+#include "../lib/types.h"
+#include "../lib/string.h"
+#include "riscv.h"
+#include "param.h"
+#include "memlayout.h"
+
+struct spinlock;
+struct proc;
+struct context;
+
+/* uart.c — 16550 driver */
+void uart_init(void);
+void uart_enable_rx(void);
+void uart_putc_sync(int c);
+void uart_intr(void);
+
+/* console.c — line discipline over the UART */
+void console_init(void);
+void console_intr(int c);
+int console_read(uint64 udst, int n);
+int console_write(uint64 usrc, int n);
+
+/* kprintf.c */
+void kprintf(const char *fmt, ...);
+void kputs_raw(const char *s);
+
+/* panic.c — panic, backtrace, symbols, halting the machine */
+void panic(const char *fmt, ...) __attribute__((noreturn));
+void panic_trap(const char *what, uint64 scause, uint64 sepc, uint64 stval,
+                uint64 fp) __attribute__((noreturn));
+void backtrace(uint64 fp);
+const char *ksym_lookup(uint64 addr, uint64 *offset);
+void machine_halt(int pass, int code) __attribute__((noreturn));
+
+/* trap.c */
+void trap_init(void);
+void usertrapret(void) __attribute__((noreturn));
+const char *trap_cause_name(uint64 scause);
+
+/* plic.c */
+void plic_init(void);
+int plic_claim(void);
+void plic_complete(int irq);
+
+/* timer.c — the S-mode side of the clock */
+extern volatile uint64 ticks;
+extern uint64 sched_quantum;
+void timer_tick(void);
+uint64 timer_now(void);
+
+/* kalloc.c — physical frame allocator */
+void kalloc_init(void);
+void *kalloc(void);
+void kfree(void *pa);
+int kfree_checked(void *pa);
+void kalloc_stats(uint64 *free, uint64 *used);
+
+/* vm.c — Sv39 page tables */
+void kvm_init(void);
+void kvm_inithart(void);
+pte_t *pt_walk(pagetable_t pt, uint64 va, int alloc);
+int pt_map(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm);
+pagetable_t uvm_create(uint64 trapframe_pa);
+void uvm_free(pagetable_t pt);
+int uvm_copy(pagetable_t src, pagetable_t dst);
+int uvm_alloc(pagetable_t pt, uint64 va, uint64 len, uint64 perm);
+uint64 uvm_translate(pagetable_t pt, uint64 va, uint64 need);
+int copyout(pagetable_t pt, uint64 udst, const void *src, uint64 n);
+int copyin(pagetable_t pt, void *dst, uint64 usrc, uint64 n);
+int copyinstr(pagetable_t pt, char *dst, uint64 usrc, uint64 max);
+
+/* spinlock.c */
+void spin_init(struct spinlock *lk, const char *name);
+void acquire(struct spinlock *lk);
+void release(struct spinlock *lk);
+int holding(struct spinlock *lk);
+void push_off(void);
+void pop_off(void);
+
+/* swtch.S */
+void swtch(struct context *old, struct context *new);
+
+/* proc.c — process lifecycle */
+void proc_init(void);
+struct proc *myproc(void);
+struct proc *proc_alloc(void);
+void user_init(void);
+int proc_fork(void);
+void proc_exit(int status) __attribute__((noreturn));
+int proc_wait(uint64 ustatus);
+int proc_kill(int pid);
+int proc_killed(struct proc *p);
+void proc_setkilled(struct proc *p);
+int kthread_create(void (*fn)(uint64), uint64 arg, const char *name);
+void proc_dump(void);
+int proc_count(void);
+
+/* sched.c — scheduler, sleep and wakeup */
+void scheduler(void) __attribute__((noreturn));
+void sched(int reason);
+void yield(int reason);
+void sleep(void *chan, struct spinlock *lk);
+void wakeup(void *chan);
+void wakeup_locked(void *chan);
+
+/* syscall.c */
+void syscall(void);
+int user_fault(uint64 uaddr, const char *what);
+
+/* exec.c */
+int exec(const char *name, char **argv);
+int program_exists(const char *name);
+
+/* selftest.c, kstress.c */
+void selftest_boot(void);
+int kstress_run(int threads, int rounds);
+
+/* trace.c — tracepoints (see guest/TRACEPOINTS.md) */
+void trace_sched_switch(uint64 prev_pid, uint64 next_pid, uint64 reason, uint64 tick);
+void trace_proc_create(uint64 pid, uint64 parent_pid, const char *name);
+void trace_proc_exit(uint64 pid, uint64 status);
+void trace_sleep(uint64 pid, uint64 chan);
+void trace_wakeup(uint64 pid, uint64 chan);
+void trace_syscall_enter(uint64 pid, uint64 num, uint64 a0, uint64 a1, uint64 a2);
+void trace_syscall_exit(uint64 pid, uint64 num, uint64 ret);
+void trace_timer_tick(uint64 tick, uint64 pid);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * syscall.c — the system call dispatcher and argument helpers.
+ *
+ * ABI (lib/syscall_nr.h): number in a7, arguments in a0..a5, result in a0.
+ * syscall() fires the enter/exit tracepoints around the table call. Unknown
+ * numbers return -1 with a message. A bad user pointer is never a kernel
+ * fault: the copy helpers return -1, and the system call then calls
+ * user_fault(), which reports one line and kills the process (it exits on
+ * its way back to user mode, see usertrap).
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "../lib/syscall_nr.h"
+
+int64 sys_fork(void), sys_exit(void), sys_wait(void), sys_getpid(void), sys_kill(void);
+int64 sys_sleep(void), sys_uptime(void), sys_yield(void), sys_read(void), sys_write(void);
+int64 sys_exec(void), sys_poweroff(void), sys_pstat(void), sys_sysinfo(void);
+int64 sys_kstress(void), sys_quantum(void);
+
+static int64 (*const syscalls[SYS_COUNT])(void) = {
+    [SYS_fork] = sys_fork,       [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
+    [SYS_getpid] = sys_getpid,   [SYS_kill] = sys_kill,       [SYS_sleep] = sys_sleep,
+    [SYS_uptime] = sys_uptime,   [SYS_yield] = sys_yield,     [SYS_read] = sys_read,
+    [SYS_write] = sys_write,     [SYS_exec] = sys_exec,       [SYS_poweroff] = sys_poweroff,
+    [SYS_pstat] = sys_pstat,     [SYS_sysinfo] = sys_sysinfo, [SYS_kstress] = sys_kstress,
+    [SYS_quantum] = sys_quantum,
+};
+
+/* Raw value of argument register a<n> of the current system call. */
+uint64 argraw(int n)
+{
+    return myproc()->trapframe->regs[REG_A0 + n];
+}
+
+int user_fault(uint64 uaddr, const char *what)
+{
+    struct proc *p = myproc();
+    kprintf("pid %d (%s): killed: bad pointer %p passed to %s\n", p->pid, p->name, uaddr, what);
+    proc_setkilled(p);
+    return -1;
+}
+
+void syscall(void)
+{
+    struct proc *p = myproc();
+    struct trapframe *tf = p->trapframe;
+    uint64 num = tf->regs[REG_A7];
+    int64 ret;
+    trace_syscall_enter(p->pid, num, tf->regs[REG_A0], tf->regs[REG_A0 + 1], tf->regs[REG_A0 + 2]);
+    if (num < SYS_COUNT && syscalls[num]) {
+        ret = syscalls[num]();
+    } else {
+        kprintf("pid %d (%s): unknown system call %ld\n", p->pid, p->name, num);
+        ret = -1;
+    }
+    tf->regs[REG_A0] = (uint64)ret;
+    trace_syscall_exit(p->pid, num, (uint64)ret);
+}

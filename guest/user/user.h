@@ -1,0 +1,35 @@
+/*
+ * user.h — what a tiny-os user program can call: the system calls (usys.S)
+ * and the small user library (ulib.c, lib/string.c, lib/fmt.c).
+ */
+#ifndef TINYOS_USER_H
+#define TINYOS_USER_H
+#include "../lib/types.h"
+#include "../lib/string.h"
+#include "../lib/syscall_nr.h"
+
+/* system calls */
+int fork(void);
+void exit(int status) __attribute__((noreturn));
+int wait(int *status);
+int getpid(void);
+int kill(int pid);
+int sleep(int ticks);
+long uptime(void);
+int yield(void);
+int read(int fd, void *buf, int n);
+int write(int fd, const void *buf, int n);
+int exec(const char *name, char **argv);
+void poweroff(int code) __attribute__((noreturn));
+int pstat(void);
+int sysinfo(struct sysinfo *out);
+int kstress(int threads, int rounds);
+int quantum(int ticks);
+
+/* ulib.c */
+int printf(const char *fmt, ...);
+int readline(char *buf, int max);
+int atoi(const char *s);
+int main(int argc, char **argv);
+
+#endif
