@@ -1,0 +1,44 @@
+package dev.tinyos.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The {@code tinyos} command: picocli dispatch to the subcommands. Invariant: every failure the
+ * user can cause ends in one line on stderr and exit status 2 (usage errors included); only
+ * bugs in tiny-os itself print a stack trace.
+ */
+@Command(name = "tinyos", mixinStandardHelpOptions = true, version = "tinyos 0.1.0",
+        description = "tiny-os: a deterministic RISC-V (RV64) emulator of QEMU's virt board, and the "
+                + "tiny-os teaching kernel that runs on it.",
+        subcommands = {RunCommand.class, BenchCommand.class, TestCommand.class,
+            CommandLine.HelpCommand.class},
+        commandListHeading = "%nCommands:%n")
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Builds the command line with one-line error reporting (shared by tests). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler(Main::oneLineError);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    private static int oneLineError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("tinyos: " + e.getMessage() + " (try: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+        err.flush();
+        return BadInputException.EXIT_CODE;
+    }
+}
