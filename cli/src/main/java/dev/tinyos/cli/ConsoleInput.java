@@ -299,7 +299,8 @@ public final class ConsoleInput implements InputSource {
      * end of input ends the wait too. True if a byte or a stop arrived.
      */
     private boolean waitForInput(long seen, long nanos) {
-        long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
+        long start = System.nanoTime();
+        long deadline = nanos >= Long.MAX_VALUE - Math.max(0, start) ? Long.MAX_VALUE : start + nanos;
         synchronized (lock) {
             while (arrivals == seen && !stopRequested && !(eof && deadline == Long.MAX_VALUE)) {
                 long left = deadline == Long.MAX_VALUE ? 100_000_000L : deadline - System.nanoTime();
