@@ -500,7 +500,9 @@ public final class Hart {
         long fetchVpn = this.fetchVpn, fetchDelta = this.fetchDelta;
         final long[] lTag = this.lTag, lDelta = this.lDelta, sTag = this.sTag, sDelta = this.sDelta;
         final long[] iTag = this.iTag, iDelta = this.iDelta;
-        while (n < max && !sliceEnd) {
+        // sliceEnd is only ever set by call-outs; each call site below checks it afterwards
+        if (sliceEnd) max = n;
+        while (n < max) {
             int slot;
             if ((pc >>> 12) != fetchVpn && iTag[(int) (pc >>> 12) & TLB_MASK] == (pc >>> 12)) {
                 fetchVpn = pc >>> 12; // another page already translated: switch without a call
@@ -537,67 +539,67 @@ public final class Hart {
                 case Op.LB: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
                     if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])];
-                    else { sync(pc, base, n); v = (byte) loadSlow(va, 1); }
+                    else { sync(pc, base, n); v = (byte) loadSlow(va, 1); if (sliceEnd) max = n + 1; }
                     x[rd] = v; x[0] = 0; pc = next; break;
                 }
                 case Op.LBU: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
                     if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])] & 0xFFL;
-                    else { sync(pc, base, n); v = loadSlow(va, 1); }
+                    else { sync(pc, base, n); v = loadSlow(va, 1); if (sliceEnd) max = n + 1; }
                     x[rd] = v; x[0] = 0; pc = next; break;
                 }
                 case Op.LH: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
                     if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFE) v = (short) I16.get(mem, (int) (va + lDelta[t]));
-                    else { sync(pc, base, n); v = (short) loadSlow(va, 2); }
+                    else { sync(pc, base, n); v = (short) loadSlow(va, 2); if (sliceEnd) max = n + 1; }
                     x[rd] = v; x[0] = 0; pc = next; break;
                 }
                 case Op.LHU: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
                     if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFE) v = (short) I16.get(mem, (int) (va + lDelta[t])) & 0xFFFFL;
-                    else { sync(pc, base, n); v = loadSlow(va, 2); }
+                    else { sync(pc, base, n); v = loadSlow(va, 2); if (sliceEnd) max = n + 1; }
                     x[rd] = v; x[0] = 0; pc = next; break;
                 }
                 case Op.LW: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
                     if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFC) v = (int) I32.get(mem, (int) (va + lDelta[t]));
-                    else { sync(pc, base, n); v = (int) loadSlow(va, 4); }
+                    else { sync(pc, base, n); v = (int) loadSlow(va, 4); if (sliceEnd) max = n + 1; }
                     x[rd] = v; x[0] = 0; pc = next; break;
                 }
                 case Op.LWU: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
                     if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFC) v = (int) I32.get(mem, (int) (va + lDelta[t])) & 0xFFFF_FFFFL;
-                    else { sync(pc, base, n); v = loadSlow(va, 4); }
+                    else { sync(pc, base, n); v = loadSlow(va, 4); if (sliceEnd) max = n + 1; }
                     x[rd] = v; x[0] = 0; pc = next; break;
                 }
                 case Op.LD: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
                     if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFF8) v = (long) I64.get(mem, (int) (va + lDelta[t]));
-                    else { sync(pc, base, n); v = loadSlow(va, 8); }
+                    else { sync(pc, base, n); v = loadSlow(va, 8); if (sliceEnd) max = n + 1; }
                     x[rd] = v; x[0] = 0; pc = next; break;
                 }
                 case Op.SB: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
                     if (sTag[t] == (va >>> 12)) mem[(int) (va + sDelta[t])] = (byte) x[rs2];
-                    else { sync(pc, base, n); storeSlow(va, 1, x[rs2]); }
+                    else { sync(pc, base, n); storeSlow(va, 1, x[rs2]); if (sliceEnd) max = n + 1; }
                     pc = next; break;
                 }
                 case Op.SH: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
                     if (sTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFE) I16.set(mem, (int) (va + sDelta[t]), (short) x[rs2]);
-                    else { sync(pc, base, n); storeSlow(va, 2, x[rs2]); }
+                    else { sync(pc, base, n); storeSlow(va, 2, x[rs2]); if (sliceEnd) max = n + 1; }
                     pc = next; break;
                 }
                 case Op.SW: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
                     if (sTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFC) I32.set(mem, (int) (va + sDelta[t]), (int) x[rs2]);
-                    else { sync(pc, base, n); storeSlow(va, 4, x[rs2]); }
+                    else { sync(pc, base, n); storeSlow(va, 4, x[rs2]); if (sliceEnd) max = n + 1; }
                     pc = next; break;
                 }
                 case Op.SD: {
                     long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
                     if (sTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFF8) I64.set(mem, (int) (va + sDelta[t]), x[rs2]);
-                    else { sync(pc, base, n); storeSlow(va, 8, x[rs2]); }
+                    else { sync(pc, base, n); storeSlow(va, 8, x[rs2]); if (sliceEnd) max = n + 1; }
                     pc = next; break;
                 }
                 case Op.ADDI: x[rd] = x[rs1] + imm; pc = next; break;
@@ -650,6 +652,7 @@ public final class Hart {
                     pc = RareOps.exec(this, p & 0xFF, rd, rs1, rs2, imm, pc, next);
                     fetchVpn = this.fetchVpn; // CSR writes and xRET may have flushed the TLBs
                     fetchDelta = this.fetchDelta;
+                    if (sliceEnd) max = n + 1;
                     break;
             }
             n++;
