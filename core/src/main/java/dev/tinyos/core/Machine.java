@@ -20,7 +20,8 @@ import java.util.OptionalLong;
 /**
  * The QEMU {@code virt} board with one hart: RAM, test finisher, CLINT, PLIC, UART and eight
  * virtio-mmio slots (a block device in slot 0 when a disk is configured), booted from an ELF
- * kernel in M-mode at its entry point with a0 = 0 (hart id) and a1 = 0 (no device tree).
+ * kernel in M-mode at its entry point with a0 = 0 (hart id) and a1 = the address of the board's
+ * device tree, placed in RAM as QEMU places it ({@link dev.tinyos.core.dtb.FdtPlacement}).
  *
  * <p>The run loop is deterministic: inputs are applied only between slices, at the icount the
  * {@link InputSource} names, and a slice never runs past the next input, the next timer
@@ -90,6 +91,7 @@ public final class Machine implements AutoCloseable {
         }
         mapDevices();
         hart.reset(elf.entry());
+        hart.x[11] = dev.tinyos.core.dtb.FdtPlacement.install(ram, elf.segments()); // a1, as QEMU
     }
 
     private void mapDevices() {

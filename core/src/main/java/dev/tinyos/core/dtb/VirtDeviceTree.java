@@ -1,0 +1,158 @@
+package dev.tinyos.core.dtb;
+
+import dev.tinyos.core.Machine;
+import dev.tinyos.core.dev.TestFinisher;
+
+/**
+ * The device tree of our {@code virt} board with one hart, as QEMU 7.2 generates it for
+ * {@code -machine virt -bios none -m N} minus the devices we do not emulate (PMU, fw-cfg,
+ * flash, platform bus, goldfish RTC, PCIe) and minus /chosen's rng-seed (QEMU's is random;
+ * a deterministic machine has no random seed to give). Nodes, properties, their order and
+ * the phandles (cpu 1, cpu interrupt controller 2, PLIC 3, test device 4) are QEMU's, so a
+ * kernel sees the same tree on both machines except for what describes our hart truthfully:
+ * riscv,isa {@value #RISCV_ISA} (no F, D, H or the Z extensions QEMU lists) and mmu-type
+ * riscv,sv39 (QEMU's default hart has Sv48), and the model string.
+ *
+ * <p>Invariant: the blob is a pure function of the RAM size; every node it lists is a device
+ * that {@link Machine} maps at that address with that interrupt.
+ */
+public final class VirtDeviceTree {
+    public static final String RISCV_ISA = "rv64imac_zicsr_zifencei";
+    public static final String MMU_TYPE = "riscv,sv39";
+    public static final String MODEL = "riscv-virtio,tinyos";
+    /** The CLINT's mtime frequency: 10 MHz, as on QEMU. */
+    public static final int TIMEBASE_FREQUENCY = 10_000_000;
+    /** The UART's input clock as QEMU declares it (1.8432 MHz * 2). */
+    public static final int UART_CLOCK = 0x384000;
+    /** Interrupt sources the PLIC declares (riscv,ndev), QEMU 7.2's VIRT_IRQCHIP_NUM_SOURCES. */
+    public static final int PLIC_NDEV = 0x60;
+    /** QEMU's PLIC window: priorities, pending, enables and contexts for its maximum hart count. */
+    public static final long PLIC_REG_SIZE = 0x600000;
+    public static final long CLINT_REG_SIZE = 0x10000;
+    public static final long UART_REG_SIZE = 0x100;
+    public static final long TEST_REG_SIZE = 0x1000;
+
+    static final int PHANDLE_CPU = 1;
+    static final int PHANDLE_CPU_INTC = 2;
+    static final int PHANDLE_PLIC = 3;
+    static final int PHANDLE_TEST = 4;
+
+    /** Local interrupt numbers of the cpu interrupt controller (mip bit numbers). */
+    private static final int IRQ_M_SOFT = 3;
+    private static final int IRQ_M_TIMER = 7;
+    private static final int IRQ_S_EXT = 9;
+    private static final int IRQ_M_EXT = 11;
+
+    private VirtDeviceTree() {
+    }
+
+    /** The flattened device tree for a board with {@code ramSize} bytes of RAM at {@link Machine#RAM_BASE}. */
+    public static byte[] build(long ramSize) {
+        FdtWriter w = new FdtWriter();
+        w.beginNode("")
+                .propCells("#address-cells", 2)
+                .propCells("#size-cells", 2)
+                .propStrings("compatible", "riscv-virtio")
+                .propStrings("model", MODEL);
+        w.beginNode("chosen").propStrings("stdout-path", "/soc/" + unit("serial", Machine.UART_BASE)).endNode();
+        syscon(w, "poweroff", TestFinisher.FINISHER_PASS);
+        syscon(w, "reboot", TestFinisher.FINISHER_RESET);
+        w.beginNode(unit("memory", Machine.RAM_BASE))
+                .propStrings("device_type", "memory")
+                .propCells64("reg", Machine.RAM_BASE, ramSize)
+                .endNode();
+        cpus(w);
+        soc(w);
+        return w.endNode().finish();
+    }
+
+    private static void syscon(FdtWriter w, String name, int value) {
+        w.beginNode(name)
+                .propCells("value", value)
+                .propCells("offset", 0)
+                .propCells("regmap", PHANDLE_TEST)
+                .propStrings("compatible", "syscon-" + name)
+                .endNode();
+    }
+
+    private static void cpus(FdtWriter w) {
+        w.beginNode("cpus")
+                .propCells("#address-cells", 1)
+                .propCells("#size-cells", 0)
+                .propCells("timebase-frequency", TIMEBASE_FREQUENCY);
+        w.beginNode("cpu@0")
+                .propCells("phandle", PHANDLE_CPU)
+                .propStrings("device_type", "cpu")
+                .propCells("reg", 0)
+                .propStrings("status", "okay")
+                .propStrings("compatible", "riscv")
+                .propStrings("riscv,isa", RISCV_ISA)
+                .propStrings("mmu-type", MMU_TYPE);
+        w.beginNode("interrupt-controller")
+                .propCells("#interrupt-cells", 1)
+                .propEmpty("interrupt-controller")
+                .propStrings("compatible", "riscv,cpu-intc")
+                .propCells("phandle", PHANDLE_CPU_INTC)
+                .endNode();
+        w.endNode();
+        w.beginNode("cpu-map").beginNode("cluster0").beginNode("core0")
+                .propCells("cpu", PHANDLE_CPU)
+                .endNode().endNode().endNode();
+        w.endNode();
+    }
+
+    private static void soc(FdtWriter w) {
+        w.beginNode("soc")
+                .propCells("#address-cells", 2)
+                .propCells("#size-cells", 2)
+                .propStrings("compatible", "simple-bus")
+                .propEmpty("ranges");
+        w.beginNode(unit("serial", Machine.UART_BASE))
+                .propCells("interrupts", Machine.UART_IRQ)
+                .propCells("interrupt-parent", PHANDLE_PLIC)
+                .propCells("clock-frequency", UART_CLOCK)
+                .propCells64("reg", Machine.UART_BASE, UART_REG_SIZE)
+                .propStrings("compatible", "ns16550a")
+                .endNode();
+        w.beginNode(unit("test", Machine.TEST_BASE))
+                .propCells("phandle", PHANDLE_TEST)
+                .propCells64("reg", Machine.TEST_BASE, TEST_REG_SIZE)
+                .propStrings("compatible", "sifive,test1", "sifive,test0", "syscon")
+                .endNode();
+        for (int n = Machine.VIRTIO_SLOTS - 1; n >= 0; n--) {
+            long base = Machine.VIRTIO_BASE + n * Machine.VIRTIO_STRIDE;
+            w.beginNode(unit("virtio_mmio", base))
+                    .propCells("interrupts", Machine.VIRTIO_IRQ + n)
+                    .propCells("interrupt-parent", PHANDLE_PLIC)
+                    .propCells64("reg", base, Machine.VIRTIO_STRIDE)
+                    .propStrings("compatible", "virtio,mmio")
+                    .endNode();
+        }
+        plic(w);
+        w.beginNode(unit("clint", Machine.CLINT_BASE))
+                .propCells("interrupts-extended", PHANDLE_CPU_INTC, IRQ_M_SOFT, PHANDLE_CPU_INTC, IRQ_M_TIMER)
+                .propCells64("reg", Machine.CLINT_BASE, CLINT_REG_SIZE)
+                .propStrings("compatible", "sifive,clint0", "riscv,clint0")
+                .endNode();
+        w.endNode();
+    }
+
+    /** The PLIC: context 0 is the hart's M-mode external interrupt, context 1 its S-mode one. */
+    private static void plic(FdtWriter w) {
+        w.beginNode(unit("plic", Machine.PLIC_BASE))
+                .propCells("phandle", PHANDLE_PLIC)
+                .propCells("riscv,ndev", PLIC_NDEV)
+                .propCells64("reg", Machine.PLIC_BASE, PLIC_REG_SIZE)
+                .propCells("interrupts-extended", PHANDLE_CPU_INTC, IRQ_M_EXT, PHANDLE_CPU_INTC, IRQ_S_EXT)
+                .propEmpty("interrupt-controller")
+                .propStrings("compatible", "sifive,plic-1.0.0", "riscv,plic0")
+                .propCells("#address-cells", 0)
+                .propCells("#interrupt-cells", 1)
+                .endNode();
+    }
+
+    /** "name@unit-address" with the address in lower-case hex, no leading zeros. */
+    static String unit(String name, long address) {
+        return name + "@" + Long.toHexString(address);
+    }
+}
