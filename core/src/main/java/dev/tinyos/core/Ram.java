@@ -12,6 +12,14 @@ import java.nio.ByteOrder;
  * {@code paddr - base}. Unaligned accesses are allowed at this level; alignment rules are
  * the hart's business. Stores made by devices (DMA) go through {@link #markDirty} so that
  * per-page dirty tracking stays complete.
+ *
+ * <p>Code tracking for the hart's decoded-block cache: {@link #markCode} records which 64-byte
+ * lines of a page hold instructions the hart has decoded. Every write made through this class
+ * ({@code store*}, {@link #write}, and {@link #markDirty(int, int)} for writes made straight
+ * into {@link #data}) that overlaps such a line increments the page's {@link #codeGen} and
+ * forgets the page's code lines, so a cached block whose recorded generation differs is stale.
+ * Invariant: a page whose code lines are nonzero is never written except through this class
+ * (the hart keeps no fast store translation for it).
  */
 public final class Ram {
     public static final int PAGE_SHIFT = 12;
@@ -31,6 +39,16 @@ public final class Ram {
     public final byte[] data;
     /** One bit per 4 KiB page, set when the page may have been written since the last clear. */
     private final long[] dirty;
+    /** Per page: generation of its code, incremented by each write that hits a code line. */
+    public final int[] codeGen;
+    /** Per page: bit i set if bytes [64i, 64i+64) hold instructions the hart has decoded. */
+    private final long[] codeLines;
+    /**
+     * Incremented whenever any decoded code may have gone stale: by every {@link #codeGen}
+     * increment here, and by the hart when its translations change or it evicts a cached
+     * block. The hart's links between cached blocks are valid only within one epoch.
+     */
+    public int codeEpoch = 1;
 
     public Ram(long base, int size) {
         if (size <= 0 || (size & ((1 << PAGE_SHIFT) - 1)) != 0) {
@@ -40,6 +58,8 @@ public final class Ram {
         this.size = size;
         this.data = new byte[size];
         this.dirty = new long[((size >>> PAGE_SHIFT) + 63) >>> 6];
+        this.codeGen = new int[size >>> PAGE_SHIFT];
+        this.codeLines = new long[size >>> PAGE_SHIFT];
     }
 
     /** True if {@code [paddr, paddr + len)} lies inside RAM. */
@@ -53,10 +73,10 @@ public final class Ram {
     public int load32(int off) { return (int) I32.get(data, off); }
     public long load64(int off) { return (long) I64.get(data, off); }
 
-    public void store8(int off, int v) { data[off] = (byte) v; }
-    public void store16(int off, int v) { I16.set(data, off, (short) v); }
-    public void store32(int off, int v) { I32.set(data, off, v); }
-    public void store64(int off, long v) { I64.set(data, off, v); }
+    public void store8(int off, int v) { codeWritten(off, 1); data[off] = (byte) v; }
+    public void store16(int off, int v) { codeWritten(off, 2); I16.set(data, off, (short) v); }
+    public void store32(int off, int v) { codeWritten(off, 4); I32.set(data, off, v); }
+    public void store64(int off, long v) { codeWritten(off, 8); I64.set(data, off, v); }
 
     /** Loads {@code size} (1, 2, 4, 8) bytes at offset {@code off}, zero-extended. */
     public long load(int off, int size) {
@@ -71,10 +91,43 @@ public final class Ram {
     /** Stores the low {@code size} (1, 2, 4, 8) bytes of {@code v} at offset {@code off}. */
     public void store(int off, int size, long v) {
         switch (size) {
-            case 1: data[off] = (byte) v; break;
+            case 1: store8(off, (int) v); break;
             case 2: store16(off, (int) v); break;
             case 4: store32(off, (int) v); break;
             default: store64(off, v); break;
+        }
+    }
+
+    /**
+     * Records that {@code [off, off + len)} (inside one page, len &gt; 0) holds decoded
+     * instructions; returns true if the page held none before (it just became a code page).
+     */
+    public boolean markCode(int off, int len) {
+        int page = off >>> PAGE_SHIFT;
+        int lo = (off >>> 6) & 63, hi = ((off + len - 1) >>> 6) & 63;
+        boolean fresh = codeLines[page] == 0;
+        codeLines[page] |= (-1L >>> (63 - hi)) & (-1L << lo);
+        return fresh;
+    }
+
+    /** True if the page holding offset {@code off} holds decoded instructions. */
+    public boolean isCode(int off) {
+        return codeLines[off >>> PAGE_SHIFT] != 0;
+    }
+
+    /** A write to {@code [off, off + len)}: bumps the generation of each code page it hits. */
+    private void codeWritten(int off, int len) {
+        int first = off >>> PAGE_SHIFT, last = (off + len - 1) >>> PAGE_SHIFT;
+        for (int p = first; p <= last; p++) {
+            long lines = codeLines[p];
+            if (lines == 0) continue;
+            int lo = p == first ? (off >>> 6) & 63 : 0;
+            int hi = p == last ? ((off + len - 1) >>> 6) & 63 : 63;
+            if ((lines & (-1L >>> (63 - hi)) & (-1L << lo)) != 0) {
+                codeLines[p] = 0;
+                codeGen[p]++;
+                codeEpoch++;
+            }
         }
     }
 
@@ -84,9 +137,13 @@ public final class Ram {
         dirty[page >>> 6] |= 1L << page;
     }
 
-    /** Records that every page overlapping {@code [off, off + len)} was written. */
+    /**
+     * Records that every page overlapping {@code [off, off + len)} was written (also bumping
+     * code generations, so it must be called after writing {@link #data} directly).
+     */
     public void markDirty(int off, int len) {
         if (len <= 0) return;
+        codeWritten(off, len);
         for (int p = off >>> PAGE_SHIFT, last = (off + len - 1) >>> PAGE_SHIFT; p <= last; p++) {
             dirty[p >>> 6] |= 1L << p;
         }

@@ -13,15 +13,36 @@ import java.util.Arrays;
 /**
  * One RV64IMAC + Zicsr + Zifencei hart with M, S and U modes and Sv39 (privileged spec 1.12).
  *
- * <p>How it runs: {@link #run} fetches through a one-entry "current fetch page" cache, looks
- * the instruction up in a decode cache indexed by physical address and validated by comparing
- * the raw instruction bits (so self-modifying code and FENCE.I need no invalidation), and
- * executes it from one switch on a dense opcode. Loads and stores hit RAM directly through
- * direct-mapped software TLBs (load, store, fetch) whose entries were permission-checked for
- * the current translation context; everything else takes a slow path. A jump to another
- * page that the fetch TLB already holds switches the fetch page without leaving the loop.
- * Rare instructions (system, CSR, atomics) run out of line in {@link RareOps}; the loop
- * method stays far below HotSpot's 8000-bytecode limit so C2 compiles it.
+ * <p>How it runs: {@link #run} executes basic blocks. A block is the run of decoded
+ * instructions from a start address up to and including the first jump (JAL, JALR), illegal
+ * or out-of-line instruction (system, CSR, FENCE/FENCE.I, atomics, a load into x0), the end
+ * of the 4 KiB page, or {@link #MAX_BLOCK} instructions; a conditional branch leaves the
+ * block only when taken. Blocks live in a direct-mapped cache keyed by the physical RAM
+ * offset of their first instruction and the code generation of their page
+ * ({@link Ram#codeGen}); executing one is a loop over flat preallocated arrays with no fetch
+ * per instruction, pc kept as the block's start plus each instruction's offset, and the
+ * instruction budget checked once per block. A taken branch, JAL or JALR remembers the block
+ * it led to (a link, valid for one {@link Ram#codeEpoch}), so a hot loop goes from block to
+ * block without looking anything up.
+ *
+ * <p>Self-modifying code: building a block marks its lines as code in {@link Ram#markCode};
+ * the hart then keeps no fast store translation for that page, so every store to it goes
+ * through {@link Ram}, which bumps the page's generation (and the code epoch) when a code
+ * line is hit; DMA writes do the same. A stale block is rebuilt the next time it is entered.
+ * A store into the block being executed takes effect when that block ends (the spec requires
+ * FENCE.I, which ends a block, for any guarantee). A 32-bit instruction straddling a page is
+ * never cached: it is fetched (both halves translated) and decoded afresh each time.
+ *
+ * <p>Loads and stores hit RAM directly through direct-mapped software TLBs (load, store,
+ * fetch) whose entries were permission-checked for the current translation context; TLB
+ * flushes clear only the entries filled since the last one. The loop method makes no call in
+ * the middle of a block: a load or store that misses its TLB, an illegal instruction, or a
+ * block that is not at hand makes it return to {@link #run}, which does the slow work and
+ * enters it again, continuing the same block where it can. (A call on a cold path inside the
+ * block costs C2's register allocation of the hot path dearly: measured, about a third of
+ * the speed.) Out-of-line ops (system, CSR, atomics: {@link RareOps}) end their block, so
+ * they are called from the loop. The loop method stays far below HotSpot's 8000-bytecode
+ * limit so C2 compiles it.
  *
  * <p>Choices where the spec leaves freedom: misaligned loads/stores are performed (both pages
  * translated when they straddle one), misaligned atomics raise address-misaligned; EBREAK
@@ -32,8 +53,11 @@ import java.util.Arrays;
  * <p>Invariants: {@code x[0]} reads 0 between instructions; {@code priv} is one of
  * {@link #PRIV_U}, {@link #PRIV_S}, {@link #PRIV_M}; TLB entries are valid for the current
  * (priv, mstatus.MPRV/MPP/SUM/MXR, satp) and are flushed whenever one of them changes;
- * store-TLB entries exist only for pages whose PTE D bit is set and which were marked dirty
- * in {@link Ram}. {@code icount} counts steps (retired or trapping instructions);
+ * store-TLB entries exist only for pages whose PTE D bit is set, which were marked dirty
+ * in {@link Ram} and which hold no decoded code ({@link Ram#isCode} false). A cached block
+ * is valid iff its key equals (generation of its page, offset of its start); a block link
+ * is valid iff it was recorded in the current code epoch, which every code write, eviction
+ * and translation flush ends. {@code icount} counts steps (retired or trapping instructions);
  * {@code minstret} = icount - exceptions taken + software offset; {@code mcycle} = icount +
  * software offset. A WFI with nothing pending puts the hart in a waiting state that
  * {@link #takeInterrupt} (or a pending interrupt seen by {@link #run}) ends.
@@ -47,10 +71,14 @@ public final class Hart {
     static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private static final int DECODE_BITS = 16;
-    private static final int DECODE_MASK = (1 << DECODE_BITS) - 1;
-    /** Decode slot used for instructions that straddle a page (never cached). */
-    private static final int SCRATCH = DECODE_MASK + 1;
+    /** log2 of the number of cached blocks. */
+    private static final int BLOCK_BITS = 13;
+    private static final int BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+    /** Block slot used for an instruction that straddles a page (never cached). */
+    private static final int SCRATCH = BLOCK_MASK + 1;
+    private static final int MAX_BLOCK_SHIFT = 5;
+    /** Maximum number of instructions in a block. */
+    static final int MAX_BLOCK = 1 << MAX_BLOCK_SHIFT;
     private static final int TLB_SIZE = 256;
     private static final int TLB_MASK = TLB_SIZE - 1;
 
@@ -89,16 +117,51 @@ public final class Hart {
     long trapCause, trapTval;
     private long translationKey = -1;
 
-    // ---- decode cache: dc[2*slot] = raw bits << 32 | pack, dc[2*slot+1] = imm
-    private final long[] dc = new long[2 * (SCRATCH + 1)];
+    // ---- block cache: block b holds bLen[b] instructions at [b << MAX_BLOCK_SHIFT, ...) of
+    // bOps (imm as int << 32 | pack | offset in the block in halfwords << 26) and bImm (the
+    // full 64-bit imm, read only by ops whose imm may not fit an int: ILLEGAL and rare ops);
+    // bKey[b] = codeGen << 32 | RAM offset of its first instruction, or -1 if empty
+    private final long[] bKey = new long[SCRATCH + 1];
+    private final int[] bLen = new int[SCRATCH + 1];
+    private final long[] bOps = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
+    private final long[] bImm = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
     private final int[] decodedPack = new int[1];
     private final long[] decodedImm = new long[1];
+    /** {@link Ram#codeGen}: a block's key holds the generation of its page when it was built. */
+    private final int[] codeGen;
+    /**
+     * Block links, per entry of a taken branch (whose target lies in the same page, so the
+     * link holds for every virtual alias of the block), JAL or JALR: the block it last led
+     * to, as {@link Ram#codeEpoch} &lt;&lt; 32 | block, valid only in that epoch; for JAL and
+     * JALR only when the target equals {@code bLinkPc} (the target it was recorded for).
+     */
+    private final long[] bLink = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
+    private final long[] bLinkPc = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
+
+    // ---- how loop() ended (it makes no calls: everything slow is done by run() in between)
+    private static final int EXIT_DONE = -1, EXIT_LOOKUP = -2;
+    /** EXIT_DONE, EXIT_LOOKUP (find the block at pc) or the block entry to run slowly at pc. */
+    private int exitEntry;
+    /** With EXIT_LOOKUP: the entry whose link should name the block found, or -1. */
+    private int exitLink;
+    /** With an entry: pc of the first instruction of its block. */
+    private long exitBlockPc;
+    /** If not -1, loop() starts by continuing this block at resumeEntry (block based at resumePc). */
+    private int resumeBlock = -1, resumeEntry;
+    private long resumePc;
 
     // ---- TLBs: tag = va >>> 12 (or -1), delta = RAM offset - va
     private long fetchVpn = -1, fetchDelta;
     private final long[] iTag = new long[TLB_SIZE], iDelta = new long[TLB_SIZE];
     private final long[] lTag = new long[TLB_SIZE], lDelta = new long[TLB_SIZE];
     private final long[] sTag = new long[TLB_SIZE], sDelta = new long[TLB_SIZE];
+    /** Store translations of code pages: used by the slow path only (saves the page walk). */
+    private final long[] cTag = new long[TLB_SIZE], cDelta = new long[TLB_SIZE];
+    /** The tag arrays by kind (index into it: 0 fetch, 1 load, 2 store, 3 code store). */
+    private final long[][] tlbTags = {iTag, lTag, sTag, cTag};
+    /** kind &lt;&lt; 8 | index of each entry filled since the last flush (the others are -1). */
+    private final int[] filled = new int[8 * TLB_SIZE];
+    private int filledCount;
 
     public Hart(Bus bus, TimeSource time) {
         this.bus = bus;
@@ -106,6 +169,10 @@ public final class Hart {
         this.time = time;
         this.mem = ram.data;
         this.ramBase = ram.base;
+        this.codeGen = ram.codeGen;
+        if ((ramBase & 0xFFF) != 0) throw new IllegalArgumentException("RAM base must be 4 KiB aligned");
+        Arrays.fill(bKey, -1L);
+        for (long[] tags : tlbTags) Arrays.fill(tags, -1L);
         reset(ramBase);
     }
 
@@ -183,10 +250,21 @@ public final class Hart {
     /** Drops every cached translation (also needed after {@link Ram#clearDirty()}). */
     public void flushTlb() {
         fetchVpn = -1;
-        Arrays.fill(iTag, -1L);
-        Arrays.fill(lTag, -1L);
-        Arrays.fill(sTag, -1L);
+        // kernels flush on every trap and address-space switch: clear only what was filled
+        for (int k = 0; k < filledCount; k++) tlbTags[filled[k] >>> 8][filled[k] & TLB_MASK] = -1L;
+        filledCount = 0;
+        ram.codeEpoch++; // block links assumed the old translations
         translationKey = translationKey();
+    }
+
+    /** Records that TLB entry {@code t} of {@code tlbTags[kind]} is about to be filled. */
+    private void filling(int kind, int t) {
+        if (tlbTags[kind][t] != -1L) return; // already listed since the last flush
+        if (filledCount == filled.length) { // only after many dropStoreTranslations: start over
+            for (long[] tags : tlbTags) Arrays.fill(tags, -1L);
+            filledCount = 0;
+        }
+        filled[filledCount++] = kind << 8 | t;
     }
 
     private long translationKey() {
@@ -323,6 +401,7 @@ public final class Hart {
         if (ram.contains(pa, size)) {
             if (pageInRam(pa)) {
                 int t = (int) (va >>> 12) & TLB_MASK;
+                filling(1, t);
                 lTag[t] = va >>> 12;
                 lDelta[t] = (pa - ramBase) - va;
             }
@@ -360,13 +439,20 @@ public final class Hart {
             storeCrossing(va, size, value);
             return;
         }
-        long pa = translate(va, Sv39.STORE);
+        int t = (int) (va >>> 12) & TLB_MASK;
+        long pa = cTag[t] == (va >>> 12) ? va + cDelta[t] + ramBase : translate(va, Sv39.STORE);
         if (ram.contains(pa, size)) {
             int off = (int) (pa - ramBase);
             if (pageInRam(pa)) {
-                int t = (int) (va >>> 12) & TLB_MASK;
-                sTag[t] = va >>> 12;
-                sDelta[t] = off - va;
+                if (ram.isCode(off)) {
+                    filling(3, t);
+                    cTag[t] = va >>> 12;
+                    cDelta[t] = off - va;
+                } else {
+                    filling(2, t);
+                    sTag[t] = va >>> 12;
+                    sDelta[t] = off - va;
+                }
             }
             ram.markDirty(off);
             ram.store(off, size, value);
@@ -406,43 +492,101 @@ public final class Hart {
         return (int) (pa - ramBase);
     }
 
-    /** Fetch when the fast path misses: returns the decode slot of the instruction at pc. */
-    private int fetchSlow(long pc) {
+    /** Fetch when the fetch TLB misses: translates pc, fills the TLB and the current fetch page. */
+    private void fetchSlow(long pc) {
         long vpn = pc >>> 12;
         int t = (int) vpn & TLB_MASK;
-        long pa;
-        if (iTag[t] == vpn) {
-            pa = pc + iDelta[t] + ramBase;
-        } else {
-            pa = translate(pc, Sv39.FETCH);
+        if (iTag[t] != vpn) {
+            long pa = translate(pc, Sv39.FETCH);
             if (!ram.contains(pa, 2)) throw fault(Cause.FETCH_ACCESS, pc);
+            filling(0, t);
             iTag[t] = vpn;
             iDelta[t] = (pa - ramBase) - pc;
         }
-        int off = (int) (pa - ramBase);
-        if ((pc & 0xFFF) != 0xFFE) {
-            fetchVpn = vpn;
-            fetchDelta = off - pc;
-            int word = (int) I32.get(mem, off);
-            int slot = (off >>> 1) & DECODE_MASK;
-            if ((int) (dc[2 * slot] >>> 32) != word) decodeInto(slot, word);
-            return slot;
+        fetchVpn = vpn;
+        fetchDelta = iDelta[t];
+    }
+
+    /**
+     * True for the ops that end a block: jumps, ILLEGAL and out-of-line ops. A conditional
+     * branch does not: when taken it leaves the block, otherwise execution goes on inside it.
+     */
+    private static boolean endsBlock(int op) {
+        return op == Op.ILLEGAL || op == Op.JAL || op == Op.JALR || op >= Op.FIRST_RARE;
+    }
+
+    /**
+     * Decodes the block starting at pc (RAM offset {@code off}) into slot {@code b} and returns
+     * it; or, if its first instruction straddles the page, decodes that one alone into
+     * {@link #SCRATCH}. Requires pc and icount synced (fetching the second half may fault).
+     */
+    private int buildBlock(long pc, int off, int b) {
+        final int first = b << MAX_BLOCK_SHIFT;
+        final int pageEnd = (off | 0xFFF) + 1;
+        int o = off, k = 0;
+        while (k < MAX_BLOCK && o + 2 <= pageEnd) {
+            int word = (short) I16.get(mem, o) & 0xFFFF;
+            int len = 2; // from the bits: ILLEGAL packs carry no length
+            if ((word & 3) == 3) {
+                if (o + 4 > pageEnd) break;
+                word = (int) I32.get(mem, o);
+                len = 4;
+            }
+            int p = decodeOp(word, first + k++, o - off);
+            o += len;
+            if (endsBlock(p & 0xFF)) break;
         }
+        if (k == 0) return straddlingInstruction(pc, off);
+        if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
+        Arrays.fill(bLink, first, first + k, 0L);
+        if (ram.markCode(off, o - off)) dropStoreTranslations(off >>> 12);
+        bKey[b] = (long) codeGen[off >>> 12] << 32 | off;
+        bLen[b] = k;
+        return b;
+    }
+
+    /** The 32-bit instruction at the last halfword of a page: both halves translated. */
+    private int straddlingInstruction(long pc, int off) {
         int word = (short) I16.get(mem, off) & 0xFFFF;
-        if ((word & 3) == 3) {
-            long pa2 = translate(pc + 2, Sv39.FETCH);
-            if (!ram.contains(pa2, 2)) throw fault(Cause.FETCH_ACCESS, pc + 2);
-            word |= ((short) I16.get(mem, (int) (pa2 - ramBase))) << 16;
-        }
-        decodeInto(SCRATCH, word);
+        long pa2 = translate(pc + 2, Sv39.FETCH);
+        if (!ram.contains(pa2, 2)) throw fault(Cause.FETCH_ACCESS, pc + 2);
+        word |= ((short) I16.get(mem, (int) (pa2 - ramBase))) << 16;
+        decodeOp(word, SCRATCH << MAX_BLOCK_SHIFT, 0);
+        bLink[SCRATCH << MAX_BLOCK_SHIFT] = 0; // a branch link is only good for one instruction
+        bLen[SCRATCH] = 1;
         return SCRATCH;
     }
 
-    /** Decodes {@code word} into decode-cache slot {@code slot}. */
-    private void decodeInto(int slot, int word) {
+    /**
+     * Decodes {@code word}, at byte offset {@code at} in its block, into entry {@code e}. The
+     * loop takes the imm of inline ops from the high half of bOps: the Decoder's imm of every
+     * op below {@link Op#FIRST_RARE} but ILLEGAL fits an int (BlockCacheTest checks it).
+     */
+    private int decodeOp(int word, int e, int at) {
         Decoder.decode(word, 0, decodedPack, decodedImm);
-        dc[2 * slot] = (long) word << 32 | (decodedPack[0] & 0xFFFF_FFFFL);
-        dc[2 * slot + 1] = decodedImm[0];
+        int p = decodedPack[0] | (at >>> 1) << 26;
+        int op = p & 0xFF;
+        if (((p >>> 8) & 31) == 0) { // rd = x0: forms that need not write x[0] and reset it
+            if (op == Op.JAL) p = p & ~0xFF | Op.J;
+            else if (op == Op.JALR) p = p & ~0xFF | Op.JR;
+            else if (op >= Op.LB && op <= Op.LWU) {
+                p = p & ~(0xFF | 31 << 18) | Op.LOAD_X0 | LOAD_SIZE[op - Op.LB] << 18;
+            }
+        }
+        long imm = decodedImm[0];
+        bOps[e] = imm << 32 | (p & 0xFFFF_FFFFL);
+        bImm[e] = imm;
+        return p;
+    }
+
+    /** Access size of LB, LH, LW, LD, LBU, LHU, LWU (in Op order). */
+    private static final int[] LOAD_SIZE = {1, 2, 4, 8, 1, 2, 4};
+
+    /** A RAM page just became a code page: no fast store translation may map it any more. */
+    private void dropStoreTranslations(int page) {
+        for (int t = 0; t < TLB_SIZE; t++) {
+            if (sTag[t] != -1 && ((sTag[t] << 12) + sDelta[t]) >>> 12 == page) sTag[t] = -1;
+        }
     }
 
     // ================================================================== the interpreter
@@ -467,20 +611,90 @@ public final class Hart {
         final long base = icount;
         long n = 0;
         long pc = this.pc;
+        resumeBlock = -1;
         for (;;) {
             try {
                 n = loop(pc, n, maxInstructions, base);
-                break;
+                pc = this.pc;
+                int e = exitEntry;
+                if (e == EXIT_DONE) break;
+                sync(pc, base, n);
+                if (e == EXIT_LOOKUP) {
+                    int blk = blockAt(pc);
+                    if (exitLink >= 0 && blk != SCRATCH) {
+                        bLink[exitLink] = (long) ram.codeEpoch << 32 | blk;
+                        bLinkPc[exitLink] = pc;
+                    }
+                    resume(blk, blk << MAX_BLOCK_SHIFT, pc);
+                    continue;
+                }
+                pc = slowInstruction(e, pc);
+                n++;
+                if (sliceEnd || n >= maxInstructions) break;
+                int op = (int) bOps[e] & 0xFF;
+                if (op >= Op.LB && op <= Op.SD) resume(e >>> MAX_BLOCK_SHIFT, e + 1, exitBlockPc);
             } catch (Trap t) {
-                n = icount - base + 1; // loop() synced icount and pc before the faulting call
+                n = icount - base + 1; // pc and icount were synced before the faulting call
                 icount = base + n;
                 takeTrap(trapCause, trapTval, this.pc);
                 pc = this.pc;
+                resumeBlock = -1;
             }
         }
+        this.pc = pc;
         icount = base + n;
         sliceEnd = false;
         return n;
+    }
+
+    /** Makes the next {@link #loop} continue block {@code blk}, based at {@code blockPc}, at entry {@code e}. */
+    private void resume(int blk, int e, long blockPc) {
+        resumeBlock = blk;
+        resumeEntry = e;
+        resumePc = blockPc;
+    }
+
+    /** The block starting at pc: translates it if needed, builds it if not cached. Syncs first. */
+    private int blockAt(long pc) {
+        if ((pc >>> 12) != fetchVpn) fetchSlow(pc);
+        int off = (int) (pc + fetchDelta);
+        int blk = blockIndex(off);
+        return bKey[blk] == ((long) codeGen[off >>> 12] << 32 | off) ? blk : buildBlock(pc, off, blk);
+    }
+
+    /** The cache slot of the block at RAM offset {@code off} (folded: 16 KiB apart do not collide). */
+    private static int blockIndex(int off) {
+        return ((off >>> 1) ^ (off >>> 14)) & BLOCK_MASK;
+    }
+
+    /**
+     * Executes the instruction at block entry {@code e} (at {@code pc}, synced) that the loop
+     * left to the slow path: a load or store that missed its TLB, or an illegal instruction.
+     * Returns the next pc; throws {@link Trap} without side effects.
+     */
+    private long slowInstruction(int e, long pc) {
+        final int p = (int) bOps[e];
+        final long imm = bImm[e];
+        final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
+        final long next = pc + ((p >>> 23) & 7);
+        final long va = x[rs1] + imm;
+        switch (p & 0xFF) {
+            case Op.LB: x[rd] = (byte) loadSlow(va, 1); break;
+            case Op.LH: x[rd] = (short) loadSlow(va, 2); break;
+            case Op.LW: x[rd] = (int) loadSlow(va, 4); break;
+            case Op.LD: x[rd] = loadSlow(va, 8); break;
+            case Op.LBU: x[rd] = loadSlow(va, 1); break;
+            case Op.LHU: x[rd] = loadSlow(va, 2); break;
+            case Op.LWU: x[rd] = loadSlow(va, 4); break;
+            case Op.SB: storeSlow(va, 1, x[rs2]); break;
+            case Op.SH: storeSlow(va, 2, x[rs2]); break;
+            case Op.SW: storeSlow(va, 4, x[rs2]); break;
+            case Op.SD: storeSlow(va, 8, x[rs2]); break;
+            case Op.ILLEGAL: throw fault(Cause.ILLEGAL_INSTRUCTION, imm);
+            default: return RareOps.exec(this, p & 0xFF, rd, rs1, rs2, imm, pc, next);
+        }
+        x[0] = 0;
+        return next;
     }
 
     /** Before anything that may observe icount or pc mid-slice. */
@@ -490,174 +704,319 @@ public final class Hart {
     }
 
     /**
-     * The interpreter loop proper. On a trap, {@code this.pc} holds the faulting pc and
-     * {@code this.icount} the steps before it; the caller counts the step and takes the trap.
+     * The interpreter loop proper. Inside a block it calls nothing (a call on a cold path still
+     * costs the hot path its registers), so it leaves slow cases to {@link #run}; only the
+     * out-of-line ops, which end their block, are called from here. Returns the steps taken so
+     * far with {@link #exitEntry} saying why: EXIT_DONE (budget used up or slice ended; pc
+     * stored), EXIT_LOOKUP (the block at {@code this.pc} is not at hand), or the entry of a
+     * load, store or illegal instruction to run slowly at {@code this.pc} (steps counted up to,
+     * not including, it). On a trap from an out-of-line op, pc and icount are synced to it.
      */
     private long loop(long pc, long n, long max, long base) {
         final long[] x = this.x;
         final byte[] mem = this.mem;
-        final long[] dc = this.dc;
+        final int[] bLen = this.bLen, codeGen = this.codeGen;
+        final long[] bOps = this.bOps, bKey = this.bKey;
         long fetchVpn = this.fetchVpn, fetchDelta = this.fetchDelta;
         final long[] lTag = this.lTag, lDelta = this.lDelta, sTag = this.sTag, sDelta = this.sDelta;
-        final long[] iTag = this.iTag, iDelta = this.iDelta;
-        // sliceEnd is only ever set by call-outs; each call site below checks it afterwards
+        final long[] iTag = this.iTag, iDelta = this.iDelta, bLink = this.bLink;
+        final Ram ram = this.ram;
+        int chained = -1; // the next block, when a valid link named it
+        int linkFrom = -1; // the entry whose link the next lookup should record
+        int slowAt = -1; // the entry to leave to run()
+        boolean lookup = false;
+        int resumed = resumeBlock, i = resumeEntry;
+        resumeBlock = -1;
         if (sliceEnd) max = n;
+        blocks:
         while (n < max) {
-            int slot;
-            if ((pc >>> 12) != fetchVpn && iTag[(int) (pc >>> 12) & TLB_MASK] == (pc >>> 12)) {
-                fetchVpn = pc >>> 12; // another page already translated: switch without a call
-                fetchDelta = iDelta[(int) fetchVpn & TLB_MASK];
-            }
-            if ((pc >>> 12) == fetchVpn && (pc & 0xFFF) != 0xFFE) {
-                int off = (int) (pc + fetchDelta);
-                int word = (int) I32.get(mem, off);
-                slot = (off >>> 1) & DECODE_MASK;
-                if ((int) (dc[2 * slot] >>> 32) != word) decodeInto(slot, word);
+            // pc is the address of the block's first instruction until the block ends; an
+            // instruction's own address is pc + its offset (pack bits 26-31, in halfwords)
+            int blk;
+            if (resumed >= 0) {
+                blk = resumed;
+                pc = resumePc;
+                resumed = -1;
             } else {
-                sync(pc, base, n);
-                slot = fetchSlow(pc);
-                fetchVpn = this.fetchVpn;
-                fetchDelta = this.fetchDelta;
+                if (chained >= 0) {
+                    blk = chained;
+                    chained = -1;
+                } else {
+                    if ((pc >>> 12) != fetchVpn) {
+                        if (iTag[(int) (pc >>> 12) & TLB_MASK] != (pc >>> 12)) {
+                            lookup = true;
+                            break;
+                        }
+                        fetchVpn = pc >>> 12; // another page already translated: switch to it
+                        fetchDelta = iDelta[(int) fetchVpn & TLB_MASK];
+                    }
+                    final int off = (int) (pc + fetchDelta);
+                    blk = ((off >>> 1) ^ (off >>> 14)) & BLOCK_MASK; // as blockIndex()
+                    if (bKey[blk] != ((long) codeGen[off >>> 12] << 32 | off)) {
+                        lookup = true;
+                        break;
+                    }
+                    if (linkFrom >= 0) {
+                        if (blk != SCRATCH) {
+                            bLink[linkFrom] = (long) ram.codeEpoch << 32 | blk;
+                            this.bLinkPc[linkFrom] = pc;
+                        }
+                        linkFrom = -1;
+                    }
+                }
+                i = blk << MAX_BLOCK_SHIFT;
             }
-            final int p = (int) dc[2 * slot];
-            final long imm = dc[2 * slot + 1];
-            final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
-            final long next = pc + ((p >>> 23) & 7);
-            switch (p & 0xFF) {
-                case Op.NOP: pc = next; break;
-                case Op.LI: x[rd] = imm; pc = next; break;
-                case Op.MV: x[rd] = x[rs2]; pc = next; break;
-                case Op.AUIPC: x[rd] = pc + imm; pc = next; break;
-                case Op.JAL: x[rd] = next; x[0] = 0; pc += imm; break;
-                case Op.JALR: { long t = (x[rs1] + imm) & ~1L; x[rd] = next; x[0] = 0; pc = t; break; }
-                case Op.BEQ: pc = x[rs1] == x[rs2] ? pc + imm : next; break;
-                case Op.BNE: pc = x[rs1] != x[rs2] ? pc + imm : next; break;
-                case Op.BLT: pc = x[rs1] < x[rs2] ? pc + imm : next; break;
-                case Op.BGE: pc = x[rs1] >= x[rs2] ? pc + imm : next; break;
-                case Op.BLTU: pc = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? pc + imm : next; break;
-                case Op.BGEU: pc = Long.compareUnsigned(x[rs1], x[rs2]) >= 0 ? pc + imm : next; break;
-                case Op.LB: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                    if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])];
-                    else { sync(pc, base, n); v = (byte) loadSlow(va, 1); if (sliceEnd) max = n + 1; }
-                    x[rd] = v; x[0] = 0; pc = next; break;
+            final long nb = n - i; // steps taken before instruction i of this block: nb + i
+            final int end = (int) Math.min((blk << MAX_BLOCK_SHIFT) + bLen[blk], i + (max - n));
+            for (; i < end; i++) {
+                final long op = bOps[i];
+                final int p = (int) op;
+                final long imm = op >> 32; // exact for every op this loop executes inline
+                final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
+                switch (p & 0xFF) {
+                    case Op.NOP: break;
+                    case Op.LI: x[rd] = imm; break;
+                    case Op.MV: x[rd] = x[rs2]; break;
+                    case Op.AUIPC: x[rd] = pc + ((p >>> 25) & 0x7E) + imm; break;
+                    case Op.JAL: {
+                        long cur = pc + ((p >>> 25) & 0x7E), t = cur + imm;
+                        x[rd] = cur + ((p >>> 23) & 7); n = nb + i + 1;
+                        long lk = bLink[i];
+                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
+                        else linkFrom = i;
+                        pc = t; continue blocks;
+                    }
+                    case Op.JALR: {
+                        long t = (x[rs1] + imm) & ~1L;
+                        x[rd] = pc + ((p >>> 25) & 0x7E) + ((p >>> 23) & 7); n = nb + i + 1;
+                        long lk = bLink[i];
+                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
+                        else linkFrom = i;
+                        pc = t; continue blocks;
+                    }
+                    case Op.J: {
+                        long t = pc + ((p >>> 25) & 0x7E) + imm;
+                        n = nb + i + 1;
+                        long lk = bLink[i];
+                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
+                        else linkFrom = i;
+                        pc = t; continue blocks;
+                    }
+                    case Op.JR: {
+                        long t = (x[rs1] + imm) & ~1L;
+                        n = nb + i + 1;
+                        long lk = bLink[i];
+                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
+                        else linkFrom = i;
+                        pc = t; continue blocks;
+                    }
+                    case Op.BEQ:
+                        if (x[rs1] != x[rs2]) break; // not taken: the block goes on
+                        {
+                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            n = nb + i + 1;
+                            long lk = bLink[i]; // same-page targets only: valid for every alias
+                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
+                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
+                            pc = t;
+                            continue blocks;
+                        }
+                    case Op.BNE:
+                        if (x[rs1] == x[rs2]) break; // not taken: the block goes on
+                        {
+                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            n = nb + i + 1;
+                            long lk = bLink[i]; // same-page targets only: valid for every alias
+                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
+                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
+                            pc = t;
+                            continue blocks;
+                        }
+                    case Op.BLT:
+                        if (x[rs1] >= x[rs2]) break; // not taken: the block goes on
+                        {
+                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            n = nb + i + 1;
+                            long lk = bLink[i]; // same-page targets only: valid for every alias
+                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
+                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
+                            pc = t;
+                            continue blocks;
+                        }
+                    case Op.BGE:
+                        if (x[rs1] < x[rs2]) break; // not taken: the block goes on
+                        {
+                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            n = nb + i + 1;
+                            long lk = bLink[i]; // same-page targets only: valid for every alias
+                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
+                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
+                            pc = t;
+                            continue blocks;
+                        }
+                    case Op.BLTU:
+                        if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) break; // not taken: the block goes on
+                        {
+                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            n = nb + i + 1;
+                            long lk = bLink[i]; // same-page targets only: valid for every alias
+                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
+                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
+                            pc = t;
+                            continue blocks;
+                        }
+                    case Op.BGEU:
+                        if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) break; // not taken: the block goes on
+                        {
+                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            n = nb + i + 1;
+                            long lk = bLink[i]; // same-page targets only: valid for every alias
+                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
+                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
+                            pc = t;
+                            continue blocks;
+                        }
+                    case Op.LB: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])];
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        x[rd] = v; break;
+                    }
+                    case Op.LBU: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])] & 0xFFL;
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        x[rd] = v; break;
+                    }
+                    case Op.LH: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        if (lTag[t] == ((va + 1) >>> 12)) v = (short) I16.get(mem, (int) (va + lDelta[t]));
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        x[rd] = v; break;
+                    }
+                    case Op.LHU: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        if (lTag[t] == ((va + 1) >>> 12)) v = (short) I16.get(mem, (int) (va + lDelta[t])) & 0xFFFFL;
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        x[rd] = v; break;
+                    }
+                    case Op.LW: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        if (lTag[t] == ((va + 3) >>> 12)) v = (int) I32.get(mem, (int) (va + lDelta[t]));
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        x[rd] = v; break;
+                    }
+                    case Op.LWU: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        if (lTag[t] == ((va + 3) >>> 12)) v = (int) I32.get(mem, (int) (va + lDelta[t])) & 0xFFFF_FFFFL;
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        x[rd] = v; break;
+                    }
+                    case Op.LD: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        if (lTag[t] == ((va + 7) >>> 12)) v = (long) I64.get(mem, (int) (va + lDelta[t]));
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        x[rd] = v; break;
+                    }
+                    case Op.SB: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
+                        if (sTag[t] == (va >>> 12)) mem[(int) (va + sDelta[t])] = (byte) x[rs2];
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        break;
+                    }
+                    case Op.SH: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
+                        if (sTag[t] == ((va + 1) >>> 12)) I16.set(mem, (int) (va + sDelta[t]), (short) x[rs2]);
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        break;
+                    }
+                    case Op.SW: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
+                        if (sTag[t] == ((va + 3) >>> 12)) I32.set(mem, (int) (va + sDelta[t]), (int) x[rs2]);
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        break;
+                    }
+                    case Op.SD: {
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
+                        if (sTag[t] == ((va + 7) >>> 12)) I64.set(mem, (int) (va + sDelta[t]), x[rs2]);
+                        else { n = nb + i; slowAt = i; break blocks; }
+                        break;
+                    }
+                    case Op.ADDI: x[rd] = x[rs1] + imm; break;
+                    case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
+                    case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
+                    case Op.XORI: x[rd] = x[rs1] ^ imm; break;
+                    case Op.ORI: x[rd] = x[rs1] | imm; break;
+                    case Op.ANDI: x[rd] = x[rs1] & imm; break;
+                    case Op.SLLI: x[rd] = x[rs1] << imm; break;
+                    case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
+                    case Op.SRAI: x[rd] = x[rs1] >> imm; break;
+                    case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
+                    case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
+                    case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
+                    case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
+                    case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
+                    case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
+                    case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
+                    case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
+                    case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
+                    case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
+                    case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
+                    case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
+                    case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
+                    case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
+                    case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
+                    case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
+                    case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
+                    case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
+                    case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
+                    case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
+                    case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
+                    case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
+                    case Op.MULHSU: { long a = x[rs1], b = x[rs2]; x[rd] = Math.multiplyHigh(a, b) + ((b >> 63) & a); break; }
+                    case Op.MULHU: { long a = x[rs1], b = x[rs2]; x[rd] = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a); break; }
+                    // division by zero: quotient all ones, remainder the dividend; MIN/-1 is right in Java
+                    case Op.DIV: { long b = x[rs2]; x[rd] = b == 0 ? -1 : x[rs1] / b; break; }
+                    case Op.DIVU: { long b = x[rs2]; x[rd] = b == 0 ? -1 : Long.divideUnsigned(x[rs1], b); break; }
+                    case Op.REM: { long b = x[rs2]; x[rd] = b == 0 ? x[rs1] : x[rs1] % b; break; }
+                    case Op.REMU: { long b = x[rs2]; x[rd] = b == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], b); break; }
+                    case Op.DIVW: { int b = (int) x[rs2]; x[rd] = b == 0 ? -1 : (int) x[rs1] / b; break; }
+                    case Op.DIVUW: { int b = (int) x[rs2]; x[rd] = b == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], b); break; }
+                    case Op.REMW: { int b = (int) x[rs2]; x[rd] = b == 0 ? (int) x[rs1] : (int) x[rs1] % b; break; }
+                    case Op.REMUW: { int b = (int) x[rs2]; x[rd] = b == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], b); break; }
+                    case Op.ILLEGAL:
+                        n = nb + i;
+                        slowAt = i;
+                        break blocks;
+                    default: { // the out-of-line ops (they all end their block)
+                        long cur = pc + ((p >>> 25) & 0x7E);
+                        this.pc = cur;
+                        this.icount = base + nb + i;
+                        pc = RareOps.exec(this, p & 0xFF, rd, rs1, rs2, this.bImm[i], cur, cur + ((p >>> 23) & 7));
+                        fetchVpn = this.fetchVpn; // CSR writes and xRET may have flushed the TLBs
+                        fetchDelta = this.fetchDelta;
+                        n = nb + i + 1;
+                        if (sliceEnd) max = n;
+                        continue blocks;
+                    }
                 }
-                case Op.LBU: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                    if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])] & 0xFFL;
-                    else { sync(pc, base, n); v = loadSlow(va, 1); if (sliceEnd) max = n + 1; }
-                    x[rd] = v; x[0] = 0; pc = next; break;
-                }
-                case Op.LH: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                    if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFE) v = (short) I16.get(mem, (int) (va + lDelta[t]));
-                    else { sync(pc, base, n); v = (short) loadSlow(va, 2); if (sliceEnd) max = n + 1; }
-                    x[rd] = v; x[0] = 0; pc = next; break;
-                }
-                case Op.LHU: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                    if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFE) v = (short) I16.get(mem, (int) (va + lDelta[t])) & 0xFFFFL;
-                    else { sync(pc, base, n); v = loadSlow(va, 2); if (sliceEnd) max = n + 1; }
-                    x[rd] = v; x[0] = 0; pc = next; break;
-                }
-                case Op.LW: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                    if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFC) v = (int) I32.get(mem, (int) (va + lDelta[t]));
-                    else { sync(pc, base, n); v = (int) loadSlow(va, 4); if (sliceEnd) max = n + 1; }
-                    x[rd] = v; x[0] = 0; pc = next; break;
-                }
-                case Op.LWU: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                    if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFC) v = (int) I32.get(mem, (int) (va + lDelta[t])) & 0xFFFF_FFFFL;
-                    else { sync(pc, base, n); v = loadSlow(va, 4); if (sliceEnd) max = n + 1; }
-                    x[rd] = v; x[0] = 0; pc = next; break;
-                }
-                case Op.LD: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                    if (lTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFF8) v = (long) I64.get(mem, (int) (va + lDelta[t]));
-                    else { sync(pc, base, n); v = loadSlow(va, 8); if (sliceEnd) max = n + 1; }
-                    x[rd] = v; x[0] = 0; pc = next; break;
-                }
-                case Op.SB: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
-                    if (sTag[t] == (va >>> 12)) mem[(int) (va + sDelta[t])] = (byte) x[rs2];
-                    else { sync(pc, base, n); storeSlow(va, 1, x[rs2]); if (sliceEnd) max = n + 1; }
-                    pc = next; break;
-                }
-                case Op.SH: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
-                    if (sTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFE) I16.set(mem, (int) (va + sDelta[t]), (short) x[rs2]);
-                    else { sync(pc, base, n); storeSlow(va, 2, x[rs2]); if (sliceEnd) max = n + 1; }
-                    pc = next; break;
-                }
-                case Op.SW: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
-                    if (sTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFFC) I32.set(mem, (int) (va + sDelta[t]), (int) x[rs2]);
-                    else { sync(pc, base, n); storeSlow(va, 4, x[rs2]); if (sliceEnd) max = n + 1; }
-                    pc = next; break;
-                }
-                case Op.SD: {
-                    long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
-                    if (sTag[t] == (va >>> 12) && (va & 0xFFF) <= 0xFF8) I64.set(mem, (int) (va + sDelta[t]), x[rs2]);
-                    else { sync(pc, base, n); storeSlow(va, 8, x[rs2]); if (sliceEnd) max = n + 1; }
-                    pc = next; break;
-                }
-                case Op.ADDI: x[rd] = x[rs1] + imm; pc = next; break;
-                case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; pc = next; break;
-                case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; pc = next; break;
-                case Op.XORI: x[rd] = x[rs1] ^ imm; pc = next; break;
-                case Op.ORI: x[rd] = x[rs1] | imm; pc = next; break;
-                case Op.ANDI: x[rd] = x[rs1] & imm; pc = next; break;
-                case Op.SLLI: x[rd] = x[rs1] << imm; pc = next; break;
-                case Op.SRLI: x[rd] = x[rs1] >>> imm; pc = next; break;
-                case Op.SRAI: x[rd] = x[rs1] >> imm; pc = next; break;
-                case Op.ADD: x[rd] = x[rs1] + x[rs2]; pc = next; break;
-                case Op.SUB: x[rd] = x[rs1] - x[rs2]; pc = next; break;
-                case Op.SLL: x[rd] = x[rs1] << x[rs2]; pc = next; break;
-                case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; pc = next; break;
-                case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; pc = next; break;
-                case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; pc = next; break;
-                case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; pc = next; break;
-                case Op.SRA: x[rd] = x[rs1] >> x[rs2]; pc = next; break;
-                case Op.OR: x[rd] = x[rs1] | x[rs2]; pc = next; break;
-                case Op.AND: x[rd] = x[rs1] & x[rs2]; pc = next; break;
-                case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); pc = next; break;
-                case Op.SLLIW: x[rd] = (int) x[rs1] << imm; pc = next; break;
-                case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; pc = next; break;
-                case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; pc = next; break;
-                case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); pc = next; break;
-                case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); pc = next; break;
-                case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; pc = next; break;
-                case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; pc = next; break;
-                case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; pc = next; break;
-                case Op.MUL: x[rd] = x[rs1] * x[rs2]; pc = next; break;
-                case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; pc = next; break;
-                case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); pc = next; break;
-                case Op.MULHSU: { long a = x[rs1], b = x[rs2]; x[rd] = Math.multiplyHigh(a, b) + ((b >> 63) & a); pc = next; break; }
-                case Op.MULHU: { long a = x[rs1], b = x[rs2]; x[rd] = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a); pc = next; break; }
-                // division by zero: quotient all ones, remainder the dividend; MIN/-1 is right in Java
-                case Op.DIV: { long b = x[rs2]; x[rd] = b == 0 ? -1 : x[rs1] / b; pc = next; break; }
-                case Op.DIVU: { long b = x[rs2]; x[rd] = b == 0 ? -1 : Long.divideUnsigned(x[rs1], b); pc = next; break; }
-                case Op.REM: { long b = x[rs2]; x[rd] = b == 0 ? x[rs1] : x[rs1] % b; pc = next; break; }
-                case Op.REMU: { long b = x[rs2]; x[rd] = b == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], b); pc = next; break; }
-                case Op.DIVW: { int b = (int) x[rs2]; x[rd] = b == 0 ? -1 : (int) x[rs1] / b; pc = next; break; }
-                case Op.DIVUW: { int b = (int) x[rs2]; x[rd] = b == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], b); pc = next; break; }
-                case Op.REMW: { int b = (int) x[rs2]; x[rd] = b == 0 ? (int) x[rs1] : (int) x[rs1] % b; pc = next; break; }
-                case Op.REMUW: { int b = (int) x[rs2]; x[rd] = b == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], b); pc = next; break; }
-                case Op.ILLEGAL:
-                    sync(pc, base, n);
-                    throw fault(Cause.ILLEGAL_INSTRUCTION, imm);
-                default:
-                    sync(pc, base, n);
-                    pc = RareOps.exec(this, p & 0xFF, rd, rs1, rs2, imm, pc, next);
-                    fetchVpn = this.fetchVpn; // CSR writes and xRET may have flushed the TLBs
-                    fetchDelta = this.fetchDelta;
-                    if (sliceEnd) max = n + 1;
-                    break;
             }
-            n++;
+            // fell off the block (page end, length limit, budget or slice end): pc after i - 1
+            final int q = (int) bOps[i - 1];
+            pc += ((q >>> 25) & 0x7E) + ((q >>> 23) & 7);
+            n = nb + i;
         }
-        this.pc = pc;
+        this.fetchVpn = fetchVpn;
+        this.fetchDelta = fetchDelta;
+        if (slowAt >= 0) {
+            exitEntry = slowAt;
+            exitBlockPc = pc;
+            this.pc = pc + (((int) bOps[slowAt] >>> 25) & 0x7E);
+        } else {
+            exitEntry = lookup ? EXIT_LOOKUP : EXIT_DONE;
+            exitLink = linkFrom;
+            this.pc = pc;
+        }
         return n;
     }
 }

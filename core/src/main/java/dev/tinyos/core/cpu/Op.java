@@ -32,5 +32,9 @@ final class Op {
             AMOOR_W = 85, AMOMIN_W = 86, AMOMAX_W = 87, AMOMINU_W = 88, AMOMAXU_W = 89,
             LR_D = 90, SC_D = 91, AMOSWAP_D = 92, AMOADD_D = 93, AMOXOR_D = 94, AMOAND_D = 95,
             AMOOR_D = 96, AMOMIN_D = 97, AMOMAX_D = 98, AMOMINU_D = 99, AMOMAXU_D = 100,
-            COUNT = 101;
+            // forms the hart derives when it caches a block (the Decoder never produces them):
+            // J and JR are JAL and JALR with rd = x0 (executed inline); LOAD_X0 is a load into
+            // x0 (out of line, access size in the rs2 field)
+            J = 101, JR = 102, LOAD_X0 = 103,
+            COUNT = 104;
 }

@@ -19,7 +19,7 @@ final class RareOps {
     static long exec(Hart h, int op, int rd, int rs1, int rs2, long imm, long pc, long next) {
         switch (op) {
             case Op.FENCE:
-            case Op.FENCE_I: // the decode cache validates raw bits on every fetch
+            case Op.FENCE_I: // ends the block; stores to code pages already bumped their generation
                 return next;
             case Op.ECALL:
                 throw h.fault(h.priv == Hart.PRIV_U ? Cause.USER_ECALL
@@ -45,6 +45,9 @@ final class RareOps {
                     throw h.fault(Cause.ILLEGAL_INSTRUCTION, imm);
                 }
                 h.flushTlb();
+                return next;
+            case Op.LOAD_X0: // the access still happens: it may fault or reach a device
+                h.loadSlow(h.x[rs1] + imm, rs2);
                 return next;
             case Op.CSRRW: case Op.CSRRS: case Op.CSRRC:
             case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:

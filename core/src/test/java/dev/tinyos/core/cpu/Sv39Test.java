@@ -239,4 +239,26 @@ class Sv39Test {
         assertEquals(1, f.x(3));
         assertEquals(2, f.x(6));
     }
+
+    @Test
+    void blockLinksFollowAPageRemappedBySfenceVma() {
+        long pa1 = DATA_PA, pa2 = DATA_PA + 0x1_0000;
+        map(CODE, CODE, V | R | X | A);
+        long pte = map(DATA_VA, pa1, V | R | X | A);
+        f.put(CODE, jalr(0, 6, 0));
+        f.put(CODE + 0x300, sfenceVma(0, 0), jal(0, -0x304)); // no block evicts another
+        f.put(pa1, addi(1, 1, 1), jalr(0, 7, 0));
+        f.put(pa2, addi(1, 1, 100), jalr(0, 7, 0));
+        f.hart.x[6] = DATA_VA;
+        f.hart.x[7] = CODE;
+        f.hart.pc = CODE;
+        f.hart.priv = Hart.PRIV_S;
+        f.hart.flushTlb();
+        f.steps(9); // three round trips: the jalr at CODE links to the block at pa1
+        assertEquals(3, f.x(1));
+        f.store64(pte, ((pa2 >>> 12) << 10) | V | R | X | A);
+        f.hart.pc = CODE + 0x300;
+        f.steps(4); // sfence.vma, jal, the same jalr, and the addi of the new page
+        assertEquals(103, f.x(1));
+    }
 }
