@@ -45,6 +45,7 @@ const char *trap_cause_name(uint64 scause);
 
 /* plic.c */
 void plic_init(void);
+void plic_enable(int irq);
 int plic_claim(void);
 void plic_complete(int irq);
 
@@ -109,6 +110,29 @@ void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 void wakeup_locked(void *chan);
 
+/* virtio_blk.c — the disk (see the file's design note) */
+struct blkreq {
+    int type;                  /* VIRTIO_BLK_T_IN, _OUT or _FLUSH */
+    uint64 sector;             /* 512-byte sectors */
+    void *data;                /* kernel (identity-mapped) memory */
+    uint32 len;
+    int done;                  /* set by the completion, under the driver lock */
+    int status;                /* 0 = ok, -1 = device error */
+};
+int vblk_init(void);
+int vblk_present(void);
+uint64 vblk_sectors(void);
+int vblk_irq(void);
+int vblk_version(void);
+int vblk_slot(void);
+int vblk_readonly(void);
+int vblk_can_flush(void);
+uint64 vblk_max_inflight(void);
+void vblk_intr(void);
+void vblk_start(struct blkreq *r);
+int vblk_wait(struct blkreq *r);
+int vblk_rw(int type, uint64 sector, void *data, uint32 len);
+
 /* syscall.c */
 void syscall(void);
 int user_fault(uint64 uaddr, const char *what);
@@ -130,5 +154,11 @@ void trace_wakeup(uint64 pid, uint64 chan);
 void trace_syscall_enter(uint64 pid, uint64 num, uint64 a0, uint64 a1, uint64 a2);
 void trace_syscall_exit(uint64 pid, uint64 num, uint64 ret);
 void trace_timer_tick(uint64 tick, uint64 pid);
+void trace_blk_submit(uint64 slot, uint64 type, uint64 sector, uint64 len);
+void trace_blk_complete(uint64 slot, uint64 type, uint64 sector, uint64 status);
+void trace_bcache_hit(uint64 blockno, uint64 buf);
+void trace_bcache_miss(uint64 blockno, uint64 buf);
+void trace_bcache_evict(uint64 old_blockno, uint64 new_blockno, uint64 buf);
+void trace_bcache_writeback(uint64 blockno, uint64 buf, uint64 reason);
 
 #endif

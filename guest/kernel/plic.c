@@ -4,7 +4,8 @@
  * On virt, context 1 is hart 0 in S-mode. Each source has a priority word at
  * PLIC + 4*irq; context 1 has an enable bitmap at +0x2080, a priority
  * threshold at +0x201000 and a claim/complete register at +0x201004. We give
- * the UART priority 1, threshold 0, and enable only the sources we drive.
+ * the UART priority 1, threshold 0, and enable only the sources we drive:
+ * the UART here, the disk's slot when the block driver finds one.
  */
 #include "kernel.h"
 
@@ -21,6 +22,13 @@ void plic_init(void)
 }
 
 /* Returns the highest-priority pending source (0 = none) and claims it. */
+/* Gives source irq priority 1 and enables it for S-mode context 1. */
+void plic_enable(int irq)
+{
+    *PLIC_PRIORITY(irq) = 1;
+    *PLIC_SENABLE |= 1U << irq;
+}
+
 int plic_claim(void)
 {
     return (int)*PLIC_SCLAIM;

@@ -16,6 +16,8 @@ int64 sys_fork(void), sys_exit(void), sys_wait(void), sys_getpid(void), sys_kill
 int64 sys_sleep(void), sys_uptime(void), sys_yield(void), sys_read(void), sys_write(void);
 int64 sys_exec(void), sys_poweroff(void), sys_pstat(void), sys_sysinfo(void);
 int64 sys_kstress(void), sys_quantum(void);
+int64 sys_blkread(void), sys_blkwrite(void), sys_blksync(void), sys_blkinval(void);
+int64 sys_blkinfo(void);
 
 static int64 (*const syscalls[SYS_COUNT])(void) = {
     [SYS_fork] = sys_fork,       [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
@@ -23,7 +25,8 @@ static int64 (*const syscalls[SYS_COUNT])(void) = {
     [SYS_uptime] = sys_uptime,   [SYS_yield] = sys_yield,     [SYS_read] = sys_read,
     [SYS_write] = sys_write,     [SYS_exec] = sys_exec,       [SYS_poweroff] = sys_poweroff,
     [SYS_pstat] = sys_pstat,     [SYS_sysinfo] = sys_sysinfo, [SYS_kstress] = sys_kstress,
-    [SYS_quantum] = sys_quantum,
+    [SYS_quantum] = sys_quantum, [SYS_blkread] = sys_blkread, [SYS_blkwrite] = sys_blkwrite,
+    [SYS_blksync] = sys_blksync, [SYS_blkinval] = sys_blkinval, [SYS_blkinfo] = sys_blkinfo,
 };
 
 /* Raw value of argument register a<n> of the current system call. */

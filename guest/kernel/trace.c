@@ -52,3 +52,33 @@ TRACEPOINT void trace_timer_tick(uint64 tick, uint64 pid)
 {
     asm volatile("" : : "r"(tick), "r"(pid));
 }
+
+TRACEPOINT void trace_blk_submit(uint64 slot, uint64 type, uint64 sector, uint64 len)
+{
+    asm volatile("" : : "r"(slot), "r"(type), "r"(sector), "r"(len));
+}
+
+TRACEPOINT void trace_blk_complete(uint64 slot, uint64 type, uint64 sector, uint64 status)
+{
+    asm volatile("" : : "r"(slot), "r"(type), "r"(sector), "r"(status));
+}
+
+TRACEPOINT void trace_bcache_hit(uint64 blockno, uint64 buf)
+{
+    asm volatile("" : : "r"(blockno), "r"(buf));
+}
+
+TRACEPOINT void trace_bcache_miss(uint64 blockno, uint64 buf)
+{
+    asm volatile("" : : "r"(blockno), "r"(buf));
+}
+
+TRACEPOINT void trace_bcache_evict(uint64 old_blockno, uint64 new_blockno, uint64 buf)
+{
+    asm volatile("" : : "r"(old_blockno), "r"(new_blockno), "r"(buf));
+}
+
+TRACEPOINT void trace_bcache_writeback(uint64 blockno, uint64 buf, uint64 reason)
+{
+    asm volatile("" : : "r"(blockno), "r"(buf), "r"(reason));
+}

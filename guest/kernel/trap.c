@@ -4,7 +4,7 @@
  * (usertrap via the trampoline's uservec).
  *
  * Interrupts: SSIP is the clock (raised by the M-mode timer, see mtimer.S),
- * SEIP is the PLIC (only the UART for now). A tick may end the running
+ * SEIP is the PLIC (the UART and the disk). A tick may end the running
  * process's time slice: then the trap handler preempts it with yield().
  * Exceptions from the kernel are bugs: panic with the trap's CSRs. Exceptions
  * from user mode kill the process with a one-line report; the kernel goes on.
@@ -54,6 +54,8 @@ static int devintr(uint64 scause)
         int irq = plic_claim();
         if (irq == UART0_IRQ)
             uart_intr();
+        else if (irq && irq == vblk_irq())
+            vblk_intr();
         else if (irq)
             kprintf("trap: unexpected irq %d\n", irq);
         if (irq)

@@ -23,7 +23,12 @@
 #define SYS_sysinfo  14   /* int sysinfo(struct sysinfo *out) */
 #define SYS_kstress  15   /* int kstress(int threads, int rounds): kernel stress test */
 #define SYS_quantum  16   /* int quantum(int ticks): set the time slice, returns the old one */
-#define SYS_COUNT    17
+#define SYS_blkread  17   /* int blkread(long block, void *buf): 4 KiB through the cache */
+#define SYS_blkwrite 18   /* int blkwrite(long block, const void *buf): delayed write */
+#define SYS_blksync  19   /* int blksync(void): write back every dirty block, flush */
+#define SYS_blkinval 20   /* int blkinval(void): drop clean cached blocks; count */
+#define SYS_blkinfo  21   /* int blkinfo(struct blkinfo *out): disk and cache counters */
+#define SYS_COUNT    22
 
 #ifndef __ASSEMBLER__
 /* Filled by SYS_sysinfo. */
@@ -34,6 +39,19 @@ struct sysinfo {
     unsigned long ticks;
     unsigned long quantum;     /* ticks per time slice */
     unsigned long switches;    /* context switches since boot */
+};
+
+/* Filled by SYS_blkinfo (which returns -1, filling nothing, without a disk). */
+struct blkinfo {
+    unsigned long nblocks;     /* 4 KiB blocks on the disk */
+    unsigned long version;     /* virtio-mmio transport: 1 = legacy, 2 = modern */
+    unsigned long slot;        /* virtio-mmio slot 0..7 (PLIC source 1 + slot) */
+    unsigned long readonly;
+    unsigned long flush;       /* device honours FLUSH */
+    unsigned long nbuf;        /* buffers in the cache */
+    unsigned long hits, misses, evictions, writebacks;
+    unsigned long disk_reads, disk_writes, flushes;
+    unsigned long max_inflight; /* most requests in the queue at once */
 };
 #endif
 

@@ -62,7 +62,7 @@ int main(int argc, char **argv0)
         if (strcmp(argv[0], "poweroff") == 0)
             poweroff(0);
         if (strcmp(argv[0], "help") == 0)
-            printf("programs: tests echo ps spin sleeper shortlived forkstorm kstress\n");
+            printf("programs: tests echo ps spin sleeper shortlived forkstorm kstress blkharness blkbench\n");
         else
             run(argv);
     }

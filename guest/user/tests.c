@@ -279,6 +279,29 @@ static int t_stack_overflow(void)
     return recurse(0) ? 1 : 1;
 }
 
+static int blk_bad_pointer(void)
+{
+    blkwrite(0, (void *)0x10);
+    return 1;
+}
+
+/* Block calls: -1 without a disk; with one, bounds, a round trip and a bad pointer. */
+static int t_blk_calls(void)
+{
+    static char a[4096], b[4096];
+    struct blkinfo bi;
+    if (blkinfo(&bi) < 0)
+        return blkread(0, a) != -1 || blkwrite(0, a) != -1 || blksync() != -1 ||
+               blkinval() != -1;
+    long last = (long)bi.nblocks - 1;
+    if (blkread(last + 1, a) != -1 || blkread(-1, a) != -1 || blkwrite(last + 1, a) != -1)
+        return 2;
+    if (blkread(last, a) < 0 || blkwrite(last, a) < 0 || blksync() < 0 || blkinval() < 0 ||
+        blkread(last, b) < 0 || memcmp(a, b, sizeof a) != 0)
+        return 3;
+    return child_status(blk_bad_pointer) == KILLED ? 0 : 4;
+}
+
 static const struct test tests[] = {
     {"fork_wait", t_fork_wait, 0},
     {"getpid", t_getpid, 0},
@@ -298,6 +321,7 @@ static const struct test tests[] = {
     {"write_console", t_write_console, 0},
     {"quantum", t_quantum, 0},
     {"kstress", t_kstress, 0},
+    {"blk_calls", t_blk_calls, 0},
     {"illegal_instruction", t_illegal_instruction, KILLED},
     {"null_deref", t_null_deref, KILLED},
     {"kernel_memory", t_kernel_memory, KILLED},

@@ -25,6 +25,11 @@ int pstat(void);
 int sysinfo(struct sysinfo *out);
 int kstress(int threads, int rounds);
 int quantum(int ticks);
+int blkread(long block, void *buf);
+int blkwrite(long block, const void *buf);
+int blksync(void);
+int blkinval(void);
+int blkinfo(struct blkinfo *out);
 
 /* ulib.c */
 int printf(const char *fmt, ...);

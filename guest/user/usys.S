@@ -27,3 +27,8 @@
         SYSCALL sysinfo, SYS_sysinfo
         SYSCALL kstress, SYS_kstress
         SYSCALL quantum, SYS_quantum
+        SYSCALL blkread, SYS_blkread
+        SYSCALL blkwrite, SYS_blkwrite
+        SYSCALL blksync, SYS_blksync
+        SYSCALL blkinval, SYS_blkinval
+        SYSCALL blkinfo, SYS_blkinfo
