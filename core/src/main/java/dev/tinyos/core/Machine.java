@@ -5,6 +5,7 @@ import dev.tinyos.core.cpu.Hart;
 import dev.tinyos.core.dev.BlockBackend;
 import dev.tinyos.core.dev.Clint;
 import dev.tinyos.core.dev.Plic;
+import dev.tinyos.core.dev.PowerCut;
 import dev.tinyos.core.dev.TestFinisher;
 import dev.tinyos.core.dev.Uart16550;
 import dev.tinyos.core.dev.VirtioBlock;
@@ -62,6 +63,7 @@ public final class Machine implements AutoCloseable {
     private final InputSink sink = new Sink();
     private boolean stopRequested;
     private RunResult finished;
+    private PowerCut powerCut;
 
     /**
      * Builds the board, loads the kernel and resets the hart at its entry.
@@ -216,7 +218,36 @@ public final class Machine implements AutoCloseable {
 
     private RunResult halt(ExitReason reason, int code) {
         finished = result(reason, code);
+        shutdownDisk(); // a clean shutdown: everything the drive completed goes to the image
         return finished;
+    }
+
+    private void shutdownDisk() {
+        if (block != null && powerCut == null) {
+            try {
+                block.shutdown();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing the disk cache back to " + config.disk() + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * Cuts the power now, at an instruction boundary: the block device drops the writes it
+     * completed but the guest never flushed, requests in flight never complete, and the image
+     * keeps exactly what reached it before (docs/disk-model.md). Afterwards {@link #run}
+     * answers {@link ExitReason#STOPPED} and {@link #close} writes nothing to the image.
+     * Idempotent: a second call returns the first call's account; after a halt the disk was
+     * already written back, so nothing is lost.
+     */
+    public PowerCut powerCut() {
+        if (powerCut == null) {
+            powerCut = block == null || finished != null ? PowerCut.NONE : block.powerCut();
+            if (finished == null) {
+                finished = result(ExitReason.STOPPED, 0);
+            }
+        }
+        return powerCut;
     }
 
     private RunResult result(ExitReason reason, int code) {
@@ -274,12 +305,21 @@ public final class Machine implements AutoCloseable {
     /** The block device in virtio slot 0, or null without a disk. */
     public VirtioBlock block() { return block; }
 
-    /** Closes the disk image and the input source. Idempotent. */
+    /**
+     * A clean shutdown unless {@link #powerCut} was called: writes the disk's cache back to the
+     * image, then closes the image and the input source. Idempotent.
+     */
     @Override
     public void close() throws IOException {
-        input.close();
-        if (backend != null) {
-            backend.close();
+        try {
+            input.close();
+            if (block != null && powerCut == null) {
+                block.shutdown();
+            }
+        } finally {
+            if (backend != null) {
+                backend.close();
+            }
         }
     }
 }

@@ -9,7 +9,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A raw disk image file seen as an array of 512-byte sectors. Reads and writes happen on the
- * calling (machine) thread; {@link #flush} forces written data to the storage device.
+ * calling (machine) thread; {@link #flush} forces written data to the storage device. This is
+ * the image itself, with no cache: the drive's volatile write cache in front of it is
+ * {@link WriteCache} (see docs/disk-model.md). To run without touching a user's image, open a
+ * copy, or open it read-only (the device then offers VIRTIO_BLK_F_RO and fails writes).
  *
  * <p>Invariant: {@link #sectors()} is fixed at open time (file length / 512, rounded down;
  * a trailing partial sector is not addressable); every access lies inside it.
@@ -36,6 +39,29 @@ public final class BlockBackend implements Closeable {
                 ? FileChannel.open(image, StandardOpenOption.READ)
                 : FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new BlockBackend(image, ch, ro, ch.size() / SECTOR_SIZE);
+    }
+
+    /**
+     * Creates a blank raw image of {@code bytes} bytes (a positive multiple of 512) at
+     * {@code image}: all zeros and sparse where the file system allows (nothing is written but
+     * the length). Refuses an existing file unless {@code overwrite}, and never replaces
+     * anything but a regular file.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if the file exists and {@code overwrite} is false
+     */
+    public static void create(Path image, long bytes, boolean overwrite) throws IOException {
+        if (bytes <= 0 || bytes % SECTOR_SIZE != 0) {
+            throw new IllegalArgumentException("image size " + bytes
+                    + " is not a positive multiple of " + SECTOR_SIZE);
+        }
+        if (overwrite && java.nio.file.Files.exists(image) && !java.nio.file.Files.isRegularFile(image)) {
+            throw new IOException(image + " exists and is not a regular file");
+        }
+        StandardOpenOption how = overwrite ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW;
+        try (FileChannel ch = FileChannel.open(image, how, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SPARSE)) {
+            ch.write(ByteBuffer.allocate(1), bytes - 1); // sets the length; the rest is a hole
+        }
     }
 
     public Path path() {

@@ -7,18 +7,34 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A virtio block device (virtio 1.x section 5.2) over a {@link BlockBackend}: one request
- * queue, features VERSION_1, FLUSH, BLK_SIZE (512) and RO for read-only images; request types
- * IN, OUT, FLUSH and GET_ID; anything else answers UNSUPP, an access beyond the capacity IOERR.
+ * A virtio block device (virtio 1.x section 5.2) over a {@link BlockBackend} with a volatile
+ * {@link WriteCache}: one request queue, features VERSION_1, FLUSH, BLK_SIZE (512) and RO for
+ * read-only images; request types IN, OUT, FLUSH and GET_ID; anything else answers UNSUPP, an
+ * access beyond the capacity or of a length that is not a whole number of sectors IOERR.
  *
- * <p>Determinism: when the driver notifies, every new chain is parsed at once; OUT data is
- * copied out of guest RAM and written to the image, IN data is read from the image into a
- * host buffer, FLUSH forces the image - all at that instruction, in submission order. Then the
- * request is announced through the {@link RequestPort}; nothing becomes visible to the guest
- * until {@link #complete} is called for its tag (driven by the input source). Only then is read
- * data copied into guest RAM (pages marked dirty), the status byte written, the used ring
- * advanced and the interrupt raised. Invariant: the guest never observes a request's effect
- * in RAM before its completion is delivered.
+ * <p>Timing and determinism. When the driver notifies, every new chain is parsed at once, at
+ * that instruction, in submission order: an OUT request's data is copied out of guest RAM then
+ * (a later change of the buffer does not matter), and the request is announced through the
+ * {@link RequestPort}. Nothing else happens inside the MMIO write. The request takes effect
+ * only when {@link #complete} is called for its tag, which the machine's input source decides
+ * (the replay boundary; the virtual clock uses a fixed latency):
+ * <ul>
+ *   <li>OUT: the data enters the drive's write cache (not the image);</li>
+ *   <li>IN: the data is read through the cache (cache over image) and copied into guest RAM;</li>
+ *   <li>FLUSH: the cache is written to the image and the image forced to host storage;</li>
+ * </ul>
+ * then the status byte is written, the used ring advanced and the interrupt raised.
+ *
+ * <p>Write model (docs/disk-model.md): like a disk with a volatile write cache and
+ * VIRTIO_BLK_F_FLUSH. What reaches the image is exactly what the device completed: a clean
+ * shutdown ({@link #shutdown}) writes every completed write back; a power cut
+ * ({@link #powerCut}) drops the completed but unflushed writes, and requests still in flight
+ * never reach the image. The cache is {@value WriteCache#DEFAULT_CAPACITY_MIB} MiB; older
+ * writes may reach the image before a flush when it overflows.
+ *
+ * <p>Invariant: the guest never observes a request's effect (in RAM or on the image) before
+ * its completion is delivered; the image changes only at a FLUSH completion, a cache overflow
+ * at an OUT completion, or {@link #shutdown}.
  */
 public final class VirtioBlock implements VirtioDevice {
     public static final int DEVICE_ID = 2;
@@ -40,31 +56,53 @@ public final class VirtioBlock implements VirtioDevice {
     private static final int ID_BYTES = 20;
     private static final int QUEUE_NUM_MAX = 256;
     private static final int HEADER = 16;
+    private static final byte[] NONE = new byte[0];
 
     private final BlockBackend backend;
+    private final WriteCache cache;
     private final int deviceNumber;
     private final RequestPort port;
     private final Map<Long, Request> inFlight = new HashMap<>();
     private VirtioMmio transport;
     private long nextTag;
+    private boolean poweredOff;
 
-    /** A block device over {@code backend}, announcing requests as device {@code deviceNumber}. */
+    /** A block device over {@code backend} with the default write cache. */
     public VirtioBlock(BlockBackend backend, int deviceNumber, RequestPort port) {
-        this.backend = backend;
+        this(new WriteCache(backend), deviceNumber, port);
+    }
+
+    /** A block device over {@code cache}'s image, announcing requests as device {@code deviceNumber}. */
+    public VirtioBlock(WriteCache cache, int deviceNumber, RequestPort port) {
+        this.backend = cache.backend();
+        this.cache = cache;
         this.deviceNumber = deviceNumber;
         this.port = port;
     }
 
-    /** A parsed request waiting for its completion. */
+    /**
+     * A parsed request waiting for its completion: its type and first sector, the OUT data
+     * taken from guest RAM at submission, the IN length, or an error status decided at parse.
+     */
     private static final class Request {
         final Virtqueue.Chain chain;
-        final byte[] data; // bytes to copy into the writable segments before the status byte
-        final int status;
+        final int type;
+        final long sector;
+        final byte[] data;
+        final int length;
+        final int error;
 
-        Request(Virtqueue.Chain chain, byte[] data, int status) {
+        Request(Virtqueue.Chain chain, int type, long sector, byte[] data, int length, int error) {
             this.chain = chain;
+            this.type = type;
+            this.sector = sector;
             this.data = data;
-            this.status = status;
+            this.length = length;
+            this.error = error;
+        }
+
+        static Request failed(Virtqueue.Chain chain, int status) {
+            return new Request(chain, -1, 0, NONE, 0, status);
         }
     }
 
@@ -118,19 +156,27 @@ public final class VirtioBlock implements VirtioDevice {
         return inFlight.size();
     }
 
+    /** The drive's write cache (completed, unflushed writes). */
+    public WriteCache cache() {
+        return cache;
+    }
+
     @Override
     public void queueNotify(int queue) throws VirtqueueError {
+        if (poweredOff) {
+            return;
+        }
         Virtqueue q = transport.queue(queue);
         while (q.hasAvailable()) {
             Virtqueue.Chain chain = q.readChain(q.takeAvailable());
             long tag = nextTag++;
-            inFlight.put(tag, start(chain));
+            inFlight.put(tag, parse(chain));
             port.requestStarted(deviceNumber, tag);
         }
     }
 
-    /** Parses and performs the host side of one request; the guest sees nothing yet. */
-    private Request start(Virtqueue.Chain chain) throws VirtqueueError {
+    /** Parses one request and takes an OUT request's data; neither guest nor image sees anything. */
+    private Request parse(Virtqueue.Chain chain) throws VirtqueueError {
         Ram ram = transport.ram();
         long readable = chain.total(false);
         long writable = chain.total(true);
@@ -143,51 +189,87 @@ public final class VirtioBlock implements VirtioDevice {
         long sector = load(header, 8, 8);
         switch (type) {
             case T_IN:
-                return read(chain, sector, writable - 1);
+                return transfer(chain, T_IN, sector, writable - 1);
             case T_OUT:
-                return write(chain, sector, readable - HEADER);
+                return transfer(chain, T_OUT, sector, readable - HEADER);
             case T_FLUSH:
-                return new Request(chain, new byte[0], flush());
+                return new Request(chain, T_FLUSH, 0, NONE, 0, S_OK);
             case T_GET_ID:
-                return new Request(chain, id((int) Math.min(ID_BYTES, writable - 1)), S_OK);
+                return new Request(chain, T_GET_ID, 0, NONE, (int) Math.min(ID_BYTES, writable - 1), S_OK);
             default:
-                return new Request(chain, new byte[0], S_UNSUPP);
+                return Request.failed(chain, S_UNSUPP);
         }
     }
 
-    private Request read(Virtqueue.Chain chain, long sector, long len) {
-        if (len > Integer.MAX_VALUE - 8 || !backend.inRange(sector, len)) {
-            return new Request(chain, new byte[0], S_IOERR);
+    private Request transfer(Virtqueue.Chain chain, int type, long sector, long len) {
+        boolean bad = len > Integer.MAX_VALUE - 8 || len % BlockBackend.SECTOR_SIZE != 0
+                || !backend.inRange(sector, len) || (type == T_OUT && backend.readOnly());
+        if (bad) {
+            return Request.failed(chain, S_IOERR);
         }
-        byte[] data = new byte[(int) len];
-        try {
-            backend.read(sector, data, 0, data.length);
-            return new Request(chain, data, S_OK);
-        } catch (IOException e) {
-            return new Request(chain, new byte[0], S_IOERR);
+        byte[] data = NONE;
+        if (type == T_OUT) {
+            data = new byte[(int) len];
+            chain.gather(transport.ram(), HEADER, data, 0, data.length);
+        }
+        return new Request(chain, type, sector, data, (int) len, S_OK);
+    }
+
+    /**
+     * The input source says request {@code tag} completed: perform it against the write cache
+     * and publish its result to the guest. Unknown tags (requests dropped by a device reset or
+     * a power cut) are ignored.
+     */
+    public void complete(long tag) {
+        Request r = inFlight.remove(tag);
+        if (r == null) {
+            return;
+        }
+        byte[] reply = NONE;
+        int status = r.error;
+        if (status == S_OK) {
+            try {
+                reply = perform(r);
+            } catch (IOException e) {
+                reply = NONE;
+                status = S_IOERR;
+            }
+        }
+        publish(r, reply, status);
+    }
+
+    /** Does the device side of a well-formed request now; returns the bytes for the guest. */
+    private byte[] perform(Request r) throws IOException {
+        switch (r.type) {
+            case T_IN: {
+                byte[] data = new byte[r.length];
+                cache.read(r.sector, data, 0, data.length);
+                return data;
+            }
+            case T_OUT:
+                cache.write(r.sector, r.data, 0, r.data.length);
+                return NONE;
+            case T_FLUSH:
+                cache.flush();
+                return NONE;
+            case T_GET_ID:
+                return id(r.length);
+            default:
+                throw new IllegalStateException("request type " + r.type);
         }
     }
 
-    private Request write(Virtqueue.Chain chain, long sector, long len) {
-        if (backend.readOnly() || len > Integer.MAX_VALUE - 8 || !backend.inRange(sector, len)) {
-            return new Request(chain, new byte[0], S_IOERR);
-        }
-        byte[] data = new byte[(int) len];
-        chain.gather(transport.ram(), HEADER, data, 0, data.length);
+    private void publish(Request r, byte[] reply, int status) {
+        Ram ram = transport.ram();
+        long writable = r.chain.total(true);
+        r.chain.scatter(ram, 0, reply, 0, reply.length);
+        r.chain.scatter(ram, writable - 1, new byte[] {(byte) status}, 0, 1);
+        Virtqueue q = transport.queue(0);
         try {
-            backend.write(sector, data, 0, data.length);
-            return new Request(chain, new byte[0], S_OK);
-        } catch (IOException e) {
-            return new Request(chain, new byte[0], S_IOERR);
-        }
-    }
-
-    private int flush() {
-        try {
-            backend.flush();
-            return S_OK;
-        } catch (IOException e) {
-            return S_IOERR;
+            q.pushUsed(r.chain.head, reply.length + 1);
+            transport.usedBuffer(q);
+        } catch (VirtqueueError e) {
+            transport.fail(e);
         }
     }
 
@@ -199,25 +281,25 @@ public final class VirtioBlock implements VirtioDevice {
     }
 
     /**
-     * The input source says request {@code tag} completed: publish its result to the guest.
-     * Unknown tags (requests dropped by a device reset) are ignored.
+     * Clean shutdown: writes every completed write back to the image and forces it (the drive
+     * empties its cache on an orderly power-down). Requests still in flight were never
+     * completed and are discarded. Returns the number of sectors written back.
      */
-    public void complete(long tag) {
-        Request r = inFlight.remove(tag);
-        if (r == null) {
-            return;
-        }
-        Ram ram = transport.ram();
-        long writable = r.chain.total(true);
-        r.chain.scatter(ram, 0, r.data, 0, r.data.length);
-        r.chain.scatter(ram, writable - 1, new byte[] {(byte) r.status}, 0, 1);
-        Virtqueue q = transport.queue(0);
-        try {
-            q.pushUsed(r.chain.head, r.data.length + 1);
-            transport.usedBuffer(q);
-        } catch (VirtqueueError e) {
-            transport.fail(e);
-        }
+    public int shutdown() throws IOException {
+        inFlight.clear();
+        return cache.flush();
+    }
+
+    /**
+     * Power cut: completed but unflushed writes are dropped, requests in flight are forgotten
+     * and never complete, and the device ignores any further notification. The image keeps
+     * exactly what FLUSH completions (and cache overflows) wrote to it.
+     */
+    public PowerCut powerCut() {
+        PowerCut cut = new PowerCut(cache.drop(), inFlight.size());
+        inFlight.clear();
+        poweredOff = true;
+        return cut;
     }
 
     @Override

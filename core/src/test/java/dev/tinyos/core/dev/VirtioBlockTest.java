@@ -215,6 +215,146 @@ class VirtioBlockTest {
         assertEquals(pattern(4 * 512), img[4 * 512], "neighbours untouched");
     }
 
+    private byte[] sectorData(int seed) {
+        byte[] d = new byte[512];
+        for (int i = 0; i < 512; i++) {
+            d[i] = (byte) (seed * 7 + i);
+        }
+        return d;
+    }
+
+    /** Submits a one-sector OUT of {@code data} to {@code sector}; returns its tag. */
+    private long write(long sector, byte[] data) {
+        ram.write((int) (DATA - BASE), data, 0, data.length);
+        submit(VirtioBlock.T_OUT, sector, data.length, false);
+        return lastTag();
+    }
+
+    private byte[] imageSector(long sector) throws IOException {
+        return java.util.Arrays.copyOfRange(Files.readAllBytes(image), (int) sector * 512, (int) sector * 512 + 512);
+    }
+
+    private byte[] original(long sector) {
+        byte[] d = new byte[512];
+        for (int i = 0; i < 512; i++) {
+            d[i] = pattern(sector * 512 + i);
+        }
+        return d;
+    }
+
+    @Test
+    void notifyNeverCompletesSynchronously() throws IOException {
+        driverInit();
+        long tag = write(4, sectorData(1));
+        submit(VirtioBlock.T_FLUSH, 0, 0, false);
+        assertEquals(2, blk.inFlight());
+        assertEquals(0, usedIdx(), "nothing completes inside the MMIO write");
+        assertEquals(0xEE, status());
+        assertArrayEquals(original(4), imageSector(4), "the image is untouched at submission");
+        assertEquals(0, blk.cache().dirtySectors(), "not even the cache holds the data yet");
+        blk.complete(tag);
+        assertEquals(1, blk.cache().dirtySectors());
+        assertArrayEquals(original(4), imageSector(4), "a completed write sits in the cache");
+    }
+
+    @Test
+    void completedAndFlushedWritesAreOnTheImage() throws IOException {
+        driverInit();
+        blk.complete(write(2, sectorData(2)));
+        submit(VirtioBlock.T_FLUSH, 0, 0, false);
+        blk.complete(lastTag());
+        assertEquals(VirtioBlock.S_OK, status());
+        assertArrayEquals(sectorData(2), imageSector(2));
+        assertEquals(0, blk.cache().dirtySectors());
+        blk.complete(write(5, sectorData(5)));
+        PowerCut cut = blk.powerCut();
+        assertEquals(new PowerCut(1, 0), cut);
+        assertArrayEquals(sectorData(2), imageSector(2), "flushed data survives the cut");
+        assertArrayEquals(original(5), imageSector(5), "the unflushed write is lost");
+    }
+
+    @Test
+    void powerCutDropsUnflushedAndInFlightWrites() throws IOException {
+        driverInit();
+        blk.complete(write(1, sectorData(1)));
+        long pending = write(3, sectorData(3));
+        submit(VirtioBlock.T_FLUSH, 0, 0, false);
+        long flush = lastTag();
+        assertEquals(new PowerCut(1, 2), blk.powerCut());
+        blk.complete(pending);
+        blk.complete(flush);
+        assertEquals(1, usedIdx(), "nothing completes after the cut");
+        assertEquals(0, blk.shutdown(), "nothing left to write back");
+        assertArrayEquals(original(1), imageSector(1));
+        assertArrayEquals(original(3), imageSector(3), "an in-flight write never reaches the image");
+        byte[] img = Files.readAllBytes(image);
+        for (int i = 0; i < img.length; i++) {
+            assertEquals(pattern(i), img[i], "image unchanged at byte " + i);
+        }
+    }
+
+    @Test
+    void cleanShutdownWritesCompletedWritesBack() throws IOException {
+        driverInit();
+        blk.complete(write(6, sectorData(6)));
+        long pending = write(7, sectorData(7));
+        assertEquals(1, blk.shutdown());
+        assertArrayEquals(sectorData(6), imageSector(6));
+        assertArrayEquals(original(7), imageSector(7), "never completed, never written");
+        blk.complete(pending);
+        assertEquals(1, usedIdx());
+    }
+
+    @Test
+    void readsSeeTheirOwnCachedWritesAtCompletionTime() throws IOException {
+        driverInit();
+        blk.complete(write(8, sectorData(8)));
+        submit(VirtioBlock.T_IN, 7, 1536, true); // sectors 7, 8 (cached), 9
+        long read = lastTag();
+        blk.complete(write(9, sectorData(9))); // completes before the read: the read sees it
+        java.util.Arrays.fill(ram.data, (int) (DATA - BASE), (int) (DATA - BASE) + 1536, (byte) 0);
+        blk.complete(read);
+        assertEquals(VirtioBlock.S_OK, status());
+        byte[] got = new byte[1536];
+        ram.read((int) (DATA - BASE), got, 0, got.length);
+        assertArrayEquals(original(7), java.util.Arrays.copyOfRange(got, 0, 512));
+        assertArrayEquals(sectorData(8), java.util.Arrays.copyOfRange(got, 512, 1024));
+        assertArrayEquals(sectorData(9), java.util.Arrays.copyOfRange(got, 1024, 1536));
+        assertArrayEquals(original(8), imageSector(8), "reading does not write back");
+    }
+
+    @Test
+    void fullCacheWritesTheOldestSectorsBackEarly() throws IOException {
+        backend.close();
+        backend = BlockBackend.open(image, false);
+        blk = new VirtioBlock(new WriteCache(backend, 2), 3, (dev, tag) -> started.add(tag));
+        mmio = new VirtioMmio(ram, blk);
+        driverInit();
+        blk.complete(write(1, sectorData(1)));
+        blk.complete(write(2, sectorData(2)));
+        blk.complete(write(1, sectorData(11))); // rewriting sector 1 makes sector 2 the oldest
+        assertArrayEquals(original(2), imageSector(2));
+        blk.complete(write(3, sectorData(3)));
+        assertEquals(2, blk.cache().dirtySectors());
+        assertEquals(1, blk.cache().evictedSectors());
+        assertArrayEquals(sectorData(2), imageSector(2), "the oldest write went to the image");
+        assertEquals(new PowerCut(2, 0), blk.powerCut());
+        assertArrayEquals(original(1), imageSector(1));
+        assertArrayEquals(original(3), imageSector(3));
+    }
+
+    @Test
+    void partialSectorTransfersAreIoErrors() {
+        driverInit();
+        submit(VirtioBlock.T_IN, 0, 100, true);
+        blk.complete(lastTag());
+        assertEquals(VirtioBlock.S_IOERR, status());
+        submit(VirtioBlock.T_OUT, 0, 700, false);
+        blk.complete(lastTag());
+        assertEquals(VirtioBlock.S_IOERR, status());
+        assertEquals(0, blk.cache().dirtySectors());
+    }
+
     @Test
     void errorsAndGetId() {
         driverInit();
