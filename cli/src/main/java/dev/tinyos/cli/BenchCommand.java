@@ -45,11 +45,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--elf", paramLabel = "ELF", description = "benchmark ELF (default: guest/build/bench.elf)")
     Path elf;
 
+    @Option(names = "--record", description = "measure recording and replay instead (docs/RECORDING.md): record "
+            + "overhead %, replay speed, trace bytes; uses bench-quick.elf unless --elf is given")
+    boolean record;
+
     private String checksum;
     private boolean ok = true;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (record) {
+            Path cpu = elf != null ? elf : Home.guestBuild().resolve("bench-quick.elf");
+            return RecordBench.run(cpu, Home.guestBuild().resolve("kernel.elf"), runs != null ? runs : 2, System.out);
+        }
         Path program = elf != null ? elf : Home.guestBuild().resolve(quick ? "bench-quick.elf" : "bench.elf");
         int nWarm = warmup != null ? warmup : quick ? 1 : 2;
         int nRuns = runs != null ? runs : quick ? 2 : 3;

@@ -1,9 +1,10 @@
 package dev.tinyos.cli;
 
+import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.RunResult;
-import dev.tinyos.core.input.VirtualClock;
+import dev.tinyos.core.dev.PowerCut;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -12,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,7 +28,11 @@ import picocli.CommandLine.Option;
                 + "is not a terminal its bytes are typed into the console, e.g. "
                 + "printf 'tests\\npoweroff\\n' | ./tinyos run",
                 "Exits with the guest's exit code (test finisher or HTIF) and prints a one-line "
-                + "summary on stderr."})
+                + "summary on stderr.",
+                "Disk model (docs/disk-model.md): the drive has a volatile write cache. A clean end "
+                + "(guest poweroff, finisher, HTIF, --max-instructions, idle forever) writes it to the "
+                + "image; a power cut (--stop-at-icount, Ctrl-A x) drops the writes the guest had not "
+                + "flushed and exits 0 with a line saying what was lost."})
 public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--kernel", paramLabel = "ELF", description = "kernel ELF to boot (default: ${DEFAULT-VALUE})")
@@ -42,6 +48,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "stop after N instructions (default: no limit)")
     long maxInstructions = Long.MAX_VALUE;
 
+    @Option(names = "--stop-at-icount", paramLabel = "N",
+            description = "cut the power when the instruction count reaches N: unflushed disk writes "
+                    + "are lost, as on real hardware (default: never)")
+    long stopAtIcount = -1;
+
+    /** --trace, --no-record, --clock, --disk-writeback (docs/RECORDING.md). */
+    @Mixin
+    RecordOptions record = new RecordOptions();
+
     @Override
     public Integer call() {
         try {
@@ -51,20 +66,41 @@ public final class RunCommand implements Callable<Integer> {
             return BadInputException.EXIT_CODE;
         }
         boolean tty = Terminal.stdinIsTerminal();
-        BufferedOutputStream console = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-        PrintStream messages = System.err;
-        ConsoleInput input = new ConsoleInput(new VirtualClock(), System.in, tty, console, messages);
-        Machine machine;
+        String clockMode;
         try {
-            machine = new Machine(config(console, input));
-        } catch (RuntimeException | IOException e) {
-            System.err.println("tinyos: cannot load " + kernel + ": " + e.getMessage());
+            clockMode = record.clockMode(tty);
+        } catch (BadInputException e) {
+            System.err.println("tinyos: " + e.getMessage());
             return BadInputException.EXIT_CODE;
         }
-        return boot(machine, input, console, tty);
+        BufferedOutputStream console = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        PrintStream messages = System.err;
+        RecordOptions.Clock clock = RecordOptions.newClock(clockMode);
+        ConsoleInput input = new ConsoleInput(clock.source(), System.in, tty, console, messages);
+        Machine machine;
+        RunRecording recording = null;
+        if (record.recording()) {
+            try {
+                recording = RunRecording.start(record, clockMode, clock, input, kernel, disk, memMiB, console, "run");
+            } catch (BadInputException e) {
+                System.err.println("tinyos: " + e.getMessage());
+                return BadInputException.EXIT_CODE;
+            }
+            machine = recording.machine();
+            System.err.println(recording.announcement());
+        } else {
+            try {
+                machine = new Machine(config(console, input));
+            } catch (RuntimeException | IOException e) {
+                System.err.println("tinyos: cannot load " + kernel + ": " + e.getMessage());
+                return BadInputException.EXIT_CODE;
+            }
+        }
+        return boot(machine, recording, input, console, tty);
     }
 
-    private int boot(Machine machine, ConsoleInput input, BufferedOutputStream console, boolean tty) {
+    private int boot(Machine machine, RunRecording recording, ConsoleInput input, BufferedOutputStream console,
+                     boolean tty) {
         Terminal terminal = new Terminal();
         if (tty) {
             System.err.println("tinyos: booting " + kernel.getFileName() + " (Ctrl-A x quits, Ctrl-A h help)");
@@ -73,19 +109,40 @@ public final class RunCommand implements Callable<Integer> {
         input.start();
         long start = System.nanoTime();
         RunResult result;
+        PowerCut cut = null;
         try {
-            result = machine.run(maxInstructions);
+            long budget = stopAtIcount > 0 ? Math.min(maxInstructions, stopAtIcount) : maxInstructions;
+            result = recording != null ? recording.run(budget) : machine.run(budget);
+            if (cutsPower(result)) {
+                cut = machine.powerCut(); // before close(), which would write the cache back
+                result = new RunResult(ExitReason.STOPPED, 0, result.icount());
+            }
         } finally {
             flushQuietly(console);
-            closeQuietly(machine);
+            closeQuietly(machine, recording);
             terminal.restore();
         }
         long nanos = System.nanoTime() - start;
         if (tty) {
             System.err.println(); // the guest's last line may not have ended
         }
-        System.err.println(RunSummary.line(result.reason().name(), result.exitCode(), result.icount(), nanos));
+        String reason = cut != null ? "POWER_CUT" : result.reason().name();
+        System.err.println(RunSummary.line(reason, result.exitCode(), result.icount(), nanos));
+        if (cut != null) {
+            System.err.println(powerCutLine(result.icount(), cut));
+        }
         return result.exitCode();
+    }
+
+    /** A power cut ends this run: Ctrl-A x (STOPPED), or the budget ran out at --stop-at-icount. */
+    private boolean cutsPower(RunResult r) {
+        return r.reason() == ExitReason.STOPPED
+                || (r.reason() == ExitReason.INSTRUCTION_LIMIT && stopAtIcount > 0 && r.icount() == stopAtIcount);
+    }
+
+    /** e.g. {@code tinyos: power cut at icount 1,000: 2 unflushed sectors (1.0 KiB) dropped, ...}. */
+    static String powerCutLine(long icount, PowerCut cut) {
+        return "tinyos: power cut at icount " + RunSummary.grouped(icount) + ": " + cut.describe();
     }
 
     private void checkArguments() throws BadInputException {
@@ -97,6 +154,9 @@ public final class RunCommand implements Callable<Integer> {
         GuestFiles.requireMemory(memMiB);
         if (maxInstructions <= 0) {
             throw new BadInputException("--max-instructions must be positive, not " + maxInstructions);
+        }
+        if (stopAtIcount == 0 || stopAtIcount < -1) {
+            throw new BadInputException("--stop-at-icount must be positive, not " + stopAtIcount);
         }
     }
 
@@ -112,8 +172,12 @@ public final class RunCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private static void closeQuietly(Machine machine) {
+    private static void closeQuietly(Machine machine, RunRecording recording) {
         try {
+            if (recording != null) {
+                recording.close(); // the machine, the trace's log, the working disk copy
+                return;
+            }
             machine.close(); // closes the input source and the disk image
         } catch (IOException | RuntimeException e) {
             System.err.println("tinyos: closing the machine failed: " + e.getMessage());

@@ -1,0 +1,58 @@
+package dev.tinyos.cli;
+
+import dev.tinyos.core.input.InputSource;
+import dev.tinyos.core.input.VirtualClock;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+import picocli.CommandLine.Option;
+
+/**
+ * The recording and clock options of {@code tinyos run} (a picocli mixin): {@code --trace DIR},
+ * {@code --no-record}, {@code --clock host|virtual}, {@code --disk-writeback}. Invariant: pure
+ * option holder; the defaults are recording on, into {@code traces/<timestamp>/} under the
+ * current directory, and the host clock exactly when standard input is a terminal.
+ */
+public final class RecordOptions {
+    @Option(names = "--trace", paramLabel = "DIR",
+            description = "record into trace directory DIR (default: traces/<date-time>/ here; never overwritten)")
+    Path trace;
+
+    @Option(names = "--no-record", description = "do not record a trace")
+    boolean noRecord;
+
+    @Option(names = "--clock", paramLabel = "host|virtual",
+            description = "time base: host = wall clock, host I/O thread (default on a terminal); "
+                    + "virtual = from the instruction count, fully deterministic (default otherwise)")
+    String clock;
+
+    @Option(names = "--disk-writeback",
+            description = "when recording, run on the --disk image itself (default: on a copy, the image is not modified)")
+    boolean diskWriteback;
+
+    /** "host" or "virtual", after the default for this terminal. */
+    String clockMode(boolean tty) throws BadInputException {
+        String c = clock == null ? (tty ? "host" : "virtual") : clock;
+        if (!c.equals("host") && !c.equals("virtual")) {
+            throw new BadInputException("--clock must be host or virtual, not " + clock);
+        }
+        return c;
+    }
+
+    boolean recording() {
+        return !noRecord;
+    }
+
+    /** A fresh time base of the given mode and a reader of its skew (for the recorder). */
+    static Clock newClock(String mode) {
+        if (mode.equals("host")) {
+            HostClock h = new HostClock();
+            return new Clock(h, h::skew, HostClock.IPT);
+        }
+        VirtualClock v = new VirtualClock();
+        return new Clock(v, v::skew, v.ipt());
+    }
+
+    /** A time base with its skew reader and rate. */
+    record Clock(InputSource source, LongSupplier skew, long ipt) {
+    }
+}

@@ -1,0 +1,69 @@
+package dev.tinyos.cli;
+
+import dev.tinyos.replay.Registers;
+import dev.tinyos.replay.Replay;
+import dev.tinyos.replay.ReplayOutcome;
+import dev.tinyos.replay.TraceException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tinyos replay TRACE}: re-runs a recorded trace from its log alone — console output
+ * byte for byte on stdout, no terminal, no host timing — checking every digest on the way.
+ * Invariant: exit status 0 only if the replay matched up to where it stopped; 1 on divergence,
+ * 2 for an unusable trace (one sentence on stderr).
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replay a recorded trace: prints the guest's console output exactly as recorded and "
+                + "stops at the same icount, checking every state digest.",
+                "--until ICOUNT or --until-panic stop early and print pc, registers and a backtrace."})
+public final class ReplayCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TRACE", description = "trace directory (written by tinyos run)")
+    Path trace;
+
+    @Option(names = "--until", paramLabel = "ICOUNT", description = "stop at this instruction count")
+    Long until;
+
+    @Option(names = "--until-panic", description = "stop at the entry of the kernel's panic()")
+    boolean untilPanic;
+
+    @Override
+    public Integer call() {
+        if (until != null && until < 0) {
+            System.err.println("tinyos: --until must not be negative, not " + until);
+            return BadInputException.EXIT_CODE;
+        }
+        BufferedOutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        try (Replay replay = Replay.open(trace, out)) {
+            ReplayOutcome o = untilPanic ? replay.runToPanic() : until != null ? replay.runTo(until) : replay.run();
+            flush(out);
+            System.err.println();
+            System.err.println("tinyos: " + o.message());
+            o.differences().forEach(d -> System.err.println("  " + d));
+            if (untilPanic || until != null || !o.ok()) {
+                System.err.print(Registers.dump(replay.machine()));
+                System.err.print(Registers.backtrace(replay.machine()));
+            }
+            return o.ok() ? 0 : 1;
+        } catch (TraceException e) {
+            flush(out);
+            System.err.println("tinyos: " + e.getMessage());
+            return BadInputException.EXIT_CODE;
+        }
+    }
+
+    private static void flush(BufferedOutputStream out) {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            // stdout is gone
+        }
+    }
+}

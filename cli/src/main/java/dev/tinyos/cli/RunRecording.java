@@ -1,0 +1,76 @@
+package dev.tinyos.cli;
+
+import dev.tinyos.core.Machine;
+import dev.tinyos.core.RunResult;
+import dev.tinyos.replay.RecordSession;
+import dev.tinyos.replay.Trace;
+import dev.tinyos.replay.TraceException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * The recording side of {@code tinyos run}: starts a {@link RecordSession} for the run's
+ * configuration and says in one line where the trace goes. Invariant: {@link #close} always
+ * leaves a replayable trace (see {@code RecordSession}).
+ */
+final class RunRecording {
+    private final RecordSession session;
+    private final String announcement;
+
+    private RunRecording(RecordSession session, String announcement) {
+        this.session = session;
+        this.announcement = announcement;
+    }
+
+    /**
+     * Creates the trace; {@code live} is the run's input source (console plus clock).
+     *
+     * @throws BadInputException with one sentence if the trace cannot be created
+     */
+    static RunRecording start(RecordOptions opts, String clockMode, RecordOptions.Clock clock,
+                              dev.tinyos.core.input.InputSource live, Path kernel, Path disk, int memMiB,
+                              OutputStream console, String command) throws BadInputException {
+        Path dir = opts.trace != null ? opts.trace : Trace.newDefaultDir(Path.of("traces"));
+        RecordSession.Options o = new RecordSession.Options();
+        o.traceDir = dir;
+        o.memoryMiB = memMiB;
+        o.kernel = kernel;
+        o.disk = disk;
+        o.diskWriteback = opts.diskWriteback;
+        o.live = live;
+        o.skew = clock.skew();
+        o.clock = clockMode;
+        o.ipt = clock.ipt();
+        o.console = console;
+        o.command = command;
+        try {
+            RecordSession s = RecordSession.start(o);
+            String diskNote = disk == null ? "" : opts.diskWriteback ? "; writing to " + disk + " itself"
+                    : "; the disk runs on a copy, " + disk.getFileName() + " is not modified";
+            return new RunRecording(s, "tinyos: recording to " + dir + " (" + clockMode + " clock" + diskNote
+                    + "; replay with: ./tinyos replay " + dir + ")");
+        } catch (TraceException e) {
+            throw new BadInputException(e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException("cannot record to " + dir + ": " + e.getMessage());
+        }
+    }
+
+    Machine machine() {
+        return session.machine();
+    }
+
+    String announcement() {
+        return announcement;
+    }
+
+    RunResult run(long maxInstructions) {
+        return session.run(maxInstructions);
+    }
+
+    /** Closes the machine, the log and the working disk copy. */
+    void close() throws IOException {
+        session.close();
+    }
+}

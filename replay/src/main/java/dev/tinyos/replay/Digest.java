@@ -1,0 +1,174 @@
+package dev.tinyos.replay;
+
+import dev.tinyos.core.Machine;
+import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Csr;
+import dev.tinyos.core.cpu.Hart;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * A snapshot of the architectural state that replay must reproduce: icount, pc, privilege, the
+ * whole integer register file, the key CSRs, a digest of memory written since the previous
+ * digest, and the console output so far (byte count and CRC-32C).
+ *
+ * <p>The memory part is cheap: only pages whose dirty bit is set are hashed (index and
+ * content), then the dirty bits are cleared and the hart's TLB flushed (the hart marks a page
+ * dirty when it fills a store translation). Invariant: a digest is a pure function of the run
+ * up to its icount, provided every digest of the run was captured at the same icounts.
+ */
+public final class Digest {
+    /** CSRs compared at each digest point, in layout order. */
+    static final int[] CSRS = {Csr.MSTATUS, Csr.MEPC, Csr.MCAUSE, Csr.MTVAL, Csr.MTVEC, Csr.MIE, Csr.MIP,
+        Csr.MEDELEG, Csr.MIDELEG, Csr.MSCRATCH, Csr.SEPC, Csr.SCAUSE, Csr.STVAL, Csr.STVEC,
+        Csr.SSCRATCH, Csr.SATP};
+    static final String[] CSR_NAMES = {"mstatus", "mepc", "mcause", "mtval", "mtvec", "mie", "mip",
+        "medeleg", "mideleg", "mscratch", "sepc", "scause", "stval", "stvec", "sscratch", "satp"};
+    /** Size of {@link #write}'s output in bytes. */
+    public static final int BYTES = 8 + 8 + 4 + 32 * 8 + CSRS.length * 8 + 8 + 8 + 8 + 8;
+
+    private static final VarHandle I64 =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    public long icount;
+    public long pc;
+    public int priv;
+    public final long[] x = new long[32];
+    public final long[] csr = new long[CSRS.length];
+    /** Hash of the pages written since the previous digest. */
+    public long memory;
+    /** Icount of the previous digest (the start of the memory window). */
+    public long memorySince;
+    public long consoleBytes;
+    public long consoleCrc;
+
+    /** Captures the machine's state now; clears RAM dirty bits (and flushes the TLB). */
+    public static Digest capture(Machine m, ConsoleTap console, long previousIcount) {
+        Digest d = new Digest();
+        Hart h = m.hart();
+        d.icount = h.icount();
+        d.pc = h.pc;
+        d.priv = h.priv;
+        System.arraycopy(h.x, 0, d.x, 0, 32);
+        d.x[0] = 0;
+        for (int i = 0; i < CSRS.length; i++) {
+            d.csr[i] = h.readCsr(CSRS[i]);
+        }
+        d.memory = dirtyPagesHash(m.ram());
+        m.ram().clearDirty();
+        h.flushTlb();
+        d.memorySince = previousIcount;
+        d.consoleBytes = console.bytes();
+        d.consoleCrc = console.crc();
+        return d;
+    }
+
+    /**
+     * Hash of every dirty page's index and bytes. Per page a sum and an xor of its 64-bit words
+     * (two reductions the JIT can vectorize: boot dirties all of RAM once, so this must run at
+     * memory speed), then a strong mix of both with the page offset into the running hash. Any
+     * single changed word changes the sum; reordered words within a page are not detected.
+     */
+    static long dirtyPagesHash(Ram ram) {
+        long h = 0x9E3779B97F4A7C15L;
+        int pageSize = 1 << Ram.PAGE_SHIFT;
+        byte[] data = ram.data;
+        for (int off = 0; off < ram.size; off += pageSize) {
+            if (!ram.isDirty(off)) {
+                continue;
+            }
+            long sum = 0, xor = 0;
+            for (int i = off; i < off + pageSize; i += 8) {
+                long v = (long) I64.get(data, i);
+                sum += v;
+                xor ^= v;
+            }
+            h = mix(h ^ off) + mix(sum) * 31 + xor;
+        }
+        return mix(h);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Writes the layout: icount, pc, priv, x0..x31, CSRs, memory, memorySince, console bytes, CRC. */
+    public void write(Bytes<?> b) {
+        b.writeLong(icount);
+        b.writeLong(pc);
+        b.writeInt(priv);
+        for (long v : x) {
+            b.writeLong(v);
+        }
+        for (long v : csr) {
+            b.writeLong(v);
+        }
+        b.writeLong(memory);
+        b.writeLong(memorySince);
+        b.writeLong(consoleBytes);
+        b.writeLong(consoleCrc);
+    }
+
+    /** Reads what {@link #write} wrote. */
+    public static Digest read(Bytes<?> b) {
+        Digest d = new Digest();
+        d.icount = b.readLong();
+        d.pc = b.readLong();
+        d.priv = b.readInt();
+        for (int i = 0; i < 32; i++) {
+            d.x[i] = b.readLong();
+        }
+        for (int i = 0; i < d.csr.length; i++) {
+            d.csr[i] = b.readLong();
+        }
+        d.memory = b.readLong();
+        d.memorySince = b.readLong();
+        d.consoleBytes = b.readLong();
+        d.consoleCrc = b.readLong();
+        return d;
+    }
+
+    /**
+     * What differs between the recorded digest {@code this} and the replayed one, as a list of
+     * phrases ("x10 (a0) recorded 0x5 replayed 0x7", ...); empty if they match.
+     */
+    public List<String> differences(Digest replayed) {
+        List<String> out = new ArrayList<>();
+        if (icount != replayed.icount) {
+            out.add("icount recorded " + icount + " replayed " + replayed.icount);
+        }
+        if (pc != replayed.pc) {
+            out.add(String.format(Locale.ROOT, "pc recorded 0x%x replayed 0x%x", pc, replayed.pc));
+        }
+        if (priv != replayed.priv) {
+            out.add("privilege recorded " + priv + " replayed " + replayed.priv);
+        }
+        for (int i = 1; i < 32; i++) {
+            if (x[i] != replayed.x[i]) {
+                out.add(String.format(Locale.ROOT, "x%d (%s) recorded 0x%x replayed 0x%x",
+                        i, Registers.ABI[i], x[i], replayed.x[i]));
+            }
+        }
+        for (int i = 0; i < csr.length; i++) {
+            if (csr[i] != replayed.csr[i]) {
+                out.add(String.format(Locale.ROOT, "%s recorded 0x%x replayed 0x%x",
+                        CSR_NAMES[i], csr[i], replayed.csr[i]));
+            }
+        }
+        if (memory != replayed.memory) {
+            out.add("memory written between icount " + memorySince + " and " + icount + " differs");
+        }
+        if (consoleBytes != replayed.consoleBytes || consoleCrc != replayed.consoleCrc) {
+            out.add("console output differs (recorded " + consoleBytes + " bytes, replayed "
+                    + replayed.consoleBytes + ")");
+        }
+        return out;
+    }
+}

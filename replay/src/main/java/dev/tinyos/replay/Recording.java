@@ -1,0 +1,84 @@
+package dev.tinyos.replay;
+
+import dev.tinyos.core.ExitReason;
+import dev.tinyos.core.Machine;
+import dev.tinyos.core.RunResult;
+
+/**
+ * The run loop of a recorded run: runs the machine in chunks that end exactly at every
+ * multiple of the digest interval, logs a DIGEST there, and logs the END (reason, exit code,
+ * final digest, console digest) when the run stops. {@link Replay} runs the same chunks, so
+ * both sides capture digests at the same icounts. Invariant: the machine's own slicing is
+ * unchanged; only {@code Machine.run}'s budget is cut at digest points.
+ */
+public final class Recording {
+    /** Default digest interval: 2^22 instructions (about 4 ms of a 1 GHz guest). */
+    public static final long DEFAULT_DIGEST_INTERVAL = 1L << 22;
+
+    private final Machine machine;
+    private final EventLog log;
+    private final ConsoleTap console;
+    private final long interval;
+    private long lastDigest;
+    private boolean ended;
+
+    public Recording(Machine machine, EventLog log, ConsoleTap console, long interval) {
+        if (Long.bitCount(interval) != 1) {
+            throw new IllegalArgumentException("digest interval must be a power of two: " + interval);
+        }
+        this.machine = machine;
+        this.log = log;
+        this.console = console;
+        this.interval = interval;
+    }
+
+    /**
+     * Runs for at most {@code maxInstructions} (from the current icount) and logs digests and
+     * the end record. A Java exception out of the machine still logs no END: the trace then
+     * replays up to its last event, like a killed recorder's.
+     */
+    public RunResult run(long maxInstructions) {
+        long start = machine.hart().icount();
+        long budgetEnd = maxInstructions > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxInstructions;
+        while (true) {
+            long now = machine.hart().icount();
+            long boundary = nextBoundary(now, interval);
+            long target = Math.min(boundary, budgetEnd);
+            RunResult r = machine.run(target - now);
+            long at = machine.hart().icount();
+            if (r.reason() == ExitReason.INSTRUCTION_LIMIT && at == boundary && at < budgetEnd) {
+                log.digest(capture());
+                continue;
+            }
+            log.end(r.reason().ordinal(), r.exitCode(), capture());
+            ended = true;
+            return r;
+        }
+    }
+
+    private Digest capture() {
+        flushConsole();
+        Digest d = Digest.capture(machine, console, lastDigest);
+        lastDigest = d.icount;
+        return d;
+    }
+
+    private void flushConsole() {
+        try {
+            console.flush();
+        } catch (java.io.IOException e) {
+            // the terminal went away; the digest counts bytes, not their delivery
+        }
+    }
+
+    /** True once the END record was written. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** The first multiple of {@code interval} strictly greater than {@code icount}. */
+    static long nextBoundary(long icount, long interval) {
+        long b = (icount & -interval) + interval;
+        return b < 0 ? Long.MAX_VALUE : b;
+    }
+}

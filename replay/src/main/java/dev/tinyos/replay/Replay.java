@@ -1,0 +1,260 @@
+package dev.tinyos.replay;
+
+import dev.tinyos.core.ExitReason;
+import dev.tinyos.core.Machine;
+import dev.tinyos.core.MachineConfig;
+import dev.tinyos.core.RunResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * Replays a trace: builds the machine from the trace's own kernel and initial disk (unpacked
+ * into a scratch file), feeds it a {@link Replayer}, runs the same chunks as
+ * {@link Recording} and compares every DIGEST and the END with the replayed state. Invariant:
+ * replay reads nothing from the host but the trace directory, and the user's files are never
+ * touched.
+ */
+public final class Replay implements AutoCloseable {
+    /** Instructions before the end of a panicking run that --until-panic steps through. */
+    static final long PANIC_WINDOW = 4_000_000;
+
+    private final Trace trace;
+    private final TraceSummary summary;
+    private final Machine machine;
+    private final Replayer replayer;
+    private final ConsoleTap console;
+    private final Path scratchDisk;
+    private long lastDigest;
+    private long compared;
+
+    private Replay(Trace trace, TraceSummary summary, Machine machine, Replayer replayer, ConsoleTap console,
+                   Path scratchDisk) {
+        this.trace = trace;
+        this.summary = summary;
+        this.machine = machine;
+        this.replayer = replayer;
+        this.console = console;
+        this.scratchDisk = scratchDisk;
+    }
+
+    /** Opens and checks trace {@code dir}; console output goes to {@code out} (null: discard). */
+    public static Replay open(Path dir, OutputStream out) throws TraceException {
+        Trace trace = Trace.open(dir);
+        TraceSummary summary = TraceSummary.scan(trace);
+        TraceHeader h = trace.header();
+        Path disk = null;
+        EventReader reader = null;
+        try {
+            disk = trace.unpackDisk(scratchDir());
+            reader = new EventReader(dir);
+            Replayer replayer = new Replayer(reader, h.ipt);
+            ConsoleTap tap = new ConsoleTap(out);
+            MachineConfig.Builder b = MachineConfig.builder().memoryMiB(h.memoryMiB).kernel(trace.kernel())
+                    .console(tap).input(replayer);
+            if (disk != null) {
+                b.disk(disk).diskReadOnly(h.diskReadOnly);
+            }
+            Machine m = new Machine(b.build());
+            return new Replay(trace, summary, m, replayer, tap, disk);
+        } catch (IOException | RuntimeException e) {
+            if (reader != null) {
+                reader.close();
+            }
+            deleteQuietly(disk);
+            throw new TraceException("trace " + dir + " cannot be replayed: " + e.getMessage() + ".", e);
+        }
+    }
+
+    private static Path scratchDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public TraceSummary summary() {
+        return summary;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    /** Replays the whole trace, comparing every digest. */
+    public ReplayOutcome run() {
+        return runTo(Long.MAX_VALUE);
+    }
+
+    /**
+     * Replays up to icount {@code until} (or the trace's end if earlier), comparing digests on
+     * the way; stops at the first mismatch.
+     */
+    public ReplayOutcome runTo(long until) {
+        long end = summary.hasEnd() ? summary.endIcount() : summary.lastIcount();
+        // a run that ended on its own (not by its budget) must be let end on its own
+        boolean ownEnd = summary.hasEnd() && summary.end().reason != ExitReason.INSTRUCTION_LIMIT.ordinal();
+        long stopAt = Math.min(until, ownEnd ? Long.MAX_VALUE : end);
+        try {
+            while (true) {
+                long now = machine.hart().icount();
+                long boundary = Recording.nextBoundary(now, trace.header().digestInterval);
+                long target = Math.min(boundary, stopAt);
+                RunResult r = machine.run(target - now);
+                long at = machine.hart().icount();
+                boolean limit = r.reason() == ExitReason.INSTRUCTION_LIMIT;
+                if (limit && at == boundary && digestDueAt(at)) {
+                    ReplayOutcome bad = compareDigest(EventKind.DIGEST, r);
+                    if (bad != null) {
+                        return bad;
+                    }
+                    if (at < stopAt) {
+                        continue;
+                    }
+                }
+                if (limit && at == stopAt && stopAt == until && (until < end || ownEnd && until == end)) {
+                    return stopped(at, "stopped as asked at icount " + at);
+                }
+                return finish(r);
+            }
+        } catch (ReplayFailure f) {
+            return new ReplayOutcome(f.corrupt() ? ReplayOutcome.Status.CORRUPT : ReplayOutcome.Status.DIVERGED,
+                    f.icount(), compared, machine.hart().pc, List.of(), f.getMessage() + ".");
+        }
+    }
+
+    /**
+     * Replays to the entry of the kernel's {@code panic} (or {@code panic_trap}) function: runs
+     * to shortly before the end of the run, then steps one instruction at a time. Stops at the
+     * end of the trace if it never panicked.
+     */
+    public ReplayOutcome runToPanic() {
+        OptionalLong p1 = machine.elf().symbol("panic");
+        OptionalLong p2 = machine.elf().symbol("panic_trap");
+        if (p1.isEmpty() && p2.isEmpty()) {
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, 0, 0, 0, List.of(),
+                    "the kernel in this trace has no panic or panic_trap symbol.");
+        }
+        long end = summary.hasEnd() ? summary.endIcount() : summary.lastIcount();
+        ReplayOutcome o = runTo(Math.max(0, end - PANIC_WINDOW));
+        if (!o.ok()) {
+            return o;
+        }
+        long a = p1.orElse(-1), b = p2.orElse(-1);
+        while (machine.hart().icount() < end) {
+            long pc = machine.hart().pc;
+            if (pc == a || pc == b) {
+                return stopped(machine.hart().icount(), "stopped at the entry of "
+                        + machine.elf().symbolize(pc) + " at icount " + machine.hart().icount());
+            }
+            ReplayOutcome step = runTo(machine.hart().icount() + 1);
+            if (step.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
+                return step;
+            }
+        }
+        return stopped(machine.hart().icount(), "the recorded run did not enter panic; stopped at its end, icount "
+                + machine.hart().icount());
+    }
+
+    /** True if the trace's next mark is a DIGEST at {@code icount}. */
+    private boolean digestDueAt(long icount) {
+        Event m = replayer.peekMark();
+        return m != null && m.kind == EventKind.DIGEST && m.icount == icount;
+    }
+
+    private ReplayOutcome stopped(long at, String message) {
+        return new ReplayOutcome(ReplayOutcome.Status.STOPPED_AS_ASKED, at, compared, machine.hart().pc,
+                List.of(), message + "; " + compared + " digests matched on the way.");
+    }
+
+    private ReplayOutcome compareDigest(byte expectedKind, RunResult r) {
+        Event mark = replayer.nextMark();
+        long at = machine.hart().icount();
+        Digest mine = capture();
+        if (mark == null || mark.kind != expectedKind || mark.icount != at) {
+            String what = mark == null ? "nothing" : EventKind.name(mark.kind) + " at icount " + mark.icount;
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+                    String.format(Locale.ROOT, "replay diverged at icount %d (pc 0x%x): the replay reached a "
+                            + "%s point (%s) but the trace has %s there.", at, machine.hart().pc,
+                            EventKind.name(expectedKind), r, what));
+        }
+        compared++;
+        List<String> diff = mark.digest.differences(mine);
+        if (!diff.isEmpty()) {
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared - 1, mark.digest.pc, diff,
+                    String.format(Locale.ROOT, "replay diverged at icount %d (recorded pc 0x%x %s): %s.", at,
+                            mark.digest.pc, machine.elf().symbolize(mark.digest.pc), String.join("; ", diff)));
+        }
+        return null;
+    }
+
+    private ReplayOutcome finish(RunResult r) {
+        long at = machine.hart().icount();
+        if (!summary.hasEnd()) {
+            if (at == summary.lastIcount()) {
+                return new ReplayOutcome(ReplayOutcome.Status.TRUNCATED_MATCHED, at, compared, machine.hart().pc,
+                        List.of(), "trace ends without an end record (the recorder was killed): replayed "
+                        + String.format(Locale.ROOT, "%,d", at) + " instructions, all " + compared
+                        + " digests matched.");
+            }
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+                    "replay diverged: it ended (" + r + ") before the trace's last event at icount "
+                    + summary.lastIcount() + ".");
+        }
+        ReplayOutcome bad = compareDigest(EventKind.END, r);
+        if (bad != null) {
+            return bad;
+        }
+        Event end = summary.end();
+        if (end.reason != r.reason().ordinal() || end.exitCode != r.exitCode()) {
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+                    "replay diverged at its end: recorded " + reasonName(end.reason) + " exit " + end.exitCode
+                    + ", replayed " + r.reason() + " exit " + r.exitCode() + ".");
+        }
+        return new ReplayOutcome(ReplayOutcome.Status.MATCHED, at, compared, machine.hart().pc, List.of(),
+                "replay matched: " + r.reason() + " exit " + r.exitCode() + " at icount "
+                + String.format(Locale.ROOT, "%,d", at) + ", " + compared + " digests, console "
+                + console.bytes() + " bytes.");
+    }
+
+    static String reasonName(int ordinal) {
+        ExitReason[] all = ExitReason.values();
+        return ordinal >= 0 && ordinal < all.length ? all[ordinal].name() : "reason " + ordinal;
+    }
+
+    private Digest capture() {
+        try {
+            console.flush();
+        } catch (IOException e) {
+            // the replay console went away; the digest counts bytes regardless
+        }
+        Digest d = Digest.capture(machine, console, lastDigest);
+        lastDigest = d.icount;
+        return d;
+    }
+
+    @Override
+    public void close() {
+        try {
+            machine.close();
+        } catch (IOException e) {
+            // scratch disk only
+        }
+        deleteQuietly(scratchDisk);
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // a temp file; deleteOnExit is the fallback
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.tinyos.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A trace directory: {@code header.properties}, {@code kernel.elf} (a copy of the kernel that
+ * ran), {@code disk.img.gz} (the initial disk image, gzip-compressed, if there was a disk) and
+ * {@code queue/} (the Chronicle Queue of events). It is self-contained: copied elsewhere it
+ * replays there.
+ *
+ * <p>Invariant: a trace is created only in a directory that does not exist or is empty (an
+ * existing trace is never overwritten), and {@link #open} accepts it only if the kernel copy
+ * matches the header's hash; the disk is checked when it is unpacked.
+ */
+public final class Trace {
+    public static final String KERNEL = "kernel.elf";
+    public static final String DISK = "disk.img.gz";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path dir;
+    private final TraceHeader header;
+
+    private Trace(Path dir, TraceHeader header) {
+        this.dir = dir;
+        this.header = header;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public TraceHeader header() {
+        return header;
+    }
+
+    public Path kernel() {
+        return dir.resolve(KERNEL);
+    }
+
+    /** A fresh directory name under {@code parent}: {@code yyyyMMdd-HHmmss}, with -2, -3... if taken. */
+    public static Path newDefaultDir(Path parent) {
+        String stamp = LocalDateTime.now().format(STAMP);
+        Path p = parent.resolve(stamp);
+        for (int n = 2; Files.exists(p); n++) {
+            p = parent.resolve(stamp + "-" + n);
+        }
+        return p;
+    }
+
+    /**
+     * Creates trace {@code dir}: copies the kernel, compresses the disk image (if any), fills
+     * in their hashes and writes the header. Refuses a directory that exists and is not empty.
+     */
+    public static Trace create(Path dir, Path kernel, Path disk, TraceHeader h) throws TraceException, IOException {
+        if (Files.exists(dir) && (!Files.isDirectory(dir) || !isEmpty(dir))) {
+            throw new TraceException(dir + " already exists; choose another --trace directory "
+                    + "(tinyos never overwrites a trace).");
+        }
+        Files.createDirectories(dir);
+        Files.copy(kernel, dir.resolve(KERNEL), StandardCopyOption.REPLACE_EXISTING);
+        h.kernelName = kernel.getFileName().toString();
+        h.kernelSha256 = sha256(dir.resolve(KERNEL));
+        if (disk != null) {
+            MessageDigest md = newSha256();
+            try (InputStream in = new DigestInputStream(Files.newInputStream(disk), md);
+                 OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(DISK)), 1 << 16)) {
+                in.transferTo(out);
+            }
+            h.diskSha256 = HexFormat.of().formatHex(md.digest());
+            h.diskBytes = Files.size(disk);
+        }
+        h.write(dir);
+        return new Trace(dir, h);
+    }
+
+    /** Opens trace {@code dir} and checks its header and kernel copy. */
+    public static Trace open(Path dir) throws TraceException {
+        if (!Files.isDirectory(dir)) {
+            throw new TraceException("there is no trace at " + dir + ".");
+        }
+        TraceHeader h = TraceHeader.read(dir);
+        Path k = dir.resolve(KERNEL);
+        if (!Files.isRegularFile(k)) {
+            throw new TraceException("trace " + dir + " lacks its kernel copy (" + KERNEL + ").");
+        }
+        try {
+            if (!sha256(k).equals(h.kernelSha256)) {
+                throw new TraceException("the kernel in trace " + dir + " does not match the one recorded (SHA-256 differs).");
+            }
+        } catch (IOException e) {
+            throw new TraceException("the kernel in trace " + dir + " cannot be read (" + e.getMessage() + ").");
+        }
+        if (h.hasDisk() && !Files.isRegularFile(dir.resolve(DISK))) {
+            throw new TraceException("trace " + dir + " lacks its initial disk image (" + DISK + ").");
+        }
+        return new Trace(dir, h);
+    }
+
+    /**
+     * Unpacks the initial disk image into a new file in {@code scratchDir} and checks it
+     * against the header's hash; null if the trace has no disk.
+     */
+    public Path unpackDisk(Path scratchDir) throws TraceException {
+        if (!header.hasDisk()) {
+            return null;
+        }
+        try {
+            Path out = Files.createTempFile(scratchDir, "tinyos-replay-", ".img");
+            out.toFile().deleteOnExit();
+            MessageDigest md = newSha256();
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(DISK)), 1 << 16);
+                 OutputStream os = Files.newOutputStream(out)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                    os.write(buf, 0, n);
+                }
+            }
+            if (!HexFormat.of().formatHex(md.digest()).equals(header.diskSha256)) {
+                Files.deleteIfExists(out);
+                throw new TraceException("the disk image in trace " + dir + " does not match the one recorded (SHA-256 differs).");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new TraceException("the disk image in trace " + dir + " is corrupt or unreadable (" + e.getMessage() + ").");
+        }
+    }
+
+    /** Hex SHA-256 of a file. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md = newSha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            return !s.iterator().hasNext();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.tinyos.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * {@code header.properties} of a trace: format version, machine configuration, clock mode and
+ * the SHA-256 of the kernel and the initial disk. Reader and writer sit side by side here.
+ *
+ * <p>Invariant: {@link #FORMAT_VERSION} changes whenever the header keys, the event layout
+ * ({@link EventKind}, {@link Digest}) or the queue settings change; a header of another version
+ * is refused with one sentence.
+ */
+public final class TraceHeader {
+    public static final int FORMAT_VERSION = 1;
+    public static final String FILE = "header.properties";
+
+    public int formatVersion = FORMAT_VERSION;
+    public int memoryMiB;
+    /** "virtual" or "host". */
+    public String clock;
+    /** Instructions per mtime tick of the time base. */
+    public long ipt;
+    /** Instructions between two digests (a power of two). */
+    public long digestInterval;
+    public String kernelName;
+    public String kernelSha256;
+    /** Null without a disk. */
+    public String diskSha256;
+    public long diskBytes;
+    public boolean diskReadOnly;
+    public String created = "";
+    public String command = "";
+
+    public boolean hasDisk() {
+        return diskSha256 != null;
+    }
+
+    public void write(Path dir) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("format.version", Integer.toString(formatVersion));
+        p.setProperty("machine.memoryMiB", Integer.toString(memoryMiB));
+        p.setProperty("clock.mode", clock);
+        p.setProperty("clock.ipt", Long.toString(ipt));
+        p.setProperty("digest.interval", Long.toString(digestInterval));
+        p.setProperty("kernel.name", kernelName);
+        p.setProperty("kernel.sha256", kernelSha256);
+        if (diskSha256 != null) {
+            p.setProperty("disk.sha256", diskSha256);
+            p.setProperty("disk.bytes", Long.toString(diskBytes));
+            p.setProperty("disk.readOnly", Boolean.toString(diskReadOnly));
+        }
+        p.setProperty("created", created);
+        p.setProperty("command", command);
+        try (OutputStream out = Files.newOutputStream(dir.resolve(FILE))) {
+            p.store(out, "tiny-os trace header (docs/RECORDING.md)");
+        }
+    }
+
+    /** Reads and checks the header of trace {@code dir}. */
+    public static TraceHeader read(Path dir) throws TraceException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(dir.resolve(FILE))) {
+            p.load(in);
+        } catch (NoSuchFileException e) {
+            throw new TraceException(dir + " is not a trace: it has no " + FILE + ".");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TraceException("the header of trace " + dir + " cannot be read (" + e.getMessage() + ").");
+        }
+        TraceHeader h = new TraceHeader();
+        try {
+            h.formatVersion = Integer.parseInt(need(p, "format.version", dir));
+            if (h.formatVersion != FORMAT_VERSION) {
+                throw new TraceException("trace " + dir + " has format version " + h.formatVersion
+                        + " but this tinyos reads only version " + FORMAT_VERSION + ".");
+            }
+            h.memoryMiB = Integer.parseInt(need(p, "machine.memoryMiB", dir));
+            h.clock = need(p, "clock.mode", dir);
+            h.ipt = Long.parseLong(need(p, "clock.ipt", dir));
+            h.digestInterval = Long.parseLong(need(p, "digest.interval", dir));
+            h.kernelName = need(p, "kernel.name", dir);
+            h.kernelSha256 = need(p, "kernel.sha256", dir);
+            h.diskSha256 = p.getProperty("disk.sha256");
+            if (h.diskSha256 != null) {
+                h.diskBytes = Long.parseLong(need(p, "disk.bytes", dir));
+                h.diskReadOnly = Boolean.parseBoolean(p.getProperty("disk.readOnly", "false"));
+            }
+            h.created = p.getProperty("created", "");
+            h.command = p.getProperty("command", "");
+        } catch (NumberFormatException e) {
+            throw new TraceException("the header of trace " + dir + " is corrupt (" + e.getMessage() + ").");
+        }
+        if (!h.clock.equals("virtual") && !h.clock.equals("host") || h.ipt <= 0 || h.digestInterval <= 0
+                || Long.bitCount(h.digestInterval) != 1 || h.memoryMiB < 1 || h.memoryMiB > 2047) {
+            throw new TraceException("the header of trace " + dir + " is corrupt (bad clock, interval or memory size).");
+        }
+        return h;
+    }
+
+    private static String need(Properties p, String key, Path dir) throws TraceException {
+        String v = p.getProperty(key);
+        if (v == null || v.isEmpty()) {
+            throw new TraceException("the header of trace " + dir + " lacks " + key + ".");
+        }
+        return v.trim();
+    }
+}

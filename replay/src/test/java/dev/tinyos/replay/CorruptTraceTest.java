@@ -1,0 +1,168 @@
+package dev.tinyos.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tinyos.core.input.VirtualClock;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Corrupts one event in a copy of a recorded trace and checks that verify pinpoints it, and
+ * that damaged traces are refused with one sentence.
+ */
+class CorruptTraceTest {
+    private static final long INTERVAL = 1L << 16;
+
+    @TempDir
+    Path tmp;
+    Path original;
+
+    @BeforeEach
+    void record() throws Exception {
+        original = tmp.resolve("orig");
+        RecordReplayTest.record(original, Guest.require("kernel.elf"), null,
+                VirtualClock.withInput("echo abc\npoweroff\n".getBytes(StandardCharsets.US_ASCII)),
+                new ByteArrayOutputStream(), 2_000_000_000L, INTERVAL);
+    }
+
+    /** Copies the trace, rewriting its queue; {@code edit} may change the n-th event (from 1). */
+    private Path rewrite(String name, Editor edit) throws Exception {
+        Path copy = tmp.resolve(name);
+        Files.createDirectories(copy);
+        for (String f : List.of(TraceHeader.FILE, Trace.KERNEL)) {
+            Files.copy(original.resolve(f), copy.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (EventReader r = new EventReader(original); SingleChronicleQueue q = Queues.open(copy, false);
+             ExcerptAppender a = q.createAppender()) {
+            Event e = new Event();
+            long n = 0;
+            while (r.next(e)) {
+                n++;
+                edit.edit(n, e);
+                try (DocumentContext dc = a.writingDocument()) {
+                    Bytes<?> b = dc.wire().bytes();
+                    b.writeByte(e.kind);
+                    b.writeLong(e.icount);
+                    switch (e.kind) {
+                        case EventKind.UART: b.writeInt(e.value); break;
+                        case EventKind.COMPLETE: b.writeInt(e.value); b.writeLong(e.tag); break;
+                        case EventKind.CLOCK:
+                        case EventKind.IDLE: b.writeLong(e.tag); break;
+                        case EventKind.DIGEST: e.digest.write(b); break;
+                        case EventKind.END: b.writeInt(e.reason); b.writeInt(e.exitCode); e.digest.write(b); break;
+                        default: break;
+                    }
+                }
+            }
+        }
+        return copy;
+    }
+
+    interface Editor {
+        void edit(long n, Event e);
+    }
+
+    private static ReplayOutcome verify(Path trace) throws TraceException {
+        try (Replay r = Replay.open(trace, null)) {
+            return r.run();
+        }
+    }
+
+    @Test
+    void unchangedCopyVerifies() throws Exception {
+        assertEquals(ReplayOutcome.Status.MATCHED, verify(rewrite("same", (n, e) -> { })).status());
+    }
+
+    @Test
+    void changedTypedByteIsPinpointedAtTheNextDigest() throws Exception {
+        long[] at = {-1};
+        Path bad = rewrite("byte", (n, e) -> {
+            if (e.kind == EventKind.UART && e.value == 'b' && at[0] < 0) {
+                e.value = 'x';
+                at[0] = e.icount;
+            }
+        });
+        assertTrue(at[0] > 0);
+        ReplayOutcome o = verify(bad);
+        assertEquals(ReplayOutcome.Status.DIVERGED, o.status(), o.message());
+        long firstDigestAfter = Recording.nextBoundary(at[0], INTERVAL);
+        assertTrue(o.icount() >= at[0] && o.icount() <= firstDigestAfter,
+                "diverged at " + o.icount() + ", byte changed at " + at[0] + ": " + o.message());
+        assertTrue(o.message().contains("diverged at icount " + o.icount()), o.message());
+    }
+
+    @Test
+    void changedDigestNamesTheRegister() throws Exception {
+        long[] at = {-1};
+        Path bad = rewrite("digest", (n, e) -> {
+            if (e.kind == EventKind.DIGEST && at[0] < 0 && e.icount >= 4 * INTERVAL) {
+                e.digest.x[10] ^= 1;
+                at[0] = e.icount;
+            }
+        });
+        ReplayOutcome o = verify(bad);
+        assertEquals(ReplayOutcome.Status.DIVERGED, o.status());
+        assertEquals(at[0], o.icount());
+        assertEquals(1, o.differences().size(), o.differences().toString());
+        assertTrue(o.differences().get(0).startsWith("x10 (a0)"), o.differences().toString());
+    }
+
+    @Test
+    void otherFormatVersionIsRefusedWithOneSentence() throws Exception {
+        Path copy = rewrite("version", (n, e) -> { });
+        Path h = copy.resolve(TraceHeader.FILE);
+        Files.writeString(h, Files.readString(h).replace("format.version=1", "format.version=99"));
+        TraceException e = assertThrows(TraceException.class, () -> Replay.open(copy, null));
+        assertTrue(e.getMessage().contains("format version 99"), e.getMessage());
+    }
+
+    @Test
+    void differentKernelIsRefused() throws Exception {
+        Path copy = rewrite("kernel", (n, e) -> { });
+        Files.write(copy.resolve(Trace.KERNEL), new byte[] {1}, StandardOpenOption.APPEND);
+        TraceException e = assertThrows(TraceException.class, () -> Replay.open(copy, null));
+        assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+    }
+
+    @Test
+    void garbageQueueIsRefused() throws Exception {
+        Path copy = rewrite("garbage", (n, e) -> { });
+        try (Stream<Path> s = Files.list(copy.resolve(Queues.DIR))) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                if (f.toString().endsWith(".cq4")) {
+                    byte[] b = Files.readAllBytes(f);
+                    for (int i = 0; i < b.length; i += 7) {
+                        b[i] = (byte) 0x5A;
+                    }
+                    Files.write(f, b);
+                }
+            }
+        }
+        TraceException e = assertThrows(TraceException.class, () -> verifyOrThrow(copy));
+        assertTrue(e.getMessage().endsWith("."), e.getMessage());
+    }
+
+    private static void verifyOrThrow(Path trace) throws TraceException, IOException {
+        ReplayOutcome o = verify(trace);
+        if (o.status() == ReplayOutcome.Status.CORRUPT) {
+            throw new TraceException(o.message());
+        }
+        throw new AssertionError("garbage queue accepted: " + o.message());
+    }
+}
