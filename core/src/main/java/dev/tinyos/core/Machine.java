@@ -13,6 +13,7 @@ import dev.tinyos.core.dev.VirtioMmio;
 import dev.tinyos.core.elf.ElfFile;
 import dev.tinyos.core.input.InputSink;
 import dev.tinyos.core.input.InputSource;
+import dev.tinyos.core.probe.Probes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -64,6 +65,7 @@ public final class Machine implements AutoCloseable {
     private boolean stopRequested;
     private RunResult finished;
     private PowerCut powerCut;
+    private final Probes probes;
 
     /**
      * Builds the board, loads the kernel and resets the hart at its entry.
@@ -93,6 +95,7 @@ public final class Machine implements AutoCloseable {
         }
         mapDevices();
         hart.reset(elf.entry());
+        this.probes = new Probes(hart, elf, String.valueOf(config.kernel().getFileName()));
         hart.x[11] = dev.tinyos.core.dtb.FdtPlacement.install(ram, elf.segments()); // a1, as QEMU
     }
 
@@ -292,6 +295,10 @@ public final class Machine implements AutoCloseable {
 
     public MachineConfig config() { return config; }
     public Hart hart() { return hart; }
+    /** The read-only observers of this machine's hart (none attached at first). */
+    public Probes probes() { return probes; }
+    /** mtime (10 MHz ticks) as the guest would read it at the current icount. */
+    public long mtime() { return clint.mtime(); }
     public Ram ram() { return ram; }
     public Bus bus() { return bus; }
     public ElfFile elf() { return elf; }

@@ -4,6 +4,8 @@ import dev.tinyos.core.Bus;
 import dev.tinyos.core.BusFault;
 import dev.tinyos.core.Ram;
 import dev.tinyos.core.TimeSource;
+import dev.tinyos.core.probe.AccessProbe;
+import dev.tinyos.core.probe.PcProbe;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -43,6 +45,13 @@ import java.util.Arrays;
  * the speed.) Out-of-line ops (system, CSR, atomics: {@link RareOps}) end their block, so
  * they are called from the loop. The loop method stays far below HotSpot's 8000-bytecode
  * limit so C2 compiles it.
+ *
+ * <p>Probes ({@link #setProbes}) cost the plain path nothing: a block never extends past a
+ * probed page offset and a block starting at one carries a key bit the loop never matches,
+ * so only entries into those blocks go through {@link #run}, which calls the probe before
+ * the block executes; no block link leads into them. An access probe makes {@link #run} use
+ * a separate instrumented path ({@link #runProbed}) that computes the same thing one
+ * instruction at a time and reports every fetch, load, store and page-table read.
  *
  * <p>Choices where the spec leaves freedom: misaligned loads/stores are performed (both pages
  * translated when they straddle one), misaligned atomics raise address-misaligned; EBREAK
@@ -163,6 +172,23 @@ public final class Hart {
     private final int[] filled = new int[8 * TLB_SIZE];
     private int filledCount;
 
+    // ---- probes (see setProbes): a block whose first instruction lies at a probed page offset
+    // carries PROBED in its key, which the loop never matches, so every entry into it goes
+    // through run(), which calls the probes; blocks end before any probed page offset
+    private static final long PROBED = 1L << 31;
+    private PcProbe pcProbe;
+    private AccessProbe accessProbe;
+    /** pcProbe set: blocks end before probed page offsets and blocks there carry PROBED. */
+    private boolean probing;
+    /** Bit h: some probed pc has page offset 2h. */
+    private final long[] probedOffsets = new long[32];
+    /**
+     * The step (icount) and pc the pc probes were last called for: a probe that ends the slice
+     * (requestSliceEnd) makes run() return before that instruction, and the next run() must not
+     * call the probes for it again.
+     */
+    private long firedIcount = -1, firedPc;
+
     public Hart(Bus bus, TimeSource time) {
         this.bus = bus;
         this.ram = bus.ram();
@@ -188,6 +214,7 @@ public final class Hart {
         Arrays.fill(pmpcfg, 0);
         Arrays.fill(pmpaddr, 0);
         icount = exceptions = 0;
+        firedIcount = -1;
         waiting = sliceEnd = false;
         reservation = -1;
         flushTlb();
@@ -245,6 +272,55 @@ public final class Hart {
             CsrFile.write(this, csr, v);
             sliceEnd = pendingEnd; // a debug write is not an instruction: no slice to end
         }
+    }
+
+    /**
+     * Attaches probes (package {@code dev.tinyos.core.probe}; normally through its Probes).
+     * {@code onPc} is called before every instruction whose pc has the page offset of one of
+     * {@code pcs} (it filters the exact pc itself), with pc and icount synced; {@code onAccess}
+     * (null: none) switches {@link #run} to the instrumented path ({@link #runProbed}), which
+     * reports every fetch, load, store and PTE read. Drops every cached block. Neither changes
+     * what the hart computes.
+     */
+    public void setProbes(long[] pcs, PcProbe onPc, AccessProbe onAccess) {
+        Arrays.fill(probedOffsets, 0);
+        pcProbe = pcs.length == 0 ? null : onPc;
+        if (pcProbe != null) {
+            for (long p : pcs) {
+                int h = (int) (p & 0xFFF) >>> 1;
+                probedOffsets[h >>> 6] |= 1L << h;
+            }
+        }
+        accessProbe = onAccess;
+        probing = pcProbe != null;
+        Arrays.fill(bKey, -1L);
+        ram.codeEpoch++; // no link may lead into a block that is now probed
+    }
+
+    /** True if a pc probe may sit at the page offset of {@code addr} (needs pcProbe set). */
+    private boolean pcProbedAt(long addr) {
+        return (probedOffsets[(int) (addr & 0xFFF) >>> 7] >>> ((addr >>> 1) & 63) & 1) != 0;
+    }
+
+    /** Before the instruction at pc (pc and icount synced): calls the pc probes, once per step. */
+    private void probe(long pc) {
+        PcProbe p = pcProbe;
+        if (p == null || !pcProbedAt(pc) || (icount == firedIcount && pc == firedPc)) return;
+        firedIcount = icount;
+        firedPc = pc;
+        p.hit(this, pc);
+    }
+
+    /** Reports a data access of the instruction at pc (pc, icount synced), after its fetch. */
+    void reportAccess(int kind, long va, long pa, int size) {
+        AccessProbe a = accessProbe;
+        if (a != null) a.access(kind, va, pa, size, dataPriv(), pc);
+    }
+
+    /** Reports a PTE read at {@code pteAddr} while translating {@code va} at privilege {@code ep}. */
+    void reportWalk(long va, long pteAddr, int ep) {
+        AccessProbe a = accessProbe;
+        if (a != null) a.access(AccessProbe.PTW, va, pteAddr, 8, ep, pc);
     }
 
     /** Drops every cached translation (also needed after {@link Ram#clearDirty()}). */
@@ -397,19 +473,26 @@ public final class Hart {
 
     long loadSlow(long va, int size) {
         if ((va & 0xFFF) + size > 4096) return loadCrossing(va, size);
+        int t = (int) (va >>> 12) & TLB_MASK;
+        if (accessProbe != null && lTag[t] == (va >>> 12)) { // the instrumented path: a TLB hit
+            long off = va + lDelta[t];
+            reportAccess(AccessProbe.LOAD, va, ramBase + off, size);
+            return ram.load((int) off, size);
+        }
         long pa = translate(va, Sv39.LOAD);
         if (ram.contains(pa, size)) {
             if (pageInRam(pa)) {
-                int t = (int) (va >>> 12) & TLB_MASK;
                 filling(1, t);
                 lTag[t] = va >>> 12;
                 lDelta[t] = (pa - ramBase) - va;
             }
+            reportAccess(AccessProbe.LOAD, va, pa, size);
             return ram.load((int) (pa - ramBase), size);
         }
         try {
             long v = bus.load(pa, size);
             sliceEnd = true;
+            reportAccess(AccessProbe.LOAD, va, pa, size);
             return v;
         } catch (BusFault f) {
             throw fault(Cause.LOAD_ACCESS, va);
@@ -431,6 +514,8 @@ public final class Hart {
             throw fault(Cause.LOAD_ACCESS, va);
         }
         if (bus.deviceTouched) sliceEnd = true;
+        reportAccess(AccessProbe.LOAD, va, pa1, n1);
+        reportAccess(AccessProbe.LOAD, va2, pa2, size - n1);
         return v;
     }
 
@@ -440,6 +525,12 @@ public final class Hart {
             return;
         }
         int t = (int) (va >>> 12) & TLB_MASK;
+        if (accessProbe != null && sTag[t] == (va >>> 12)) { // the instrumented path: a TLB hit
+            long off = va + sDelta[t];
+            reportAccess(AccessProbe.STORE, va, ramBase + off, size);
+            ram.store((int) off, size, value);
+            return;
+        }
         long pa = cTag[t] == (va >>> 12) ? va + cDelta[t] + ramBase : translate(va, Sv39.STORE);
         if (ram.contains(pa, size)) {
             int off = (int) (pa - ramBase);
@@ -456,11 +547,13 @@ public final class Hart {
             }
             ram.markDirty(off);
             ram.store(off, size, value);
+            reportAccess(AccessProbe.STORE, va, pa, size);
             return;
         }
         try {
             bus.store(pa, size, value);
             sliceEnd = true;
+            reportAccess(AccessProbe.STORE, va, pa, size);
         } catch (BusFault f) {
             throw fault(Cause.STORE_ACCESS, va);
         }
@@ -480,6 +573,8 @@ public final class Hart {
             throw fault(Cause.STORE_ACCESS, va);
         }
         if (bus.deviceTouched) sliceEnd = true;
+        reportAccess(AccessProbe.STORE, va, pa1, n1);
+        reportAccess(AccessProbe.STORE, va2, pa2, size - n1);
     }
 
     /** Translates an atomic's address; faults (access type store unless {@code lr}) if not in RAM. */
@@ -525,6 +620,7 @@ public final class Hart {
         final int pageEnd = (off | 0xFFF) + 1;
         int o = off, k = 0;
         while (k < MAX_BLOCK && o + 2 <= pageEnd) {
+            if (k > 0 && pcProbe != null && pcProbedAt(o)) break; // a probed pc starts its own block
             int word = (short) I16.get(mem, o) & 0xFFFF;
             int len = 2; // from the bits: ILLEGAL packs carry no length
             if ((word & 3) == 3) {
@@ -540,7 +636,7 @@ public final class Hart {
         if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
         Arrays.fill(bLink, first, first + k, 0L);
         if (ram.markCode(off, o - off)) dropStoreTranslations(off >>> 12);
-        bKey[b] = (long) codeGen[off >>> 12] << 32 | off;
+        bKey[b] = (long) codeGen[off >>> 12] << 32 | off | (probing && pcProbedAt(off) ? PROBED : 0);
         bLen[b] = k;
         return b;
     }
@@ -611,6 +707,7 @@ public final class Hart {
         final long base = icount;
         long n = 0;
         long pc = this.pc;
+        if (accessProbe != null) return runProbed(maxInstructions);
         resumeBlock = -1;
         for (;;) {
             try {
@@ -621,10 +718,12 @@ public final class Hart {
                 sync(pc, base, n);
                 if (e == EXIT_LOOKUP) {
                     int blk = blockAt(pc);
-                    if (exitLink >= 0 && blk != SCRATCH) {
+                    boolean probed = probing && pcProbedAt(pc);
+                    if (exitLink >= 0 && blk != SCRATCH && !probed) {
                         bLink[exitLink] = (long) ram.codeEpoch << 32 | blk;
                         bLinkPc[exitLink] = pc;
                     }
+                    if (probed) probe(pc);
                     resume(blk, blk << MAX_BLOCK_SHIFT, pc);
                     continue;
                 }
@@ -647,6 +746,145 @@ public final class Hart {
         return n;
     }
 
+    // ================================================================== the instrumented path
+
+    /**
+     * {@link #run} while an access probe is attached: one instruction at a time over the same
+     * cached blocks and TLBs, calling the pc probes and reporting the fetch before each
+     * instruction and its accesses as they happen (every load and store goes through
+     * {@link #loadSlow}/{@link #storeSlow}). Computes exactly what the plain path computes: a
+     * block is left where the plain loop leaves it (a jump, a taken branch, an out-of-line op,
+     * a trap, its end), so even a store into the running block takes effect at the same step.
+     */
+    private long runProbed(long max) {
+        final long base = icount;
+        final AccessProbe a = accessProbe;
+        long n = 0, pc = this.pc, blockPc = 0;
+        int e = 0, end = 0, blockOff = 0;
+        while (n < max) {
+            try {
+                this.pc = pc;
+                icount = base + n;
+                if (e >= end) { // enter the block at pc (may fault on the fetch)
+                    int blk = blockAt(pc);
+                    e = blk << MAX_BLOCK_SHIFT;
+                    end = e + bLen[blk];
+                    blockPc = pc;
+                    blockOff = (int) (pc + fetchDelta);
+                }
+                probe(pc);
+                int off = blockOff + (int) (pc - blockPc);
+                int len = (mem[off] & 3) == 3 ? 4 : 2;
+                a.access(AccessProbe.FETCH, pc, ramBase + off, len, priv, pc);
+                long next = stepProbed(e, pc);
+                n++;
+                int op = (int) bOps[e] & 0xFF;
+                // the block goes on after straight-line ops, loads, stores and untaken branches
+                boolean goesOn = op < Op.JAL || (op > Op.BGEU && op < Op.FIRST_RARE)
+                        || (op >= Op.BEQ && op <= Op.BGEU && !branchTaken(e));
+                e = goesOn ? e + 1 : end;
+                pc = next;
+                if (sliceEnd) break;
+            } catch (Trap t) {
+                n++; // pc and icount are synced to the faulting instruction
+                icount = base + n;
+                takeTrap(trapCause, trapTval, this.pc);
+                pc = this.pc;
+                e = end = 0;
+            }
+        }
+        this.pc = pc;
+        icount = base + n;
+        sliceEnd = false;
+        return n;
+    }
+
+    /** For the branch at entry {@code e}, just executed (it changed no register): whether it was taken. */
+    private boolean branchTaken(int e) {
+        final int p = (int) bOps[e];
+        final long a = x[(p >>> 13) & 31], b = x[(p >>> 18) & 31];
+        switch (p & 0xFF) {
+            case Op.BEQ: return a == b;
+            case Op.BNE: return a != b;
+            case Op.BLT: return a < b;
+            case Op.BGE: return a >= b;
+            case Op.BLTU: return Long.compareUnsigned(a, b) < 0;
+            default: return Long.compareUnsigned(a, b) >= 0;
+        }
+    }
+
+    /**
+     * Executes block entry {@code e} at pc (pc and icount synced) and returns the next pc; the
+     * same semantics as {@link #loop}, one line per op, with every memory access out of line.
+     */
+    private long stepProbed(int e, long pc) {
+        final long[] x = this.x;
+        final int p = (int) bOps[e];
+        final long imm = bImm[e];
+        final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
+        final long next = pc + ((p >>> 23) & 7);
+        switch (p & 0xFF) {
+            case Op.NOP: break;
+            case Op.LI: x[rd] = imm; break;
+            case Op.MV: x[rd] = x[rs2]; break;
+            case Op.AUIPC: x[rd] = pc + imm; break;
+            case Op.JAL: x[rd] = next; return pc + imm;
+            case Op.JALR: { long t = (x[rs1] + imm) & ~1L; x[rd] = next; x[0] = 0; return t; }
+            case Op.J: return pc + imm;
+            case Op.JR: return (x[rs1] + imm) & ~1L;
+            case Op.BEQ: return x[rs1] == x[rs2] ? pc + imm : next;
+            case Op.BNE: return x[rs1] != x[rs2] ? pc + imm : next;
+            case Op.BLT: return x[rs1] < x[rs2] ? pc + imm : next;
+            case Op.BGE: return x[rs1] >= x[rs2] ? pc + imm : next;
+            case Op.BLTU: return Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? pc + imm : next;
+            case Op.BGEU: return Long.compareUnsigned(x[rs1], x[rs2]) >= 0 ? pc + imm : next;
+            case Op.ADDI: x[rd] = x[rs1] + imm; break;
+            case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
+            case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
+            case Op.XORI: x[rd] = x[rs1] ^ imm; break;
+            case Op.ORI: x[rd] = x[rs1] | imm; break;
+            case Op.ANDI: x[rd] = x[rs1] & imm; break;
+            case Op.SLLI: x[rd] = x[rs1] << imm; break;
+            case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
+            case Op.SRAI: x[rd] = x[rs1] >> imm; break;
+            case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
+            case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
+            case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
+            case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
+            case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
+            case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
+            case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
+            case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
+            case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
+            case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
+            case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
+            case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
+            case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
+            case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
+            case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
+            case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
+            case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
+            case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
+            case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
+            case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
+            case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
+            case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
+            case Op.MULHSU: { long u = x[rs1], v = x[rs2]; x[rd] = Math.multiplyHigh(u, v) + ((v >> 63) & u); break; }
+            case Op.MULHU: { long u = x[rs1], v = x[rs2]; x[rd] = Math.multiplyHigh(u, v) + ((u >> 63) & v) + ((v >> 63) & u); break; }
+            case Op.DIV: { long v = x[rs2]; x[rd] = v == 0 ? -1 : x[rs1] / v; break; }
+            case Op.DIVU: { long v = x[rs2]; x[rd] = v == 0 ? -1 : Long.divideUnsigned(x[rs1], v); break; }
+            case Op.REM: { long v = x[rs2]; x[rd] = v == 0 ? x[rs1] : x[rs1] % v; break; }
+            case Op.REMU: { long v = x[rs2]; x[rd] = v == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], v); break; }
+            case Op.DIVW: { int v = (int) x[rs2]; x[rd] = v == 0 ? -1 : (int) x[rs1] / v; break; }
+            case Op.DIVUW: { int v = (int) x[rs2]; x[rd] = v == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], v); break; }
+            case Op.REMW: { int v = (int) x[rs2]; x[rd] = v == 0 ? (int) x[rs1] : (int) x[rs1] % v; break; }
+            case Op.REMUW: { int v = (int) x[rs2]; x[rd] = v == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], v); break; }
+            default: return slowInstruction(e, pc); // loads, stores, ILLEGAL and out-of-line ops
+        }
+        x[0] = 0;
+        return next;
+    }
+
     /** Makes the next {@link #loop} continue block {@code blk}, based at {@code blockPc}, at entry {@code e}. */
     private void resume(int blk, int e, long blockPc) {
         resumeBlock = blk;
@@ -659,7 +897,7 @@ public final class Hart {
         if ((pc >>> 12) != fetchVpn) fetchSlow(pc);
         int off = (int) (pc + fetchDelta);
         int blk = blockIndex(off);
-        return bKey[blk] == ((long) codeGen[off >>> 12] << 32 | off) ? blk : buildBlock(pc, off, blk);
+        return (bKey[blk] & ~PROBED) == ((long) codeGen[off >>> 12] << 32 | off) ? blk : buildBlock(pc, off, blk);
     }
 
     /** The cache slot of the block at RAM offset {@code off} (folded: 16 KiB apart do not collide). */

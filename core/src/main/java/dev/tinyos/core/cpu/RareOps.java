@@ -1,6 +1,7 @@
 package dev.tinyos.core.cpu;
 
 import dev.tinyos.core.Ram;
+import dev.tinyos.core.probe.AccessProbe;
 
 import static dev.tinyos.core.cpu.Csr.*;
 
@@ -110,7 +111,9 @@ final class RareOps {
         long va = h.x[rs1];
         Ram ram = h.ram;
         int off = h.atomicOffset(va, size, k == 0);
+        long pa = ram.base + off;
         if (k == 0) {
+            h.reportAccess(AccessProbe.LOAD, va, pa, size);
             h.reservation = off;
             h.x[rd] = word ? ram.load32(off) : ram.load64(off);
         } else if (k == 1) {
@@ -118,6 +121,7 @@ final class RareOps {
             if (h.reservation == off) {
                 ram.markDirty(off);
                 if (word) ram.store32(off, (int) h.x[rs2]); else ram.store64(off, h.x[rs2]);
+                h.reportAccess(AccessProbe.STORE, va, pa, size);
                 result = 0;
             }
             h.reservation = -1;
@@ -128,6 +132,8 @@ final class RareOps {
             long v = word ? amo32(k, (int) old, (int) src) : amo64(k, old, src);
             ram.markDirty(off);
             if (word) ram.store32(off, (int) v); else ram.store64(off, v);
+            h.reportAccess(AccessProbe.LOAD, va, pa, size);
+            h.reportAccess(AccessProbe.STORE, va, pa, size);
             h.x[rd] = old;
         }
         h.x[0] = 0;

@@ -37,6 +37,7 @@ final class Sv39 {
             if (!ram.contains(pteAddr, 8)) throw h.fault(accessFaultCause(acc), va);
             int off = (int) (pteAddr - ram.base);
             long pte = ram.load64(off);
+            h.reportWalk(va, pteAddr, ep);
             if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte >>> 54) != 0) {
                 throw h.fault(pageFaultCause(acc), va);
             }
