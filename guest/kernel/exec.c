@@ -129,6 +129,7 @@ static void commit(struct proc *p, pagetable_t pt, const char *name, uint64 entr
     p->trapframe->regs[REG_A0] = (uint64)argc;
     p->trapframe->regs[REG_A0 + 1] = uargv;
     strncpy_z(p->name, name, sizeof p->name);
+    trace_exec(p->pid, p->name);
     if (old)
         uvm_free(old);
 }

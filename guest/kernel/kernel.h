@@ -148,6 +148,7 @@ int kstress_run(int threads, int rounds);
 /* trace.c — tracepoints (see guest/TRACEPOINTS.md) */
 void trace_sched_switch(uint64 prev_pid, uint64 next_pid, uint64 reason, uint64 tick);
 void trace_proc_create(uint64 pid, uint64 parent_pid, const char *name);
+void trace_exec(uint64 pid, const char *name);
 void trace_proc_exit(uint64 pid, uint64 status);
 void trace_sleep(uint64 pid, uint64 chan);
 void trace_wakeup(uint64 pid, uint64 chan);

@@ -23,6 +23,11 @@ TRACEPOINT void trace_proc_create(uint64 pid, uint64 parent_pid, const char *nam
     asm volatile("" : : "r"(pid), "r"(parent_pid), "r"(name));
 }
 
+TRACEPOINT void trace_exec(uint64 pid, const char *name)
+{
+    asm volatile("" : : "r"(pid), "r"(name));
+}
+
 TRACEPOINT void trace_proc_exit(uint64 pid, uint64 status)
 {
     asm volatile("" : : "r"(pid), "r"(status));
