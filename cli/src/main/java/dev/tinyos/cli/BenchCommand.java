@@ -46,7 +46,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path elf;
 
     @Option(names = "--record", description = "measure recording and replay instead (docs/RECORDING.md): record "
-            + "overhead %, replay speed, trace bytes; uses bench-quick.elf unless --elf is given")
+            + "overhead %, replay speed, trace bytes; medians of --runs (default 5) rounds; CPU workload bench.elf "
+            + "(bench-quick.elf with --quick) unless --elf is given")
     boolean record;
 
     private String checksum;
@@ -55,8 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (record) {
-            Path cpu = elf != null ? elf : Home.guestBuild().resolve("bench-quick.elf");
-            return RecordBench.run(cpu, Home.guestBuild().resolve("kernel.elf"), runs != null ? runs : 2, System.out);
+            Path cpu = elf != null ? elf : Home.guestBuild().resolve(quick ? "bench-quick.elf" : "bench.elf");
+            return RecordBench.run(cpu, Home.guestBuild().resolve("kernel.elf"), runs != null ? runs : 5, System.out);
         }
         Path program = elf != null ? elf : Home.guestBuild().resolve(quick ? "bench-quick.elf" : "bench.elf");
         int nWarm = warmup != null ? warmup : quick ? 1 : 2;

@@ -33,6 +33,10 @@ public final class InfoCommand implements Callable<Integer> {
                     + h.kernelSha256.substring(0, 16) + "...)");
             System.out.println("disk:         " + (h.hasDisk() ? String.format(Locale.ROOT, "%,d bytes%s (sha256 %s...)",
                     h.diskBytes, h.diskReadOnly ? ", read-only" : "", h.diskSha256.substring(0, 16)) : "none"));
+            java.nio.file.Path fin = t.dir().resolve(dev.tinyos.replay.RecordSession.FINAL_DISK);
+            if (java.nio.file.Files.isRegularFile(fin)) {
+                System.out.println("final disk:   " + fin + " (the guest's disk after the run; replay does not need it)");
+            }
             System.out.println("clock:        " + h.clock + ", " + h.ipt + " instructions per mtime tick, digest every "
                     + h.digestInterval + " instructions");
             long icount = s.endIcount();

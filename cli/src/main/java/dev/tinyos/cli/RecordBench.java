@@ -17,6 +17,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,16 +28,24 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * {@code tinyos bench --record}: the cost of recording and the speed of replay. For the CPU
- * benchmark guest and for a kernel boot + kstress run (virtual clock, scripted input) it times
- * plain runs, recorded runs and replays (best of several, after a warm-up) and prints the
- * record overhead in percent and the replay/plain speed ratio; a disk-heavy run (blkbench on a
- * scratch disk) gets the same treatment and its trace bytes per MiB of disk traffic; an idle
- * kernel on the host clock for a few wall seconds gives trace bytes per guest second.
+ * {@code tinyos bench --record}: the cost of recording and the speed of replay, in the steady
+ * state. Three workloads of one to three seconds each — the CPU benchmark guest, a kernel boot
+ * + kstress/forkstorm run, and a disk-heavy kernel run (blkbench four times over a 4 MiB
+ * scratch disk), all on the virtual clock with scripted input — are run plain, recorded and
+ * replayed, interleaved, after one warm-up round; the figures are medians. Time is the machine
+ * thread's CPU time (the other agents of a shared host steal wall time, not CPU time; the
+ * virtual clock starts no other thread), with the wall-clock medians printed alongside. An idle
+ * kernel on the host clock for a few wall seconds gives trace bytes per guest second; the
+ * disk-heavy trace gives trace bytes per MiB of disk traffic.
  * Invariant: every recorded run must replay with all digests matching, or the bench fails.
  */
 final class RecordBench {
     private static final long LIMIT = 20_000_000_000L;
+    /** About 295 M instructions of kernel stress: threads, locks, fork and exit. */
+    static final String STRESS = "kstress 4 40000\nforkstorm\nkstress 8 8000\npoweroff\n";
+    /** About 270 M instructions, ~16,000 block requests on a 4 MiB disk. */
+    static final String DISK_HEAVY = "blkbench 1024 4\nblkbench 1024 4\nblkbench 1024 4\nblkbench 1024 4\npoweroff\n";
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final PrintStream out;
     private final Path scratch;
     private final int rounds;
@@ -51,52 +61,92 @@ final class RecordBench {
     static int run(Path cpuElf, Path kernel, int rounds, PrintStream out) throws IOException {
         Path scratch = Files.createTempDirectory("tinyos-bench-record");
         try {
-            RecordBench b = new RecordBench(out, scratch, rounds);
+            RecordBench b = new RecordBench(out, scratch, Math.max(1, rounds));
+            out.printf(Locale.ROOT, "record bench: medians of %d interleaved rounds after a warm-up; time = machine "
+                    + "thread CPU time (wall-clock medians in brackets)%n", b.rounds);
             b.compare("cpu benchmark (" + cpuElf.getFileName() + ")", cpuElf, null, new byte[0]);
-            b.compare("boot + kstress", kernel, null, "kstress\npoweroff\n".getBytes(StandardCharsets.US_ASCII));
+            b.compare("boot + kstress + forkstorm", kernel, null, ascii(STRESS));
             Path disk = scratch.resolve("disk.img");
             try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-                f.setLength(1 << 20);
+                f.setLength(4 << 20);
             }
-            b.compare("boot + blkbench (disk-heavy)", kernel, disk,
-                    "blkbench 256 4\npoweroff\n".getBytes(StandardCharsets.US_ASCII));
+            b.compare("boot + blkbench x4 (disk-heavy)", kernel, disk, ascii(DISK_HEAVY));
             b.idle(kernel, 3);
             out.println(b.ok ? "record bench: PASS" : "record bench: FAILED (a replay diverged)");
             return b.ok ? 0 : 1;
         } finally {
-            try (Stream<Path> s = Files.walk(scratch)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(scratch);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
     private void compare(String label, Path elf, Path disk, byte[] input) throws IOException {
-        long plain = Long.MAX_VALUE, rec = Long.MAX_VALUE, rep = Long.MAX_VALUE;
+        long[][] plain = new long[2][rounds], rec = new long[2][rounds], rep = new long[2][rounds];
         long icount = 0;
         Path trace = null;
         for (int i = 0; i <= rounds; i++) { // round 0 warms the JIT up
             long[] p = plain(elf, disk, input);
             trace = scratch.resolve(label.replaceAll("[^a-z]", "") + "-" + i);
-            long r = record(trace, elf, disk, input);
-            long q = replay(trace);
+            long[] r = record(trace, elf, disk, input);
+            long[] q = replay(trace);
             if (i > 0) {
-                plain = Math.min(plain, p[1]);
-                rec = Math.min(rec, r);
-                rep = Math.min(rep, q);
+                for (int k = 0; k < 2; k++) {
+                    plain[k][i - 1] = p[k + 1];
+                    rec[k][i - 1] = r[k];
+                    rep[k][i - 1] = q[k];
+                }
             }
             icount = p[0];
+            if (i < rounds) {
+                deleteTree(trace);
+            }
         }
+        long pc = median(plain[0]), rc = median(rec[0]), qc = median(rep[0]);
+        long pw = median(plain[1]), rw = median(rec[1]), qw = median(rep[1]);
         TraceSummary s = summary(trace);
-        out.printf(Locale.ROOT, "%s: %,d instructions; plain %.3f s (%.1f MIPS), recorded %.3f s, replay %.3f s%n",
-                label, icount, plain / 1e9, icount * 1e3 / plain, rec / 1e9, rep / 1e9);
-        out.printf(Locale.ROOT, "  record overhead: %+.1f %%   replay speed: %.2fx plain   trace: %,d event bytes "
-                + "(%,d events)%n", (rec - plain) * 100.0 / plain, (double) plain / rep, s.eventBytes(), s.events());
+        out.printf(Locale.ROOT, "%s: %,d instructions; plain %.3f s (%.1f MIPS), recorded %.3f s, replay %.3f s "
+                        + "[wall %.3f / %.3f / %.3f s]%n", label, icount, pc / 1e9, icount * 1e3 / pc, rc / 1e9, qc / 1e9,
+                pw / 1e9, rw / 1e9, qw / 1e9);
+        out.printf(Locale.ROOT, "  record overhead: %+.1f %% [wall %+.1f %%]   replay speed: %.2fx plain [wall %.2fx]   "
+                        + "trace: %,d event bytes (%,d events)%n", (rc - pc) * 100.0 / pc, (rw - pw) * 100.0 / pw,
+                (double) pc / qc, (double) pw / qw, s.eventBytes(), s.events());
+        out.printf(Locale.ROOT, "  spread over the rounds (max/min - 1, CPU time): plain %.1f %%, recorded %.1f %%, "
+                + "replay %.1f %%%n", spread(plain[0]), spread(rec[0]), spread(rep[0]));
         if (disk != null) {
             long requests = s.count(EventKind.COMPLETE);
             double mib = requests * 4096 / (double) (1 << 20);
             out.printf(Locale.ROOT, "  disk: %,d requests (~%.1f MiB at 4 KiB each): %,.0f trace bytes per MiB of "
                     + "disk traffic%n", requests, mib, s.eventBytes() / Math.max(mib, 1e-9));
         }
+    }
+
+    private static double spread(long[] v) {
+        long min = Long.MAX_VALUE, max = 0;
+        for (long x : v) {
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        return (max - min) * 100.0 / min;
+    }
+
+    private static long median(long[] v) {
+        long[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** CPU time of the calling thread (the machine thread), in nanoseconds. */
+    private static long cpu() {
+        return THREADS.getCurrentThreadCpuTime();
     }
 
     private long[] plain(Path elf, Path disk, byte[] input) throws IOException {
@@ -107,9 +157,10 @@ final class RecordBench {
             b.disk(work);
         }
         try (Machine m = new Machine(b.build())) {
-            long t0 = System.nanoTime();
+            System.gc(); // the previous run's 128 MiB of RAM must not be collected while timing
+            long c0 = cpu(), t0 = System.nanoTime();
             RunResult r = m.run(LIMIT);
-            return new long[] {r.icount(), System.nanoTime() - t0};
+            return new long[] {r.icount(), cpu() - c0, System.nanoTime() - t0};
         } finally {
             if (work != null) {
                 Files.deleteIfExists(work);
@@ -117,12 +168,13 @@ final class RecordBench {
         }
     }
 
-    private long record(Path trace, Path elf, Path disk, byte[] input) throws IOException {
+    /** {CPU nanoseconds, wall nanoseconds} of the recorded run (trace creation not included). */
+    private long[] record(Path trace, Path elf, Path disk, byte[] input) throws IOException {
         VirtualClock clock = VirtualClock.withInput(input);
         return record(trace, elf, disk, clock, clock::skew, clock.ipt(), "virtual");
     }
 
-    private long record(Path trace, Path elf, Path disk, InputSource live, java.util.function.LongSupplier skew,
+    private long[] record(Path trace, Path elf, Path disk, InputSource live, java.util.function.LongSupplier skew,
                         long ipt, String mode) throws IOException {
         RecordSession.Options o = new RecordSession.Options();
         o.traceDir = trace;
@@ -134,19 +186,22 @@ final class RecordBench {
         o.clock = mode;
         o.console = new ByteArrayOutputStream();
         try (RecordSession s = RecordSession.start(o)) {
-            long t0 = System.nanoTime();
+            System.gc(); // the previous run's 128 MiB of RAM must not be collected while timing
+            long c0 = cpu(), t0 = System.nanoTime();
             s.run(LIMIT);
-            return System.nanoTime() - t0;
+            return new long[] {cpu() - c0, System.nanoTime() - t0};
         } catch (TraceException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
 
-    private long replay(Path trace) throws IOException {
+    /** {CPU nanoseconds, wall nanoseconds} of the replay (opening the trace not included). */
+    private long[] replay(Path trace) throws IOException {
         try (Replay r = Replay.open(trace, new ByteArrayOutputStream())) {
-            long t0 = System.nanoTime();
+            System.gc(); // the previous run's 128 MiB of RAM must not be collected while timing
+            long c0 = cpu(), t0 = System.nanoTime();
             ReplayOutcome o = r.run();
-            long nanos = System.nanoTime() - t0;
+            long[] nanos = {cpu() - c0, System.nanoTime() - t0};
             if (!o.ok()) {
                 out.println("  replay FAILED: " + o.message());
                 ok = false;

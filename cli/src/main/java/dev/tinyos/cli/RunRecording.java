@@ -47,7 +47,8 @@ final class RunRecording {
         try {
             RecordSession s = RecordSession.start(o);
             String diskNote = disk == null ? "" : opts.diskWriteback ? "; writing to " + disk + " itself"
-                    : "; the disk runs on a copy, " + disk.getFileName() + " is not modified";
+                    : "; " + disk.getFileName() + " is not modified: the guest's disk is "
+                    + s.finalDisk() + ", kept after the run";
             return new RunRecording(s, "tinyos: recording to " + dir + " (" + clockMode + " clock" + diskNote
                     + "; replay with: ./tinyos replay " + dir + ")");
         } catch (TraceException e) {
@@ -69,7 +70,7 @@ final class RunRecording {
         return session.run(maxInstructions);
     }
 
-    /** Closes the machine, the log and the working disk copy. */
+    /** Closes the machine and the log; the guest's final disk stays in the trace. */
     void close() throws IOException {
         session.close();
     }

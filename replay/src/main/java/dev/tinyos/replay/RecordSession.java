@@ -8,17 +8,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.util.function.LongSupplier;
 
 /**
  * One recorded run, from trace creation to the END record: creates the trace directory,
- * makes the working copy of the disk (the user's image is never written unless
- * {@code diskWriteback}), wraps the live source in a {@link Recorder}, builds the machine and
- * runs it through {@link Recording}. Invariant: {@link #close} leaves a complete, replayable
- * trace behind whatever happened (an END record if the run returned; otherwise the events up
- * to that point), and deletes the working disk copy.
+ * makes the working copy of the disk ({@code TRACE/disk-final.img}, a sparse copy; the user's
+ * image is never written unless {@code diskWriteback}), wraps the live source in a
+ * {@link Recorder}, builds the machine and runs it through {@link Recording}. Invariant:
+ * {@link #close} leaves a complete, replayable trace behind whatever happened (an END record
+ * if the run returned; otherwise the events up to that point), and nothing the guest wrote is
+ * lost: the working copy stays in the trace as the guest's final disk (after a power cut, as
+ * the power-cut model left it). Replay never reads it; it starts from {@code disk.img.gz}.
  */
 public final class RecordSession implements AutoCloseable {
     /** What to record and how. */
@@ -39,6 +40,9 @@ public final class RecordSession implements AutoCloseable {
         public long digestInterval = Recording.DEFAULT_DIGEST_INTERVAL;
         public String command = "";
     }
+
+    /** The guest's working disk inside the trace, kept after the run. */
+    public static final String FINAL_DISK = "disk-final.img";
 
     private final Trace trace;
     private final EventLog log;
@@ -73,8 +77,8 @@ public final class RecordSession implements AutoCloseable {
             if (o.diskWriteback) {
                 work = o.disk;
             } else {
-                work = o.traceDir.resolve("work-disk.img");
-                Files.copy(o.disk, work, StandardCopyOption.REPLACE_EXISTING);
+                work = o.traceDir.resolve(FINAL_DISK);
+                SparseCopy.copy(o.disk, work);
             }
         }
         EventLog log = new EventLog(o.traceDir);
@@ -125,16 +129,21 @@ public final class RecordSession implements AutoCloseable {
         return recording.run(maxInstructions);
     }
 
-    /** Closes the machine and the log; deletes the working disk copy. */
+    /**
+     * The guest's disk as the run leaves it ({@code TRACE/disk-final.img}), or null if there is
+     * no disk or the run writes to the user's image itself.
+     */
+    public Path finalDisk() {
+        return workDisk;
+    }
+
+    /** Closes the machine (which writes its disk cache back, unless the power was cut) and the log. */
     @Override
     public void close() throws IOException {
         try {
             machine.close();
         } finally {
             log.close();
-            if (workDisk != null) {
-                Files.deleteIfExists(workDisk);
-            }
         }
     }
 }
