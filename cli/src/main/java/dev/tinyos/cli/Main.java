@@ -13,7 +13,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "tinyos", mixinStandardHelpOptions = true, version = "tinyos 0.1.0",
         description = "tiny-os: a deterministic RISC-V (RV64) emulator of QEMU's virt board, and the "
                 + "tiny-os teaching kernel that runs on it.",
-        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, TestCommand.class, MkdiskCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class,
             CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
