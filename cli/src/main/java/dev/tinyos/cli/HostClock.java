@@ -1,6 +1,7 @@
 package dev.tinyos.cli;
 
 import dev.tinyos.core.input.InputSink;
+import dev.tinyos.core.input.InstructionTime;
 import dev.tinyos.core.input.InputSource;
 import java.util.ArrayDeque;
 
@@ -90,15 +91,12 @@ public final class HostClock implements InputSource {
 
     @Override
     public long mtime(long icount) {
-        return (icount + skew) / IPT;
+        return InstructionTime.mtime(icount, skew, IPT);
     }
 
     @Override
     public long icountForMtime(long icount, long target) {
-        if (target < 0 || target > (Long.MAX_VALUE - IPT) / IPT) {
-            return Long.MAX_VALUE;
-        }
-        return Math.max(target * IPT - skew, icount);
+        return InstructionTime.icountForMtime(icount, target, skew, IPT);
     }
 
     @Override

@@ -84,16 +84,12 @@ public final class VirtualClock implements InputSource {
 
     @Override
     public long mtime(long icount) {
-        return (icount + skew) / ipt;
+        return InstructionTime.mtime(icount, skew, ipt);
     }
 
     @Override
     public long icountForMtime(long icount, long target) {
-        if (target < 0 || target > (Long.MAX_VALUE - ipt) / ipt) {
-            return Long.MAX_VALUE; // unsigned-huge or beyond any reachable time
-        }
-        long at = target * ipt - skew;
-        return Math.max(at, icount);
+        return InstructionTime.icountForMtime(icount, target, skew, ipt);
     }
 
     @Override

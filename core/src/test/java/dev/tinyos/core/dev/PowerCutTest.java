@@ -1,5 +1,6 @@
 package dev.tinyos.core.dev;
 
+import dev.tinyos.core.testing.GuestBuild;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,9 +40,7 @@ class PowerCutTest {
     private Machine machine;
 
     static Path program(String name) {
-        Path p = Path.of(System.getProperty("tinyos.guest.build", "../guest/build"), "board", name + ".elf");
-        assertTrue(Files.exists(p), p + " missing: build the guest (make -C guest board)");
-        return p;
+        return GuestBuild.board(name);
     }
 
     @BeforeEach

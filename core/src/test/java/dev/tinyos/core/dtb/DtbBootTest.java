@@ -1,5 +1,6 @@
 package dev.tinyos.core.dtb;
 
+import dev.tinyos.core.testing.GuestBuild;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,7 +13,6 @@ import dev.tinyos.core.testing.Qemu;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +25,7 @@ class DtbBootTest {
 
     /** A board test program built by make in guest/build/board. */
     static Path program(String name) {
-        Path p = Path.of(System.getProperty("tinyos.guest.build", "../guest/build"), "board", name + ".elf");
-        assertTrue(Files.exists(p), p + " missing: build the guest (make -C guest/tests/board)");
-        return p;
+        return GuestBuild.board(name);
     }
 
     static String bootOurs() throws IOException {

@@ -1,5 +1,6 @@
 package dev.tinyos.core.guest;
 
+import dev.tinyos.core.testing.GuestBuild;
 import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
@@ -11,9 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,9 +43,7 @@ class KernelTest {
 
     @BeforeAll
     static void findKernel() {
-        String build = System.getProperty("tinyos.guest.build", "../guest/build");
-        kernel = Paths.get(build, "kernel.elf").toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(kernel), "no kernel at " + kernel + " (run: make -C guest)");
+        kernel = GuestBuild.kernel();
     }
 
     record Session(RunResult result, String console) {

@@ -1,5 +1,6 @@
 package dev.tinyos.core.guest;
 
+import dev.tinyos.core.testing.GuestBuild;
 import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
@@ -16,7 +17,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +53,7 @@ class StorageTest {
 
     @BeforeAll
     static void findKernel() {
-        String build = System.getProperty("tinyos.guest.build", "../guest/build");
-        kernel = Paths.get(build, "kernel.elf").toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(kernel), "no kernel at " + kernel + " (run: make -C guest)");
+        kernel = GuestBuild.kernel();
     }
 
     record Session(RunResult result, String console) {

@@ -1,5 +1,6 @@
 package dev.tinyos.core.machine;
 
+import dev.tinyos.core.testing.GuestBuild;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,9 +30,7 @@ class BoardProgramsTest {
     Path dir;
 
     static Path program(String name) {
-        Path p = Path.of(System.getProperty("tinyos.guest.build", "../guest/build"), "board", name + ".elf");
-        assertTrue(Files.exists(p), p + " missing: build the guest (make -C guest board)");
-        return p;
+        return GuestBuild.board(name);
     }
 
     record Run(RunResult result, String console, Machine machine) {}

@@ -1,5 +1,6 @@
 package dev.tinyos.core.probe;
 
+import dev.tinyos.core.testing.GuestBuild;
 import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
@@ -12,9 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +40,7 @@ class ProbesTest {
 
     @BeforeAll
     static void findKernel() {
-        String build = System.getProperty("tinyos.guest.build", "../guest/build");
-        kernel = Paths.get(build, "kernel.elf").toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(kernel), "no kernel at " + kernel + " (run: make -C guest)");
+        kernel = GuestBuild.kernel();
     }
 
     record Outcome(RunResult result, String console, long[] regs, long pc, long mtime, Map<String, Long> hits) {}
