@@ -32,7 +32,12 @@ import java.util.stream.Stream;
  * state. Three workloads of one to three seconds each — the CPU benchmark guest, a kernel boot
  * + kstress/forkstorm run, and a disk-heavy kernel run (blkbench four times over a 4 MiB
  * scratch disk), all on the virtual clock with scripted input — are run plain, recorded and
- * replayed, interleaved, after one warm-up round; the figures are medians. Time is the machine
+ * replayed, interleaved (each round rotates the order, so no mode always follows the same one;
+ * a replay replays the round's or the previous round's trace, which are identical), after one
+ * warm-up round; the figures are medians, and also medians of the per-round paired ratios
+ * (robust against the host's load drifting between rounds). Replay reports the CPU time of its
+ * digests, the bulk of what it does on top of a plain run (reading the event queue is the rest).
+ * Time is the machine
  * thread's CPU time (the other agents of a shared host steal wall time, not CPU time; the
  * virtual clock starts no other thread), with the wall-clock medians printed alongside. An idle
  * kernel on the host clock for a few wall seconds gives trace bytes per guest second; the
@@ -85,29 +90,52 @@ final class RecordBench {
         }
     }
 
+    /** The three ways of running a workload; a round runs them in a rotated order. */
+    private static final String[] MODES = {"plain", "recorded", "replay"};
+
     private void compare(String label, Path elf, Path disk, byte[] input) throws IOException {
         long[][] plain = new long[2][rounds], rec = new long[2][rounds], rep = new long[2][rounds];
+        long[] digests = new long[rounds];
+        double[] replaySpeed = new double[rounds], recordCost = new double[rounds];
         long icount = 0;
         Path trace = null;
         for (int i = 0; i <= rounds; i++) { // round 0 warms the JIT up
-            long[] p = plain(elf, disk, input);
-            trace = scratch.resolve(label.replaceAll("[^a-z]", "") + "-" + i);
-            long[] r = record(trace, elf, disk, input);
-            long[] q = replay(trace);
+            long[] p = null, r = null, q = null;
+            for (int k = 0; k < MODES.length; k++) {
+                // rotate the order so that no mode always runs right after another one; round 0
+                // must record before it can replay, later rounds replay the latest trace
+                switch (MODES[(k + i) % MODES.length]) {
+                    case "plain":
+                        p = plain(elf, disk, input);
+                        break;
+                    case "recorded":
+                        Path fresh = scratch.resolve(label.replaceAll("[^a-z]", "") + "-" + i);
+                        r = record(fresh, elf, disk, input);
+                        if (trace != null) {
+                            deleteTree(trace); // replayed already if this round replays before recording
+                        }
+                        trace = fresh;
+                        break;
+                    default:
+                        q = replay(trace); // round 0 records first, so there is always one
+                        break;
+                }
+            }
             if (i > 0) {
                 for (int k = 0; k < 2; k++) {
                     plain[k][i - 1] = p[k + 1];
                     rec[k][i - 1] = r[k];
                     rep[k][i - 1] = q[k];
                 }
+                digests[i - 1] = q[2];
+                replaySpeed[i - 1] = (double) p[1] / q[0];
+                recordCost[i - 1] = (r[0] - p[1]) * 100.0 / p[1];
             }
             icount = p[0];
-            if (i < rounds) {
-                deleteTree(trace);
-            }
         }
         long pc = median(plain[0]), rc = median(rec[0]), qc = median(rep[0]);
         long pw = median(plain[1]), rw = median(rec[1]), qw = median(rep[1]);
+        long dc = median(digests);
         TraceSummary s = summary(trace);
         out.printf(Locale.ROOT, "%s: %,d instructions; plain %.3f s (%.1f MIPS), recorded %.3f s, replay %.3f s "
                         + "[wall %.3f / %.3f / %.3f s]%n", label, icount, pc / 1e9, icount * 1e3 / pc, rc / 1e9, qc / 1e9,
@@ -115,6 +143,12 @@ final class RecordBench {
         out.printf(Locale.ROOT, "  record overhead: %+.1f %% [wall %+.1f %%]   replay speed: %.2fx plain [wall %.2fx]   "
                         + "trace: %,d event bytes (%,d events)%n", (rc - pc) * 100.0 / pc, (rw - pw) * 100.0 / pw,
                 (double) pc / qc, (double) pw / qw, s.eventBytes(), s.events());
+        out.printf(Locale.ROOT, "  paired by round (median, min..max): record overhead %+.1f %% (%+.1f..%+.1f), replay "
+                        + "speed %.3fx (%.3f..%.3f)%n", medianOf(recordCost), min(recordCost), max(recordCost),
+                medianOf(replaySpeed), min(replaySpeed), max(replaySpeed));
+        out.printf(Locale.ROOT, "  replay's own work: %d digests captured and compared in %.1f ms CPU (%.2f %% of plain); "
+                        + "replay less its digests %.3fx plain%n", s.count(EventKind.DIGEST) + 1, dc / 1e6,
+                dc * 100.0 / pc, (double) pc / (qc - dc));
         out.printf(Locale.ROOT, "  spread over the rounds (max/min - 1, CPU time): plain %.1f %%, recorded %.1f %%, "
                 + "replay %.1f %%%n", spread(plain[0]), spread(rec[0]), spread(rep[0]));
         if (disk != null) {
@@ -123,6 +157,21 @@ final class RecordBench {
             out.printf(Locale.ROOT, "  disk: %,d requests (~%.1f MiB at 4 KiB each): %,.0f trace bytes per MiB of "
                     + "disk traffic%n", requests, mib, s.eventBytes() / Math.max(mib, 1e-9));
         }
+        deleteTree(trace);
+    }
+
+    private static double medianOf(double[] v) {
+        double[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return java.util.Arrays.stream(v).min().orElse(0);
+    }
+
+    private static double max(double[] v) {
+        return java.util.Arrays.stream(v).max().orElse(0);
     }
 
     private static double spread(long[] v) {
@@ -195,13 +244,16 @@ final class RecordBench {
         }
     }
 
-    /** {CPU nanoseconds, wall nanoseconds} of the replay (opening the trace not included). */
+    /**
+     * {CPU nanoseconds, wall nanoseconds, CPU nanoseconds of its digests} of the replay (opening
+     * the trace not included).
+     */
     private long[] replay(Path trace) throws IOException {
         try (Replay r = Replay.open(trace, new ByteArrayOutputStream())) {
             System.gc(); // the previous run's 128 MiB of RAM must not be collected while timing
             long c0 = cpu(), t0 = System.nanoTime();
             ReplayOutcome o = r.run();
-            long[] nanos = {cpu() - c0, System.nanoTime() - t0};
+            long[] nanos = {cpu() - c0, System.nanoTime() - t0, r.digestCpuNanos()};
             if (!o.ok()) {
                 out.println("  replay FAILED: " + o.message());
                 ok = false;

@@ -1,6 +1,7 @@
 package dev.tinyos.replay;
 
 import dev.tinyos.core.input.InputSink;
+import dev.tinyos.core.input.InstructionTime;
 import dev.tinyos.core.input.InputSource;
 import java.util.ArrayDeque;
 
@@ -102,15 +103,12 @@ public final class Replayer implements InputSource {
 
     @Override
     public long mtime(long icount) {
-        return (icount + skew) / ipt;
+        return InstructionTime.mtime(icount, skew, ipt);
     }
 
     @Override
     public long icountForMtime(long icount, long target) {
-        if (target < 0 || target > (Long.MAX_VALUE - ipt) / ipt) {
-            return Long.MAX_VALUE;
-        }
-        return Math.max(target * ipt - skew, icount);
+        return InstructionTime.icountForMtime(icount, target, skew, ipt);
     }
 
     @Override
