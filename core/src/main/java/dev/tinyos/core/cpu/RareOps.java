@@ -129,7 +129,9 @@ final class RareOps {
         } else {
             long src = h.x[rs2];
             long old = word ? ram.load32(off) : ram.load64(off);
-            long v = word ? amo32(k, (int) old, (int) src) : amo64(k, old, src);
+            // .W: operands sign-extended from 32 bits; every op (also minu/maxu: sign extension keeps
+            // the unsigned order of 32-bit values) then agrees with the 32-bit op in its low word
+            long v = word ? amo64(k, (int) old, (int) src) : amo64(k, old, src);
             ram.markDirty(off);
             if (word) ram.store32(off, (int) v); else ram.store64(off, v);
             h.reportAccess(AccessProbe.LOAD, va, pa, size);
@@ -150,20 +152,6 @@ final class RareOps {
             case 8: return Math.max(a, b);
             case 9: return Long.compareUnsigned(a, b) <= 0 ? a : b;
             default: return Long.compareUnsigned(a, b) >= 0 ? a : b;
-        }
-    }
-
-    private static int amo32(int k, int a, int b) {
-        switch (k) {
-            case 2: return b;
-            case 3: return a + b;
-            case 4: return a ^ b;
-            case 5: return a & b;
-            case 6: return a | b;
-            case 7: return Math.min(a, b);
-            case 8: return Math.max(a, b);
-            case 9: return Integer.compareUnsigned(a, b) <= 0 ? a : b;
-            default: return Integer.compareUnsigned(a, b) >= 0 ? a : b;
         }
     }
 }
