@@ -73,7 +73,6 @@ public final class Bus {
         if (ram.contains(paddr, size)) {
             int off = (int) (paddr - ram.base);
             ram.store(off, size, value);
-            ram.markDirty(off);
             return;
         }
         for (int i = 0; i < devices.length; i++) {

@@ -300,6 +300,17 @@ public final class Machine implements AutoCloseable {
     /** mtime (10 MHz ticks) as the guest would read it at the current icount. */
     public long mtime() { return clint.mtime(); }
     public Ram ram() { return ram; }
+
+    /**
+     * The RAM pages written since the previous call (or since power-on), ascending; clears the
+     * dirty bits and drops the hart's cached translations so the next write to any page marks
+     * it again.
+     */
+    public int[] takeDirtyPages() {
+        int[] pages = ram.takeDirtyPages();
+        hart.flushTlb();
+        return pages;
+    }
     public Bus bus() { return bus; }
     public ElfFile elf() { return elf; }
     public InputSource input() { return input; }

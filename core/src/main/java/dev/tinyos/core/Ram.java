@@ -10,13 +10,20 @@ import java.nio.ByteOrder;
  * <p>Invariant: {@code data.length == size}; every access here is bounds-checked by the
  * caller (the hart's TLB or the bus) against {@code [base, base + size)}. Offsets are
  * {@code paddr - base}. Unaligned accesses are allowed at this level; alignment rules are
- * the hart's business. Stores made by devices (DMA) go through {@link #markDirty} so that
- * per-page dirty tracking stays complete.
+ * the hart's business.
+ *
+ * <p>Dirty tracking: invariant, a page's dirty bit is set, and the {@link WriteListener} (if
+ * any) told, <em>before</em> any byte of the page changes. The {@code store*}, {@link #write}
+ * and {@link #zero} methods do it themselves; code writing {@link #data} directly calls
+ * {@link #markDirty(int, int)} first, and the hart keeps a store translation (writing
+ * {@link #data} directly) only for a page it has just written through {@code store*} (so
+ * {@link #takeDirtyPages} must be paired with dropping those translations). A listener may therefore read a clean page's bytes from
+ * another thread until it is told of the page's first write.
  *
  * <p>Code tracking for the hart's decoded-block cache: {@link #markCode} records which 64-byte
  * lines of a page hold instructions the hart has decoded. Every write made through this class
- * ({@code store*}, {@link #write}, and {@link #markDirty(int, int)} for writes made straight
- * into {@link #data}) that overlaps such a line increments the page's {@link #codeGen} and
+ * ({@code store*}, {@link #write}, {@link #zero}, and {@link #markDirty(int, int)} for writes
+ * made straight into {@link #data}) that overlaps such a line increments the page's {@link #codeGen} and
  * forgets the page's code lines, so a cached block whose recorded generation differs is stale.
  * Invariant: a page whose code lines are nonzero is never written except through this class
  * (the hart keeps no fast store translation for it).
@@ -73,10 +80,10 @@ public final class Ram {
     public int load32(int off) { return (int) I32.get(data, off); }
     public long load64(int off) { return (long) I64.get(data, off); }
 
-    public void store8(int off, int v) { codeWritten(off, 1); data[off] = (byte) v; }
-    public void store16(int off, int v) { codeWritten(off, 2); I16.set(data, off, (short) v); }
-    public void store32(int off, int v) { codeWritten(off, 4); I32.set(data, off, v); }
-    public void store64(int off, long v) { codeWritten(off, 8); I64.set(data, off, v); }
+    public void store8(int off, int v) { markDirty(off, 1); data[off] = (byte) v; }
+    public void store16(int off, int v) { markDirty(off, 2); I16.set(data, off, (short) v); }
+    public void store32(int off, int v) { markDirty(off, 4); I32.set(data, off, v); }
+    public void store64(int off, long v) { markDirty(off, 8); I64.set(data, off, v); }
 
     /** Loads {@code size} (1, 2, 4, 8) bytes at offset {@code off}, zero-extended. */
     public long load(int off, int size) {
@@ -131,21 +138,42 @@ public final class Ram {
         }
     }
 
-    /** Records that the page holding offset {@code off} was (or may be) written. */
+    /**
+     * Told before the first write to a page whose dirty bit is clear (see the class invariant),
+     * on the thread that is about to write; the write waits until it returns.
+     */
+    public interface WriteListener {
+        void beforeFirstWrite(int page);
+    }
+
+    private WriteListener listener;
+
+    /** Installs (or with null removes) the one listener for first writes to clean pages. */
+    public void setWriteListener(WriteListener l) {
+        this.listener = l;
+    }
+
+    /** Records that the page holding offset {@code off} is about to be (or may be) written. */
     public void markDirty(int off) {
         int page = off >>> PAGE_SHIFT;
-        dirty[page >>> 6] |= 1L << page;
+        long bit = 1L << page;
+        if ((dirty[page >>> 6] & bit) == 0) {
+            dirty[page >>> 6] |= bit;
+            if (listener != null) {
+                listener.beforeFirstWrite(page);
+            }
+        }
     }
 
     /**
-     * Records that every page overlapping {@code [off, off + len)} was written (also bumping
-     * code generations, so it must be called after writing {@link #data} directly).
+     * Records that every page overlapping {@code [off, off + len)} is about to be written, and
+     * bumps the code generations the write hits: call it before writing {@link #data} directly.
      */
     public void markDirty(int off, int len) {
         if (len <= 0) return;
         codeWritten(off, len);
         for (int p = off >>> PAGE_SHIFT, last = (off + len - 1) >>> PAGE_SHIFT; p <= last; p++) {
-            dirty[p >>> 6] |= 1L << p;
+            markDirty(p << PAGE_SHIFT);
         }
     }
 
@@ -160,6 +188,26 @@ public final class Ram {
         java.util.Arrays.fill(dirty, 0L);
     }
 
+    /**
+     * The indices of the dirty pages in ascending order; clears every dirty bit. The hart must
+     * drop its write translations at the same time ({@code Machine.takeDirtyPages} does both).
+     */
+    public int[] takeDirtyPages() {
+        int n = 0;
+        for (long w : dirty) {
+            n += Long.bitCount(w);
+        }
+        int[] pages = new int[n];
+        int i = 0;
+        for (int w = 0; w < dirty.length; w++) {
+            for (long bits = dirty[w]; bits != 0; bits &= bits - 1) {
+                pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        clearDirty();
+        return pages;
+    }
+
     /** Copies guest bytes out of RAM (device DMA read). */
     public void read(int off, byte[] dst, int dstOff, int len) {
         System.arraycopy(data, off, dst, dstOff, len);
@@ -167,7 +215,13 @@ public final class Ram {
 
     /** Copies bytes into RAM (device DMA write) and marks the pages dirty. */
     public void write(int off, byte[] src, int srcOff, int len) {
-        System.arraycopy(src, srcOff, data, off, len);
         markDirty(off, len);
+        System.arraycopy(src, srcOff, data, off, len);
+    }
+
+    /** Sets {@code [off, off + len)} to zero and marks the pages dirty. */
+    public void zero(int off, int len) {
+        markDirty(off, len);
+        java.util.Arrays.fill(data, off, off + len, (byte) 0);
     }
 }

@@ -129,6 +129,11 @@ public final class RecordSession implements AutoCloseable {
         return recording.run(maxInstructions);
     }
 
+    /** CPU time, in nanoseconds, the digests' page-hashing thread has spent (a statistic). */
+    public long hasherCpuNanos() {
+        return recording.hasherCpuNanos();
+    }
+
     /**
      * The guest's disk as the run leaves it ({@code TRACE/disk-final.img}), or null if there is
      * no disk or the run writes to the user's image itself.
@@ -141,6 +146,7 @@ public final class RecordSession implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            recording.close();
             machine.close();
         } finally {
             log.close();

@@ -11,7 +11,7 @@ import dev.tinyos.core.RunResult;
  * both sides capture digests at the same icounts. Invariant: the machine's own slicing is
  * unchanged; only {@code Machine.run}'s budget is cut at digest points.
  */
-public final class Recording {
+public final class Recording implements AutoCloseable {
     /** Default digest interval: 2^22 instructions (about 4 ms of a 1 GHz guest). */
     public static final long DEFAULT_DIGEST_INTERVAL = 1L << 22;
 
@@ -19,6 +19,7 @@ public final class Recording {
     private final EventLog log;
     private final ConsoleTap console;
     private final long interval;
+    private final PageHasher hasher;
     private long lastDigest;
     private boolean ended;
 
@@ -30,6 +31,7 @@ public final class Recording {
         this.log = log;
         this.console = console;
         this.interval = interval;
+        this.hasher = new PageHasher(machine.ram());
     }
 
     /**
@@ -58,7 +60,7 @@ public final class Recording {
 
     private Digest capture() {
         flushConsole();
-        Digest d = Digest.capture(machine, console, lastDigest);
+        Digest d = Digest.capture(machine, console, lastDigest, hasher);
         lastDigest = d.icount;
         return d;
     }
@@ -69,6 +71,17 @@ public final class Recording {
         } catch (java.io.IOException e) {
             // the terminal went away; the digest counts bytes, not their delivery
         }
+    }
+
+    /** CPU time, in nanoseconds, the page hasher's worker thread spent hashing (a statistic). */
+    public long hasherCpuNanos() {
+        return hasher.workerCpuNanos();
+    }
+
+    /** Stops the page hasher's worker thread. */
+    @Override
+    public void close() {
+        hasher.close();
     }
 
     /** True once the END record was written. */

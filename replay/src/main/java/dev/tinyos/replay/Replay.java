@@ -19,7 +19,12 @@ import java.util.OptionalLong;
  * into a scratch file), feeds it a {@link Replayer}, runs the same chunks as
  * {@link Recording} and compares every DIGEST and the END with the replayed state. Invariant:
  * replay reads nothing from the host but the trace directory, and the user's files are never
- * touched. (The only host reading is the thread CPU time of {@link #digestCpuNanos}, a statistic.)
+ * touched. (The only host readings are thread CPU times for {@link #digestCpuNanos}, statistics.)
+ *
+ * <p>A digest's registers, CSRs and console are compared at its icount; its memory hash is
+ * computed by a {@link PageHasher} while the machine runs on, and compared before anything
+ * later is judged (the next digest, the end, a stop, a failure), so the first divergence
+ * reported is still the earliest one, with the same report a synchronous comparison gives.
  */
 public final class Replay implements AutoCloseable {
     /** Instructions before the end of a panicking run that --until-panic steps through. */
@@ -31,6 +36,10 @@ public final class Replay implements AutoCloseable {
     private final Replayer replayer;
     private final ConsoleTap console;
     private final Path scratchDisk;
+    private final PageHasher hasher;
+    /** A digest whose registers matched and whose memory hash is being computed: recorded, replayed. */
+    private Digest heldRecorded;
+    private Digest heldReplayed;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private long lastDigest;
     private long compared;
@@ -45,6 +54,7 @@ public final class Replay implements AutoCloseable {
         this.replayer = replayer;
         this.console = console;
         this.scratchDisk = scratchDisk;
+        this.hasher = new PageHasher(machine.ram());
     }
 
     /** Opens and checks trace {@code dir}; console output goes to {@code out} (null: discard). */
@@ -128,6 +138,10 @@ public final class Replay implements AutoCloseable {
                 return finish(r);
             }
         } catch (ReplayFailure f) {
+            ReplayOutcome earlier = settle();
+            if (earlier != null) {
+                return earlier;
+            }
             return new ReplayOutcome(f.corrupt() ? ReplayOutcome.Status.CORRUPT : ReplayOutcome.Status.DIVERGED,
                     f.icount(), compared, machine.hart().pc, List.of(), f.getMessage() + ".");
         }
@@ -173,18 +187,26 @@ public final class Replay implements AutoCloseable {
     }
 
     private ReplayOutcome stopped(long at, String message) {
+        ReplayOutcome earlier = settle();
+        if (earlier != null) {
+            return earlier;
+        }
         return new ReplayOutcome(ReplayOutcome.Status.STOPPED_AS_ASKED, at, compared, machine.hart().pc,
                 List.of(), message + "; " + compared + " digests matched on the way.");
     }
 
     /**
      * Machine-thread CPU time, in nanoseconds, this replay spent capturing and comparing
-     * digests so far (hashing the pages written since the previous digest is most of it): the
-     * work replay does on top of a plain run. A statistic for benchmarks; it never affects the
-     * replay.
+     * digests so far (including the pages it hashed itself): the work replay adds to the
+     * machine thread of a plain run. A statistic for benchmarks; it never affects the replay.
      */
     public long digestCpuNanos() {
         return digestCpuNanos;
+    }
+
+    /** CPU time, in nanoseconds, the page hasher's worker thread spent hashing (a statistic). */
+    public long hasherCpuNanos() {
+        return hasher.workerCpuNanos();
     }
 
     private ReplayOutcome compareDigest(byte expectedKind, RunResult r) {
@@ -197,9 +219,12 @@ public final class Replay implements AutoCloseable {
     }
 
     private ReplayOutcome compareDigestNow(byte expectedKind, RunResult r) {
+        ReplayOutcome earlier = settle();
+        if (earlier != null) {
+            return earlier;
+        }
         Event mark = replayer.nextMark();
         long at = machine.hart().icount();
-        Digest mine = capture();
         if (mark == null || mark.kind != expectedKind || mark.icount != at) {
             String what = mark == null ? "nothing" : EventKind.name(mark.kind) + " at icount " + mark.icount;
             return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
@@ -207,19 +232,49 @@ public final class Replay implements AutoCloseable {
                             + "%s point (%s) but the trace has %s there.", at, machine.hart().pc,
                             EventKind.name(expectedKind), r, what));
         }
-        compared++;
-        List<String> diff = mark.digest.differences(mine);
-        if (!diff.isEmpty()) {
-            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared - 1, mark.digest.pc, diff,
-                    String.format(Locale.ROOT, "replay diverged at icount %d (recorded pc 0x%x %s): %s.", at,
-                            mark.digest.pc, machine.elf().symbolize(mark.digest.pc), String.join("; ", diff)));
+        Digest mine = captureDeferred();
+        if (expectedKind == EventKind.DIGEST && mark.digest.differencesBesidesMemory(mine).isEmpty()) {
+            heldRecorded = mark.digest; // the memory hash is judged later, before anything else
+            heldReplayed = mine;
+            return null;
         }
-        return null;
+        mine.memory = hasher.finish();
+        return judge(mark.digest, mine);
+    }
+
+    /** Judges the held digest's memory hash, if one is held; null if it matched (or none was held). */
+    private ReplayOutcome settle() {
+        if (heldRecorded == null) {
+            return null;
+        }
+        Digest recorded = heldRecorded;
+        Digest mine = heldReplayed;
+        heldRecorded = null;
+        heldReplayed = null;
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        mine.memory = hasher.finish();
+        digestCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
+        return judge(recorded, mine);
+    }
+
+    private ReplayOutcome judge(Digest recorded, Digest mine) {
+        List<String> diff = recorded.differences(mine);
+        if (diff.isEmpty()) {
+            compared++;
+            return null;
+        }
+        return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, mine.icount, compared, recorded.pc, diff,
+                String.format(Locale.ROOT, "replay diverged at icount %d (recorded pc 0x%x %s): %s.", mine.icount,
+                        recorded.pc, machine.elf().symbolize(recorded.pc), String.join("; ", diff)));
     }
 
     private ReplayOutcome finish(RunResult r) {
         long at = machine.hart().icount();
         if (!summary.hasEnd()) {
+            ReplayOutcome earlier = settle();
+            if (earlier != null) {
+                return earlier;
+            }
             if (at == summary.lastIcount()) {
                 return new ReplayOutcome(ReplayOutcome.Status.TRUNCATED_MATCHED, at, compared, machine.hart().pc,
                         List.of(), "trace ends without an end record (the recorder was killed): replayed "
@@ -251,19 +306,20 @@ public final class Replay implements AutoCloseable {
         return ordinal >= 0 && ordinal < all.length ? all[ordinal].name() : "reason " + ordinal;
     }
 
-    private Digest capture() {
+    private Digest captureDeferred() {
         try {
             console.flush();
         } catch (IOException e) {
             // the replay console went away; the digest counts bytes regardless
         }
-        Digest d = Digest.capture(machine, console, lastDigest);
+        Digest d = Digest.captureDeferred(machine, console, lastDigest, hasher);
         lastDigest = d.icount;
         return d;
     }
 
     @Override
     public void close() {
+        hasher.close();
         try {
             machine.close();
         } catch (IOException e) {

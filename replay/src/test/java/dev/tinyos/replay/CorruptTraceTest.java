@@ -124,6 +124,51 @@ class CorruptTraceTest {
     }
 
     @Test
+    void changedMemoryHashIsReportedAtItsOwnDigestBeforeALaterRegisterDifference() throws Exception {
+        long[] at = {-1, -1};
+        Path bad = rewrite("memory", (n, e) -> {
+            if (e.kind != EventKind.DIGEST || e.icount < 4 * INTERVAL) {
+                return;
+            }
+            if (at[0] < 0) {
+                e.digest.memory ^= 1; // judged while the replay runs on to the next digest
+                at[0] = e.icount;
+            } else if (at[1] < 0) {
+                e.digest.x[10] ^= 1;
+                at[1] = e.icount;
+            }
+        });
+        assertTrue(at[1] > at[0] && at[0] > 0);
+        ReplayOutcome o = verify(bad);
+        assertEquals(ReplayOutcome.Status.DIVERGED, o.status(), o.message());
+        assertEquals(at[0], o.icount(), o.message());
+        assertEquals(List.of("memory written between icount " + (at[0] - INTERVAL) + " and " + at[0] + " differs"),
+                o.differences());
+    }
+
+    @Test
+    void changedMemoryHashInTheLastDigestIsReportedAtTheEnd() throws Exception {
+        long last = 0;
+        try (EventReader r = new EventReader(original)) {
+            Event e = new Event();
+            while (r.next(e)) {
+                if (e.kind == EventKind.DIGEST) {
+                    last = e.icount;
+                }
+            }
+        }
+        long lastDigest = last;
+        Path bad = rewrite("lastmemory", (n, e) -> {
+            if (e.kind == EventKind.DIGEST && e.icount == lastDigest) {
+                e.digest.memory ^= 1;
+            }
+        });
+        ReplayOutcome o = verify(bad);
+        assertEquals(ReplayOutcome.Status.DIVERGED, o.status(), o.message());
+        assertEquals(lastDigest, o.icount(), o.message());
+    }
+
+    @Test
     void otherFormatVersionIsRefusedWithOneSentence() throws Exception {
         Path copy = rewrite("version", (n, e) -> { });
         Path h = copy.resolve(TraceHeader.FILE);

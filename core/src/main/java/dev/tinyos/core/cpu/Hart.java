@@ -545,8 +545,7 @@ public final class Hart {
                     sDelta[t] = off - va;
                 }
             }
-            ram.markDirty(off);
-            ram.store(off, size, value);
+            ram.store(off, size, value); // marks the page dirty first, as a store translation needs
             reportAccess(AccessProbe.STORE, va, pa, size);
             return;
         }

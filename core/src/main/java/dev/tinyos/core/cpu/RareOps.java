@@ -119,7 +119,6 @@ final class RareOps {
         } else if (k == 1) {
             long result = 1;
             if (h.reservation == off) {
-                ram.markDirty(off);
                 if (word) ram.store32(off, (int) h.x[rs2]); else ram.store64(off, h.x[rs2]);
                 h.reportAccess(AccessProbe.STORE, va, pa, size);
                 result = 0;
@@ -132,7 +131,6 @@ final class RareOps {
             // .W: operands sign-extended from 32 bits; every op (also minu/maxu: sign extension keeps
             // the unsigned order of 32-bit values) then agrees with the 32-bit op in its low word
             long v = word ? amo64(k, (int) old, (int) src) : amo64(k, old, src);
-            ram.markDirty(off);
             if (word) ram.store32(off, (int) v); else ram.store64(off, v);
             h.reportAccess(AccessProbe.LOAD, va, pa, size);
             h.reportAccess(AccessProbe.STORE, va, pa, size);

@@ -52,7 +52,6 @@ final class Sv39 {
             long want = acc == STORE ? PTE_A | PTE_D : PTE_A;
             if ((pte & want) != want) {
                 ram.store64(off, pte | want);
-                ram.markDirty(off);
             }
             long offMask = (1L << (12 + 9 * level)) - 1;
             return ((ppn << 12) & ~offMask) | (va & offMask);

@@ -104,11 +104,9 @@ public final class Virtqueue {
         int elem = offset(device + 4 + 8L * slot, 8);
         ram.store32(elem, id);
         ram.store32(elem + 4, len);
-        ram.markDirty(elem, 8);
         usedIdx = (usedIdx + 1) & 0xFFFF;
         int idx = offset(device + 2, 2);
         ram.store16(idx, usedIdx);
-        ram.markDirty(idx);
     }
 
     /**

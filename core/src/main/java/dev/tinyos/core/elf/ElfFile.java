@@ -157,9 +157,7 @@ public final class ElfFile {
             }
             int off = (int) (s.paddr() - ram.base);
             ram.write(off, image, (int) s.offset(), (int) s.filesz());
-            int zeros = (int) (s.memsz() - s.filesz());
-            java.util.Arrays.fill(ram.data, off + (int) s.filesz(), off + (int) s.filesz() + zeros, (byte) 0);
-            ram.markDirty(off, (int) s.memsz());
+            ram.zero(off + (int) s.filesz(), (int) (s.memsz() - s.filesz()));
         }
     }
 

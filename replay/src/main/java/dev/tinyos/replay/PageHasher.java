@@ -1,0 +1,181 @@
+package dev.tinyos.replay;
+
+import dev.tinyos.core.Ram;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * Computes the memory part of a digest ({@link Digest#memory}) while the machine runs on: the
+ * pages written in a digest window are handed over at the digest point ({@link #start}) and
+ * hashed by a worker thread on another core, and by the machine thread itself when it needs
+ * the result ({@link #finish}) or is about to write one of them.
+ *
+ * <p>Each page of the window is PENDING until some thread claims it (compare-and-set to
+ * CLAIMED), hashes it and sets it IDLE. The machine cannot change a PENDING page: the first
+ * write to a page after the digest point reaches {@link #beforeFirstWrite} before any byte
+ * changes (the {@link Ram} invariant), and that hashes the page first, or waits while the
+ * worker finishes it. Invariant: a page's bytes when it is hashed are its bytes at the digest
+ * point, so {@link #finish} returns exactly what hashing the window synchronously would have,
+ * whichever thread hashed which page and in whatever order (the fold runs in page order).
+ *
+ * <p>Threads are allowed here (not in {@code core}): the result is a pure function of guest
+ * memory, and the worker never writes guest memory.
+ */
+final class PageHasher implements Ram.WriteListener, AutoCloseable {
+    private static final int IDLE = 0;
+    private static final int PENDING = 1;
+    private static final int CLAIMED = 2;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final Ram ram;
+    private final AtomicIntegerArray state;
+    private final long[] sum;
+    private final long[] xor;
+    private final boolean useWorker;
+    /** The open window's pages, ascending; null when none is open. Machine thread only. */
+    private int[] window;
+
+    private final Object lock = new Object();
+    /** Guarded by {@link #lock}: the newest window handed to the worker, and its number. */
+    private int[] posted;
+    private long postedSeq;
+    private boolean closed;
+    private Thread worker;
+    /** CPU time the worker thread spent hashing (a statistic; written by the worker only). */
+    private volatile long workerCpuNanos;
+
+    /** A hasher for {@code ram}; a worker thread is used only if the host has two or more CPUs. */
+    PageHasher(Ram ram) {
+        this(ram, Runtime.getRuntime().availableProcessors() > 1);
+    }
+
+    PageHasher(Ram ram, boolean useWorker) {
+        this.ram = ram;
+        int pages = ram.size >>> Ram.PAGE_SHIFT;
+        this.state = new AtomicIntegerArray(pages);
+        this.sum = new long[pages];
+        this.xor = new long[pages];
+        this.useWorker = useWorker;
+        ram.setWriteListener(this);
+    }
+
+    /**
+     * Opens a window of {@code pages} (ascending, as from {@code Machine.takeDirtyPages()},
+     * taken at this very point, before the machine writes again). The previous window must
+     * have been finished.
+     */
+    void start(int[] pages) {
+        if (window != null) {
+            throw new IllegalStateException("the previous digest window is still open");
+        }
+        for (int p : pages) {
+            state.set(p, PENDING);
+        }
+        window = pages;
+        if (useWorker && pages.length > 0) {
+            post(pages);
+        }
+    }
+
+    /** Hashes whatever of the open window is left, and returns the window's memory digest. */
+    long finish() {
+        int[] pages = window;
+        if (pages == null) {
+            throw new IllegalStateException("no digest window is open");
+        }
+        for (int i = pages.length - 1; i >= 0; i--) { // from the top: the worker starts at the bottom
+            claimAndHash(pages[i]);
+        }
+        for (int p : pages) {
+            while (state.get(p) != IDLE) {
+                Thread.onSpinWait(); // the worker is inside this page
+            }
+        }
+        window = null;
+        return Digest.foldPages(pages, sum, xor);
+    }
+
+    /** True while a window is open (started, not finished). */
+    boolean open() {
+        return window != null;
+    }
+
+    /** CPU time the worker thread has spent hashing pages, in nanoseconds. */
+    long workerCpuNanos() {
+        return workerCpuNanos;
+    }
+
+    @Override
+    public void beforeFirstWrite(int page) {
+        if (state.get(page) == IDLE) {
+            return;
+        }
+        if (!claimAndHash(page)) {
+            while (state.get(page) != IDLE) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private boolean claimAndHash(int page) {
+        if (!state.compareAndSet(page, PENDING, CLAIMED)) {
+            return false;
+        }
+        try {
+            Digest.hashPage(ram.data, page, sum, xor);
+        } finally {
+            state.set(page, IDLE);
+        }
+        return true;
+    }
+
+    private void post(int[] pages) {
+        synchronized (lock) {
+            posted = pages;
+            postedSeq++;
+            if (worker == null) {
+                worker = new Thread(this::work, "tinyos-page-hasher");
+                worker.setDaemon(true);
+                worker.start();
+            }
+            lock.notifyAll();
+        }
+    }
+
+    private void work() {
+        long seen = 0;
+        while (true) {
+            int[] pages;
+            synchronized (lock) {
+                while (postedSeq == seen && !closed) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                seen = postedSeq;
+                pages = posted;
+            }
+            long t0 = THREADS.getCurrentThreadCpuTime();
+            for (int p : pages) {
+                claimAndHash(p);
+            }
+            workerCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
+        }
+    }
+
+    /** Stops the worker and detaches from RAM; an open window is abandoned. */
+    @Override
+    public void close() {
+        ram.setWriteListener(null);
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+    }
+}
