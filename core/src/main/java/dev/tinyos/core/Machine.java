@@ -303,12 +303,12 @@ public final class Machine implements AutoCloseable {
 
     /**
      * The RAM pages written since the previous call (or since power-on), ascending; clears the
-     * dirty bits and drops the hart's cached translations so the next write to any page marks
-     * it again.
+     * dirty bits and drops the hart's fast store translations so the next write to any page
+     * marks it again.
      */
     public int[] takeDirtyPages() {
         int[] pages = ram.takeDirtyPages();
-        hart.flushTlb();
+        hart.dropStoreTranslations();
         return pages;
     }
     public Bus bus() { return bus; }

@@ -99,15 +99,38 @@ public final class Digest {
         xor[page] = x;
     }
 
-    /**
-     * The memory hash of a window: each page's sum and xor mixed with its offset into a running
-     * hash, in ascending page order (so the order in which pages were hashed does not matter).
-     */
-    static long foldPages(int[] pages, long[] sum, long[] xor) {
-        long h = 0x9E3779B97F4A7C15L;
-        for (int p : pages) {
-            h = mix(h ^ ((long) p << Ram.PAGE_SHIFT)) + mix(sum[p]) * 31 + xor[p];
+    /** The sum of page {@code page}'s 64-bit words (as {@link #hashPage}). */
+    static long pageSum(byte[] data, int page) {
+        int off = page << Ram.PAGE_SHIFT;
+        long s = 0;
+        for (int i = off; i < off + (1 << Ram.PAGE_SHIFT); i += 8) {
+            s += (long) I64.get(data, i);
         }
+        return s;
+    }
+
+    /** The xor of page {@code page}'s 64-bit words (as {@link #hashPage}). */
+    static long pageXor(byte[] data, int page) {
+        int off = page << Ram.PAGE_SHIFT;
+        long x = 0;
+        for (int i = off; i < off + (1 << Ram.PAGE_SHIFT); i += 8) {
+            x ^= (long) I64.get(data, i);
+        }
+        return x;
+    }
+
+    /**
+     * The memory hash of a window is a fold over its pages in ascending order (so the order in
+     * which they were hashed does not matter): from {@link #FOLD_SEED}, {@link #foldPage} for
+     * each page's offset, sum and xor, then {@link #foldEnd}.
+     */
+    static final long FOLD_SEED = 0x9E3779B97F4A7C15L;
+
+    static long foldPage(long h, int page, long sum, long xor) {
+        return mix(h ^ ((long) page << Ram.PAGE_SHIFT)) + mix(sum) * 31 + xor;
+    }
+
+    static long foldEnd(long h) {
         return mix(h);
     }
 

@@ -13,7 +13,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * corrupt trace. Invariant: {@link #next} never returns a partially written event; an event
  * the recorder was killed in the middle of is simply absent.
  */
-public final class EventReader implements AutoCloseable {
+public final class EventReader implements EventStream {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final Path dir;
@@ -35,7 +35,7 @@ public final class EventReader implements AutoCloseable {
         }
     }
 
-    /** Reads the next event into {@code e}; false at the end of the queue. */
+    @Override
     public boolean next(Event e) throws TraceException {
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
@@ -105,6 +105,9 @@ public final class EventReader implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tailer.isClosed()) {
+            return;
+        }
         tailer.close();
         queue.close();
     }

@@ -27,6 +27,8 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
     private static final int PENDING = 1;
     private static final int CLAIMED = 2;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Smallest window (256 pages, 1 MiB) worth waking the worker for. */
+    static final int WORKER_MIN_PAGES = 256;
 
     private final Ram ram;
     private final AtomicIntegerArray state;
@@ -63,22 +65,27 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
     /**
      * Opens a window of {@code pages} (ascending, as from {@code Machine.takeDirtyPages()},
      * taken at this very point, before the machine writes again). The previous window must
-     * have been finished.
+     * have been finished. Windows below {@link #WORKER_MIN_PAGES} are left to the machine
+     * thread: handing them over would cost more than hashing them.
      */
     void start(int[] pages) {
         if (window != null) {
             throw new IllegalStateException("the previous digest window is still open");
         }
         for (int p : pages) {
-            state.set(p, PENDING);
+            state.setRelease(p, PENDING); // the page's bytes as of now go with it
         }
         window = pages;
-        if (useWorker && pages.length > 0) {
+        if (useWorker && pages.length >= WORKER_MIN_PAGES) {
             post(pages);
         }
     }
 
-    /** Hashes whatever of the open window is left, and returns the window's memory digest. */
+    /**
+     * Hashes whatever of the open window is left and returns the window's memory digest. It
+     * never waits for the worker: a page the worker is still inside cannot change (its first
+     * write would wait for the worker), so it is hashed again here, into locals.
+     */
     long finish() {
         int[] pages = window;
         if (pages == null) {
@@ -87,13 +94,16 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
         for (int i = pages.length - 1; i >= 0; i--) { // from the top: the worker starts at the bottom
             claimAndHash(pages[i]);
         }
+        window = null;
+        long h = Digest.FOLD_SEED;
         for (int p : pages) {
-            while (state.get(p) != IDLE) {
-                Thread.onSpinWait(); // the worker is inside this page
+            if (state.get(p) == IDLE) { // its claimer's sum and xor are visible now
+                h = Digest.foldPage(h, p, sum[p], xor[p]);
+            } else {
+                h = Digest.foldPage(h, p, Digest.pageSum(ram.data, p), Digest.pageXor(ram.data, p));
             }
         }
-        window = null;
-        return Digest.foldPages(pages, sum, xor);
+        return Digest.foldEnd(h);
     }
 
     /** True while a window is open (started, not finished). */

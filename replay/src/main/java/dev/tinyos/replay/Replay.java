@@ -63,10 +63,10 @@ public final class Replay implements AutoCloseable {
         TraceSummary summary = TraceSummary.scan(trace);
         TraceHeader h = trace.header();
         Path disk = null;
-        EventReader reader = null;
+        EventStream reader = null;
         try {
             disk = trace.unpackDisk(scratchDir());
-            reader = new EventReader(dir);
+            reader = new EventPrefetcher(dir);
             Replayer replayer = new Replayer(reader, h.ipt);
             ConsoleTap tap = new ConsoleTap(out);
             MachineConfig.Builder b = MachineConfig.builder().memoryMiB(h.memoryMiB).kernel(trace.kernel())

@@ -19,7 +19,7 @@ import java.util.ArrayDeque;
  * names the icount.
  */
 public final class Replayer implements InputSource {
-    private final EventReader reader;
+    private final EventStream reader;
     private final long ipt;
     private final ArrayDeque<Event> inputs = new ArrayDeque<>();
     private final ArrayDeque<Event> marks = new ArrayDeque<>();
@@ -27,7 +27,7 @@ public final class Replayer implements InputSource {
     private long skew;
     private long events;
 
-    public Replayer(EventReader reader, long ipt) {
+    public Replayer(EventStream reader, long ipt) {
         this.reader = reader;
         this.ipt = ipt;
     }

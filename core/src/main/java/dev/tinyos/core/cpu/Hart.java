@@ -333,6 +333,24 @@ public final class Hart {
         translationKey = translationKey();
     }
 
+    /**
+     * Drops every fast store translation (after {@link Ram#takeDirtyPages()}: the next store to
+     * any page goes through {@link Ram} and marks it again). Fetch and load translations and the
+     * links between cached blocks stay.
+     */
+    public void dropStoreTranslations() {
+        int kept = 0;
+        for (int k = 0; k < filledCount; k++) {
+            int e = filled[k];
+            if (e >>> 8 == 2) {
+                sTag[e & TLB_MASK] = -1L;
+            } else {
+                filled[kept++] = e;
+            }
+        }
+        filledCount = kept;
+    }
+
     /** Records that TLB entry {@code t} of {@code tlbTags[kind]} is about to be filled. */
     private void filling(int kind, int t) {
         if (tlbTags[kind][t] != -1L) return; // already listed since the last flush

@@ -3,6 +3,8 @@ package dev.tinyos.core.cpu;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static dev.tinyos.core.cpu.Asm.*;
@@ -179,6 +181,25 @@ class HartIsaTest {
         assertEquals(0x8182_8384_8586_8788L, f.x(9));
         assertEquals(0x8700, f.x(10), "byte 1 was never overwritten");
         assertTrue(f.ram.isDirty((int) (data - RAM)));
+    }
+
+    @Test
+    void storesAfterTakingTheDirtyPagesMarkThemAgain() {
+        HartFixture f = new HartFixture();
+        long data = RAM + 0x3000;
+        f.hart.x[1] = data;
+        f.hart.x[2] = 5;
+        // a loop: sd x2, 0(x1); addi x2, x2, -1; bne x2, x0, loop; then one more store
+        f.put(RAM, sd(2, 1, 0), addi(2, 2, -1), bne(2, 0, -8), sd(0, 1, 8));
+        f.steps(6); // two iterations: the page's store translation is cached now
+        f.ram.takeDirtyPages();
+        f.hart.dropStoreTranslations();
+        List<Integer> told = new ArrayList<>();
+        f.ram.setWriteListener(told::add);
+        f.steps(3); // the third store, through the fast path if the translation survived
+        assertEquals(List.of(3), told);
+        assertTrue(f.ram.isDirty((int) (data - RAM)));
+        assertEquals(3, f.load64(data));
     }
 
     @Test
