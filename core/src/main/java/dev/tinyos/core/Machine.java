@@ -87,7 +87,8 @@ public final class Machine implements AutoCloseable {
         this.elf = ElfFile.read(config.kernel());
         elf.load(ram);
         this.tohost = tohostOffset(elf, ram);
-        this.backend = config.disk() == null ? null : BlockBackend.open(config.disk(), config.diskReadOnly());
+        this.backend = config.disk() == null ? null : BlockBackend.open(config.disk(), config.diskReadOnly(),
+                !config.diskScratch());
         this.block = backend == null ? null
                 : new VirtioBlock(backend, 0, (dev, tag) -> input.requestStarted(dev, tag, hart.icount()));
         for (int n = 0; n < VIRTIO_SLOTS; n++) {

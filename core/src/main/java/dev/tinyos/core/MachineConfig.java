@@ -19,6 +19,7 @@ public final class MachineConfig {
     private final Path kernel;
     private final Path disk;
     private final boolean diskReadOnly;
+    private final boolean diskScratch;
     private final OutputStream console;
     private final InputSource input;
 
@@ -27,6 +28,7 @@ public final class MachineConfig {
         this.kernel = b.kernel;
         this.disk = b.disk;
         this.diskReadOnly = b.diskReadOnly;
+        this.diskScratch = b.diskScratch;
         this.console = b.console;
         this.input = b.input != null ? b.input : new VirtualClock();
     }
@@ -52,6 +54,11 @@ public final class MachineConfig {
         return diskReadOnly;
     }
 
+    /** True if the disk image is a scratch copy nobody keeps (a guest FLUSH need not reach storage). */
+    public boolean diskScratch() {
+        return diskScratch;
+    }
+
     /** Where UART output goes; null discards it. */
     public OutputStream console() {
         return console;
@@ -67,6 +74,7 @@ public final class MachineConfig {
         private Path kernel;
         private Path disk;
         private boolean diskReadOnly;
+        private boolean diskScratch;
         private OutputStream console;
         private InputSource input;
 
@@ -94,6 +102,16 @@ public final class MachineConfig {
         /** Offer the disk read-only (VIRTIO_BLK_F_RO; writes fail with IOERR). */
         public Builder diskReadOnly(boolean ro) {
             this.diskReadOnly = ro;
+            return this;
+        }
+
+        /**
+         * The disk image is a scratch copy deleted after the run (replay's): a guest FLUSH
+         * still writes the drive's cache to the file but does not force it to storage.
+         * Nothing the guest can observe changes.
+         */
+        public Builder diskScratch(boolean scratch) {
+            this.diskScratch = scratch;
             return this;
         }
 

@@ -72,7 +72,7 @@ public final class Replay implements AutoCloseable {
             MachineConfig.Builder b = MachineConfig.builder().memoryMiB(h.memoryMiB).kernel(trace.kernel())
                     .console(tap).input(replayer);
             if (disk != null) {
-                b.disk(disk).diskReadOnly(h.diskReadOnly);
+                b.disk(disk).diskReadOnly(h.diskReadOnly).diskScratch(true); // deleted after the replay
             }
             Machine m = new Machine(b.build());
             return new Replay(trace, summary, m, replayer, tap, disk);

@@ -9,7 +9,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A raw disk image file seen as an array of 512-byte sectors. Reads and writes happen on the
- * calling (machine) thread; {@link #flush} forces written data to the storage device. This is
+ * calling (machine) thread; {@link #flush} forces written data to the storage device (unless
+ * the image was opened as a scratch file nobody keeps: then the file's contents are the same,
+ * only the host's crash-safety is skipped). This is
  * the image itself, with no cache: the drive's volatile write cache in front of it is
  * {@link WriteCache} (see docs/disk-model.md). To run without touching a user's image, open a
  * copy, or open it read-only (the device then offers VIRTIO_BLK_F_RO and fails writes).
@@ -23,22 +25,32 @@ public final class BlockBackend implements Closeable {
     private final Path path;
     private final FileChannel channel;
     private final boolean readOnly;
+    private final boolean durable;
     private final long sectors;
 
-    private BlockBackend(Path path, FileChannel channel, boolean readOnly, long sectors) {
+    private BlockBackend(Path path, FileChannel channel, boolean readOnly, boolean durable, long sectors) {
         this.path = path;
         this.channel = channel;
         this.readOnly = readOnly;
+        this.durable = durable;
         this.sectors = sectors;
     }
 
     /** Opens {@code image}; read-only if asked or if the file is not writable. */
     public static BlockBackend open(Path image, boolean readOnly) throws IOException {
+        return open(image, readOnly, true);
+    }
+
+    /**
+     * Opens {@code image}; read-only if asked or if the file is not writable; {@code durable}
+     * false for a scratch file nobody keeps ({@link #flush} then does not force it).
+     */
+    public static BlockBackend open(Path image, boolean readOnly, boolean durable) throws IOException {
         boolean ro = readOnly || !image.toFile().canWrite();
         FileChannel ch = ro
                 ? FileChannel.open(image, StandardOpenOption.READ)
                 : FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new BlockBackend(image, ch, ro, ch.size() / SECTOR_SIZE);
+        return new BlockBackend(image, ch, ro, durable, ch.size() / SECTOR_SIZE);
     }
 
     /**
@@ -108,9 +120,9 @@ public final class BlockBackend implements Closeable {
         }
     }
 
-    /** Forces every write so far to the storage device. */
+    /** Forces every write so far to the storage device (not for a scratch file). */
     public void flush() throws IOException {
-        if (!readOnly) {
+        if (!readOnly && durable) {
             channel.force(false);
         }
     }
