@@ -27,10 +27,15 @@ public final class EventReader implements EventStream {
         if (!Files.isDirectory(traceDir.resolve(Queues.DIR))) {
             throw new TraceException("trace " + traceDir + " has no event queue (" + Queues.DIR + "/).");
         }
+        SingleChronicleQueue q = null;
         try {
-            this.queue = Queues.open(traceDir, true);
-            this.tailer = queue.createTailer();
+            q = Queues.open(traceDir, true);
+            this.tailer = q.createTailer();
+            this.queue = q;
         } catch (Exception e) { // Chronicle also throws checked exceptions without declaring them
+            if (q != null) {
+                q.close();
+            }
             throw new TraceException("the event queue of trace " + traceDir + " is corrupt (" + e.getMessage() + ").", e);
         }
     }
@@ -105,10 +110,10 @@ public final class EventReader implements EventStream {
 
     @Override
     public void close() {
-        if (tailer.isClosed()) {
-            return;
+        try {
+            tailer.close();
+        } finally {
+            queue.close(); // both idempotent
         }
-        tailer.close();
-        queue.close();
     }
 }
