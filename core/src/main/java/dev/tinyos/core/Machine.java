@@ -174,12 +174,30 @@ public final class Machine implements AutoCloseable {
         hart.setInterruptLine(Csr.MIP_SEIP, plic.interruptPending(1));
     }
 
-    /** The mtimecmp deadline in the source's units, or MAX_VALUE if none can wake the hart. */
+    /** The nearest timer deadline (CLINT or Sstc) in the source's units, or MAX_VALUE if none. */
     private long timerTarget() {
+        return Math.min(clintTarget(), sstcTarget());
+    }
+
+    /** The mtimecmp deadline in the source's units, or MAX_VALUE if it cannot fire any more. */
+    private long clintTarget() {
         if (clint.timerPending()) {
             return Long.MAX_VALUE;
         }
-        long target = clint.mtimecmp() - clint.mtimeOffset();
+        return sourceTime(clint.mtimecmp());
+    }
+
+    /** The Sstc stimecmp deadline in the source's units, or MAX_VALUE if it cannot fire any more. */
+    private long sstcTarget() {
+        if (!hart.sstcEnabled() || Long.compareUnsigned(clint.mtime(), hart.stimecmp()) >= 0) {
+            return Long.MAX_VALUE;
+        }
+        return sourceTime(hart.stimecmp());
+    }
+
+    /** A guest mtime value as the input source's time (without the CLINT's offset). */
+    private long sourceTime(long guestMtime) {
+        long target = guestMtime - clint.mtimeOffset();
         return target < 0 ? Long.MAX_VALUE : target;
     }
 
@@ -190,7 +208,9 @@ public final class Machine implements AutoCloseable {
 
     /** Lets the source advance time while the hart waits; true if nothing can ever wake it. */
     private boolean idle(long now) {
-        long wake = (hart.readCsr(Csr.MIE) & Csr.MIP_MTIP) != 0 ? timerTarget() : Long.MAX_VALUE;
+        long mie = hart.readCsr(Csr.MIE);
+        long wake = Math.min((mie & Csr.MIP_MTIP) != 0 ? clintTarget() : Long.MAX_VALUE,
+                (mie & Csr.MIP_STIP) != 0 ? sstcTarget() : Long.MAX_VALUE);
         input.idle(now, wake);
         boolean inputDue = input.nextInputAt(now) <= now;
         boolean timerDue = wake != Long.MAX_VALUE && input.mtime(now) >= wake;

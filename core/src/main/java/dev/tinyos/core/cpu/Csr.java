@@ -29,6 +29,8 @@ public final class Csr {
     public static final int SCAUSE = 0x142;
     public static final int STVAL = 0x143;
     public static final int SIP = 0x144;
+    /** Sstc: the supervisor timer compare register. */
+    public static final int STIMECMP = 0x14D;
     public static final int SATP = 0x180;
 
     // Machine information
@@ -47,6 +49,10 @@ public final class Csr {
     public static final int MTVEC = 0x305;
     public static final int MCOUNTEREN = 0x306;
     public static final int MENVCFG = 0x30A;
+    /** menvcfg.FIOM (fence of I/O implies memory). */
+    public static final long MENVCFG_FIOM = 1L;
+    /** menvcfg.STCE: Sstc enabled (stimecmp drives mip.STIP). */
+    public static final long MENVCFG_STCE = 1L << 63;
     public static final int MCOUNTINHIBIT = 0x320;
     public static final int MHPMEVENT3 = 0x323;
     public static final int MHPMEVENT31 = 0x33F;

@@ -11,6 +11,8 @@ import static dev.tinyos.core.cpu.Csr.*;
  * bits of mie/mip/mideleg/medeleg. Writes that make an interrupt deliverable end the current
  * slice; writes that change the translation context (satp, MPRV/MPP/SUM/MXR) flush the TLBs.
  * Triggers: tselect/tdata1-3 exist and read 0 (no trigger implemented); tinfo is absent.
+ * Sstc: stimecmp exists; with menvcfg.STCE it drives mip.STIP (read-only then) and is
+ * accessible below M only if mcounteren.TM is set too.
  */
 final class CsrFile {
     private CsrFile() {}
@@ -39,7 +41,7 @@ final class CsrFile {
         switch (csr) {
             case CYCLE: case TIME: case INSTRET:
             case SSTATUS: case SIE: case STVEC: case SCOUNTEREN: case SENVCFG: case SSCRATCH: case SEPC:
-            case SCAUSE: case STVAL: case SIP: case SATP:
+            case SCAUSE: case STVAL: case SIP: case SATP: case STIMECMP:
             case MVENDORID: case MARCHID: case MIMPID: case MHARTID: case MCONFIGPTR:
             case MSTATUS: case MISA: case MEDELEG: case MIDELEG: case MIE: case MTVEC: case MCOUNTEREN:
             case MENVCFG: case MCOUNTINHIBIT: case MSCRATCH: case MEPC: case MCAUSE: case MTVAL: case MIP:
@@ -62,6 +64,10 @@ final class CsrFile {
             if (h.priv == Hart.PRIV_U && (h.scounteren & bit) == 0) return false;
         }
         if (csr == SATP && h.priv == Hart.PRIV_S && (h.mstatus & MSTATUS_TVM) != 0) return false;
+        if (csr == STIMECMP && h.priv < Hart.PRIV_M) {
+            // Sstc: below M, stimecmp needs mcounteren.TM and menvcfg.STCE
+            if ((h.mcounteren & 2) == 0 || (h.menvcfg & MENVCFG_STCE) == 0) return false;
+        }
         return true;
     }
 
@@ -84,6 +90,7 @@ final class CsrFile {
             case STVAL: return h.stval;
             case SIP: return h.mip() & h.mideleg;
             case SATP: return h.satp;
+            case STIMECMP: return h.stimecmp;
             case MSTATUS: return h.mstatus | XLEN_FIELDS;
             case MISA: return MISA_VALUE;
             case MEDELEG: return h.medeleg;
@@ -129,7 +136,12 @@ final class CsrFile {
                 h.interruptsChanged();
                 return;
             }
-            case MIP: h.mip = v & S_INTERRUPTS; h.interruptsChanged(); return;
+            case MIP: {
+                long mask = (h.menvcfg & MENVCFG_STCE) != 0 ? S_INTERRUPTS & ~MIP_STIP : S_INTERRUPTS;
+                h.mip = (h.mip & ~mask) | (v & mask); // with Sstc, STIP is read-only
+                h.interruptsChanged();
+                return;
+            }
             case MIDELEG: h.mideleg = v & S_INTERRUPTS; h.interruptsChanged(); return;
             case MEDELEG: h.medeleg = v & MEDELEG_WRITABLE; return;
             case STVEC: h.stvec = legalTvec(h.stvec, v); return;
@@ -138,7 +150,11 @@ final class CsrFile {
             case MCOUNTEREN: h.mcounteren = v & 0xFFFF_FFFFL; return;
             case MCOUNTINHIBIT: h.mcountinhibit = v & 0xFFFF_FFFDL; return;
             case SENVCFG: h.senvcfg = v & 1; return;  // FIOM only
-            case MENVCFG: h.menvcfg = v & 1; return;  // FIOM only
+            case MENVCFG: // FIOM and STCE (Sstc); no Svpbmt, Zicbom, Zicboz
+                h.menvcfg = v & (MENVCFG_FIOM | MENVCFG_STCE);
+                timerChanged(h);
+                return;
+            case STIMECMP: h.stimecmp = v; timerChanged(h); return;
             case SSCRATCH: h.sscratch = v; return;
             case MSCRATCH: h.mscratch = v; return;
             case SEPC: h.sepc = v & ~1L; return;
@@ -150,6 +166,12 @@ final class CsrFile {
             case SATP: writeSatp(h, v); return;
             default: return; // read-only zero or ignored writes (hpm, triggers, mseccfg)
         }
+    }
+
+    /** stimecmp or STCE changed: STIP may have changed, and the machine's timer deadline did. */
+    private static void timerChanged(Hart h) {
+        h.sliceEnd = true;
+        h.interruptsChanged();
     }
 
     private static void writeMstatus(Hart h, long v) {

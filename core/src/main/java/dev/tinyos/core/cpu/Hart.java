@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * One RV64IMAC + Zicsr + Zifencei hart with M, S and U modes and Sv39 (privileged spec 1.12).
+ * One RV64IMAC + Zicsr + Zifencei + Sstc hart with M, S and U modes and Sv39 (privileged spec 1.12).
  *
  * <p>How it runs: {@link #run} executes basic blocks. A block is the run of decoded
  * instructions from a start address up to and including the first jump (JAL, JALR), illegal
@@ -112,6 +112,8 @@ public final class Hart {
     long mipLines;
     long mtvec, stvec, mepc, sepc, mcause, scause, mtval, stval, mscratch, sscratch, satp;
     long mcounteren, scounteren, mcountinhibit, menvcfg, senvcfg;
+    /** Sstc: STIP is pending while time >= stimecmp (unsigned), if menvcfg.STCE. */
+    long stimecmp;
     long mcycleOffset, minstretOffset;
     final long[] pmpcfg = new long[8];
     final long[] pmpaddr = new long[64];
@@ -210,6 +212,7 @@ public final class Hart {
         mstatus = medeleg = mideleg = mie = mip = 0;
         mtvec = stvec = mepc = sepc = mcause = scause = mtval = stval = mscratch = sscratch = satp = 0;
         mcounteren = scounteren = mcountinhibit = menvcfg = senvcfg = 0;
+        stimecmp = 0;
         mcycleOffset = minstretOffset = 0;
         Arrays.fill(pmpcfg, 0);
         Arrays.fill(pmpaddr, 0);
@@ -236,9 +239,27 @@ public final class Hart {
         mipLines = level ? mipLines | bit : mipLines & ~bit;
     }
 
-    /** mip as software reads it: hardware lines OR software-written bits. */
+    /**
+     * mip as software reads it: hardware lines OR software-written bits; with menvcfg.STCE,
+     * STIP is instead the Sstc comparison {@code time >= stimecmp} (unsigned).
+     */
     long mip() {
-        return mip | mipLines;
+        long v = mip | mipLines;
+        if ((menvcfg & Csr.MENVCFG_STCE) != 0) {
+            v &= ~Csr.MIP_STIP;
+            if (Long.compareUnsigned(time.mtime(), stimecmp) >= 0) v |= Csr.MIP_STIP;
+        }
+        return v;
+    }
+
+    /** True if Sstc is enabled (menvcfg.STCE): then {@link #stimecmp()} drives mip.STIP. */
+    public boolean sstcEnabled() {
+        return (menvcfg & Csr.MENVCFG_STCE) != 0;
+    }
+
+    /** The Sstc compare value (mtime units). */
+    public long stimecmp() {
+        return stimecmp;
     }
 
     /** mip & mie: what would wake a WFI. */

@@ -10,8 +10,10 @@ import dev.tinyos.core.dev.TestFinisher;
  * a deterministic machine has no random seed to give). Nodes, properties, their order and
  * the phandles (cpu 1, cpu interrupt controller 2, PLIC 3, test device 4) are QEMU's, so a
  * kernel sees the same tree on both machines except for what describes our hart truthfully:
- * riscv,isa {@value #RISCV_ISA} (no F, D, H or the Z extensions QEMU lists) and mmu-type
- * riscv,sv39 (QEMU's default hart has Sv48), and the model string.
+ * riscv,isa {@value #RISCV_ISA} (no F, D, H, Zba, Zbb, Zbc or Zbs, which QEMU lists; Sstc is
+ * implemented but not listed, since the blob is part of every recorded run's memory and
+ * traces recorded before Sstc must keep replaying; software finds it by probing stimecmp)
+ * and mmu-type riscv,sv39 (QEMU's default hart has Sv48), and the model string.
  *
  * <p>Invariant: the blob is a pure function of the RAM size; every node it lists is a device
  * that {@link Machine} maps at that address with that interrupt.

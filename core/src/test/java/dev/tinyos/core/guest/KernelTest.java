@@ -91,7 +91,7 @@ class KernelTest {
     @Test
     void sameElfGivesTheSameResultsOnQemu() throws Exception {
         assumeTrue(Qemu.available(), Qemu.EXE + " is not on the PATH: skipping the QEMU cross-check");
-        Qemu.Run q = Qemu.run(kernel, SESSION.getBytes(StandardCharsets.US_ASCII), 300);
+        Qemu.Run q = Qemu.run(kernel, SESSION.getBytes(StandardCharsets.US_ASCII), "poweroff to stop", 300);
         assertCleanSession("qemu", q.console());
         assertEquals(0, q.exit(), q.console() + q.stderr());
     }

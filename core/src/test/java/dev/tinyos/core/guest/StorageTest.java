@@ -262,7 +262,8 @@ class StorageTest {
                 args.addAll(List.of("-global", "virtio-mmio.force-legacy=false"));
             }
             String typed = "blkharness write 7 64\nblkharness verify 7 64\nblkharness stress 3 400 64 4\npoweroff\n";
-            Qemu.Run q = Qemu.run(kernel, typed.getBytes(StandardCharsets.US_ASCII), 120, args.toArray(String[]::new));
+            Qemu.Run q = Qemu.run(kernel, typed.getBytes(StandardCharsets.US_ASCII), "poweroff to stop", 120,
+                    args.toArray(String[]::new));
             String where = modern ? "qemu (modern): " : "qemu (legacy): ";
             assertEquals(0, q.exit(), where + q.console() + q.stderr());
             assertTrue(q.console().contains(modern ? "(version 2)" : "(version 1, legacy)"), where + q.console());

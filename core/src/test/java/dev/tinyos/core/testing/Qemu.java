@@ -46,6 +46,16 @@ public final class Qemu {
 
     /** Runs {@code elf} with 128 MiB of RAM, {@code stdin} as typed input and {@code extra} arguments. */
     public static Run run(Path elf, byte[] stdin, long timeoutSeconds, String... extra) throws Exception {
+        return run(elf, stdin, null, timeoutSeconds, extra);
+    }
+
+    /**
+     * As {@link #run(Path, byte[], long, String...)}, but types {@code stdin} only once the
+     * console shows {@code readyText}: a guest that resets its UART FIFOs at boot (as a 16550
+     * driver does) would otherwise lose bytes QEMU delivered before that.
+     */
+    public static Run run(Path elf, byte[] stdin, String readyText, long timeoutSeconds, String... extra)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(EXE, "-machine", "virt", "-bios", "none",
                 "-m", "128M", "-display", "none", "-serial", "stdio", "-monitor", "none",
                 "-kernel", elf.toString()));
@@ -61,6 +71,11 @@ public final class Qemu {
         Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "qemu-stderr");
         outReader.start();
         errReader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (readyText != null && p.isAlive() && System.nanoTime() < deadline
+                && !out.toString(StandardCharsets.ISO_8859_1).contains(readyText)) {
+            Thread.sleep(10);
+        }
         if (stdin != null) {
             try (OutputStream in = p.getOutputStream()) {
                 in.write(stdin);
