@@ -11,7 +11,8 @@ import static dev.tinyos.core.cpu.Csr.*;
  * bits of mie/mip/mideleg/medeleg. Writes that make an interrupt deliverable end the current
  * slice; writes that change the translation context (satp, MPRV/MPP/SUM/MXR) flush the TLBs.
  * Triggers: tselect/tdata1-3 exist and read 0 (no trigger implemented); tinfo is absent.
- * Sstc: stimecmp exists; with menvcfg.STCE it drives mip.STIP (read-only then) and is
+ * PMP: 64 entries enforced by {@link Pmp}; a locked entry ignores writes to its pmpcfg byte
+ * and pmpaddr (and a locked TOR entry protects the pmpaddr below it). Sstc: stimecmp exists; with menvcfg.STCE it drives mip.STIP (read-only then) and is
  * accessible below M only if mcounteren.TM is set too.
  */
 final class CsrFile {
@@ -118,9 +119,25 @@ final class CsrFile {
 
     /** Writes a CSR with WARL legalization and side effects (no access checks). */
     static void write(Hart h, int csr, long v) {
-        if (csr >= PMPADDR0 && csr <= PMPADDR63) { h.pmpaddr[csr - PMPADDR0] = v & PMPADDR_WRITABLE; return; }
+        if (csr >= PMPADDR0 && csr <= PMPADDR63) {
+            int i = csr - PMPADDR0;
+            if (!Pmp.addrLocked(h, i)) { // locked: the write is ignored
+                h.pmpaddr[i] = v & PMPADDR_WRITABLE;
+                h.pmpChanged();
+            }
+            return;
+        }
         if (csr >= PMPCFG0 && csr <= PMPCFG15) {
-            if ((csr & 1) == 0) h.pmpcfg[(csr - PMPCFG0) >> 1] = v & PMPCFG_WRITABLE;
+            if ((csr & 1) == 0) { // RV64: the odd pmpcfg CSRs do not exist
+                int k = (csr - PMPCFG0) >> 1;
+                long old = h.pmpcfg[k], nv = v & PMPCFG_WRITABLE;
+                for (int b = 0; b < 8; b++) {
+                    long byteMask = 0xFFL << (8 * b);
+                    if ((old & (((long) Pmp.L) << (8 * b))) != 0) nv = (nv & ~byteMask) | (old & byteMask);
+                }
+                h.pmpcfg[k] = nv;
+                h.pmpChanged();
+            }
             return;
         }
         switch (csr) {

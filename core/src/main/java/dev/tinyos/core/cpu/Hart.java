@@ -117,6 +117,9 @@ public final class Hart {
     long mcycleOffset, minstretOffset;
     final long[] pmpcfg = new long[8];
     final long[] pmpaddr = new long[64];
+    /** PMP summary ({@link Pmp#configure}): entries to scan, any locked, any region not page-aligned. */
+    int pmpActive;
+    boolean pmpLocked, pmpFine;
 
     // ---- execution state
     long icount;
@@ -216,6 +219,7 @@ public final class Hart {
         mcycleOffset = minstretOffset = 0;
         Arrays.fill(pmpcfg, 0);
         Arrays.fill(pmpaddr, 0);
+        Pmp.configure(this);
         icount = exceptions = 0;
         firedIcount = -1;
         waiting = sliceEnd = false;
@@ -506,8 +510,27 @@ public final class Hart {
         return Sv39.walk(this, va, acc, ep);
     }
 
+    /**
+     * True if the page of {@code pa} may be cached in a TLB: it lies in RAM and PMP decides
+     * the same for all of it (no PMP region boundary inside any page).
+     */
     private boolean pageInRam(long pa) {
-        return ram.contains(pa & ~0xFFFL, 4096);
+        return ram.contains(pa & ~0xFFFL, 4096) && !pmpFine;
+    }
+
+    private static final int[] PMP_NEED = {Pmp.X, Pmp.R, Pmp.W};
+
+    /** Throws the access fault of {@code acc} at {@code va} unless PMP allows the physical access. */
+    void pmpCheck(long va, long pa, int size, int acc, int ep) {
+        if (ep == PRIV_M && !pmpLocked) return;
+        if (!Pmp.allows(this, pa, size, PMP_NEED[acc], ep)) throw fault(Sv39.accessFaultCause(acc), va);
+    }
+
+    /** PMP CSRs changed: new summary, no cached translation survives, the run loop re-dispatches. */
+    void pmpChanged() {
+        Pmp.configure(this);
+        flushTlb();
+        sliceEnd = true;
     }
 
     long loadSlow(long va, int size) {
@@ -519,6 +542,7 @@ public final class Hart {
             return ram.load((int) off, size);
         }
         long pa = translate(va, Sv39.LOAD);
+        pmpCheck(va, pa, size, Sv39.LOAD, dataPriv());
         if (ram.contains(pa, size)) {
             if (pageInRam(pa)) {
                 filling(1, t);
@@ -543,6 +567,8 @@ public final class Hart {
         int n1 = (int) (va2 - va);
         long pa1 = translate(va, Sv39.LOAD);
         long pa2 = translate(va2, Sv39.LOAD);
+        pmpCheck(va, pa1, n1, Sv39.LOAD, dataPriv());
+        pmpCheck(va, pa2, size - n1, Sv39.LOAD, dataPriv());
         long v = 0;
         try {
             for (int i = 0; i < size; i++) {
@@ -571,6 +597,7 @@ public final class Hart {
             return;
         }
         long pa = cTag[t] == (va >>> 12) ? va + cDelta[t] + ramBase : translate(va, Sv39.STORE);
+        pmpCheck(va, pa, size, Sv39.STORE, dataPriv());
         if (ram.contains(pa, size)) {
             int off = (int) (pa - ramBase);
             if (pageInRam(pa)) {
@@ -602,6 +629,8 @@ public final class Hart {
         int n1 = (int) (va2 - va);
         long pa1 = translate(va, Sv39.STORE);
         long pa2 = translate(va2, Sv39.STORE);
+        pmpCheck(va, pa1, n1, Sv39.STORE, dataPriv());
+        pmpCheck(va, pa2, size - n1, Sv39.STORE, dataPriv());
         try {
             for (int i = 0; i < size; i++) {
                 long pa = i < n1 ? pa1 + i : pa2 + (i - n1);
@@ -621,6 +650,7 @@ public final class Hart {
             throw fault(lr ? Cause.MISALIGNED_LOAD : Cause.MISALIGNED_STORE, va);
         }
         long pa = translate(va, lr ? Sv39.LOAD : Sv39.STORE);
+        pmpCheck(va, pa, size, lr ? Sv39.LOAD : Sv39.STORE, dataPriv());
         if (!ram.contains(pa, size)) throw fault(lr ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
         return (int) (pa - ramBase);
     }
@@ -631,6 +661,7 @@ public final class Hart {
         int t = (int) vpn & TLB_MASK;
         if (iTag[t] != vpn) {
             long pa = translate(pc, Sv39.FETCH);
+            pmpCheck(pc, pa, 2, Sv39.FETCH, priv);
             if (!ram.contains(pa, 2)) throw fault(Cause.FETCH_ACCESS, pc);
             filling(0, t);
             iTag[t] = vpn;
@@ -683,6 +714,7 @@ public final class Hart {
     private int straddlingInstruction(long pc, int off) {
         int word = (short) I16.get(mem, off) & 0xFFFF;
         long pa2 = translate(pc + 2, Sv39.FETCH);
+        pmpCheck(pc + 2, pa2, 2, Sv39.FETCH, priv);
         if (!ram.contains(pa2, 2)) throw fault(Cause.FETCH_ACCESS, pc + 2);
         word |= ((short) I16.get(mem, (int) (pa2 - ramBase))) << 16;
         decodeOp(word, SCRATCH << MAX_BLOCK_SHIFT, 0);
@@ -745,7 +777,7 @@ public final class Hart {
         final long base = icount;
         long n = 0;
         long pc = this.pc;
-        if (accessProbe != null) return runProbed(maxInstructions);
+        if (accessProbe != null || pmpFine) return runProbed(maxInstructions);
         resumeBlock = -1;
         for (;;) {
             try {
@@ -787,7 +819,9 @@ public final class Hart {
     // ================================================================== the instrumented path
 
     /**
-     * {@link #run} while an access probe is attached: one instruction at a time over the same
+     * {@link #run} while an access probe is attached, or while a PMP region boundary lies inside
+     * a page (then each instruction's fetch is checked here and no load or store translation is
+     * cached): one instruction at a time over the same
      * cached blocks and TLBs, calling the pc probes and reporting the fetch before each
      * instruction and its accesses as they happen (every load and store goes through
      * {@link #loadSlow}/{@link #storeSlow}). Computes exactly what the plain path computes: a
@@ -813,7 +847,8 @@ public final class Hart {
                 probe(pc);
                 int off = blockOff + (int) (pc - blockPc);
                 int len = (mem[off] & 3) == 3 ? 4 : 2;
-                a.access(AccessProbe.FETCH, pc, ramBase + off, len, priv, pc);
+                if (pmpFine) pmpCheck(pc, ramBase + off, Math.min(len, 4096 - (off & 0xFFF)), Sv39.FETCH, priv);
+                if (a != null) a.access(AccessProbe.FETCH, pc, ramBase + off, len, priv, pc);
                 long next = stepProbed(e, pc);
                 n++;
                 int op = (int) bOps[e] & 0xFF;

@@ -9,7 +9,8 @@ import dev.tinyos.core.Ram;
  *
  * <p>Invariant: stateless; returns the physical address or throws {@link Trap} after setting
  * the hart's trap cause (page fault of the access type with tval = the virtual address, or
- * access fault when a PTE lies outside RAM).
+ * access fault when a PTE lies outside RAM or PMP denies reading it, or writing its A/D bits;
+ * the walk's implicit accesses are checked as S-mode accesses).
  */
 final class Sv39 {
     private Sv39() {}
@@ -35,6 +36,7 @@ final class Sv39 {
         for (int level = 2; level >= 0; level--) {
             long pteAddr = table + (((va >>> (12 + 9 * level)) & 511) << 3);
             if (!ram.contains(pteAddr, 8)) throw h.fault(accessFaultCause(acc), va);
+            if (!Pmp.allows(h, pteAddr, 8, Pmp.R, Hart.PRIV_S)) throw h.fault(accessFaultCause(acc), va);
             int off = (int) (pteAddr - ram.base);
             long pte = ram.load64(off);
             h.reportWalk(va, pteAddr, ep);
@@ -51,6 +53,7 @@ final class Sv39 {
             if ((ppn & lowMask) != 0) throw h.fault(pageFaultCause(acc), va); // misaligned superpage
             long want = acc == STORE ? PTE_A | PTE_D : PTE_A;
             if ((pte & want) != want) {
+                if (!Pmp.allows(h, pteAddr, 8, Pmp.W, Hart.PRIV_S)) throw h.fault(accessFaultCause(acc), va);
                 ram.store64(off, pte | want);
             }
             long offMask = (1L << (12 + 9 * level)) - 1;

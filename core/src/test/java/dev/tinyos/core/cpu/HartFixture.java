@@ -37,6 +37,10 @@ final class HartFixture {
         });
         hart = new Hart(bus, () -> mtime);
         hart.reset(RAM);
+        // open all of memory to S and U through PMP entry 0 (NAPOT over everything, RWX), as
+        // firmware does: with no entry matching, S/U accesses fail
+        hart.writeCsr(Csr.PMPADDR0, -1L >>> 10);
+        hart.writeCsr(Csr.PMPCFG0, 0x1f);
     }
 
     /** Writes 32-bit instruction words starting at {@code addr}. */
