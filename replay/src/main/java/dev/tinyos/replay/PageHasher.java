@@ -27,8 +27,8 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
     private static final int PENDING = 1;
     private static final int CLAIMED = 2;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** Smallest window (256 pages, 1 MiB) worth waking the worker for. */
-    static final int WORKER_MIN_PAGES = 256;
+    /** Smallest window (32 pages, 128 KiB: ~15 us of hashing, several handovers) worth waking the worker for. */
+    static final int WORKER_MIN_PAGES = 32;
 
     private final Ram ram;
     private final AtomicIntegerArray state;
