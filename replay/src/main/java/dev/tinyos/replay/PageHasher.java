@@ -27,14 +27,23 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
     private static final int PENDING = 1;
     private static final int CLAIMED = 2;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** Smallest window (32 pages, 128 KiB: ~15 us of hashing, several handovers) worth waking the worker for. */
-    static final int WORKER_MIN_PAGES = 32;
+    /**
+     * Smallest window worth waking the worker for when the machine runs on meanwhile (replay):
+     * 32 pages, 128 KiB, about 15 us of hashing.
+     */
+    static final int ASYNC_MIN_PAGES = 32;
+    /**
+     * The same when the machine waits for the result (recording): 1024 pages, 4 MiB; below
+     * that, waking the worker costs about what it saves.
+     */
+    static final int SYNC_MIN_PAGES = 1024;
 
     private final Ram ram;
     private final AtomicIntegerArray state;
     private final long[] sum;
     private final long[] xor;
-    private final boolean useWorker;
+    /** Windows of at least this many pages go to the worker; MAX_VALUE: no worker. */
+    private final int minPagesForWorker;
     /** The open window's pages, ascending; null when none is open. Machine thread only. */
     private int[] window;
 
@@ -47,26 +56,29 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
     /** CPU time the worker thread spent hashing (a statistic; written by the worker only). */
     private volatile long workerCpuNanos;
 
-    /** A hasher for {@code ram}; a worker thread is used only if the host has two or more CPUs. */
-    PageHasher(Ram ram) {
-        this(ram, Runtime.getRuntime().availableProcessors() > 1);
+    /**
+     * A hasher for {@code ram} that hands windows of at least {@code minPagesForWorker} pages
+     * to a worker thread, if the host has two or more CPUs.
+     */
+    PageHasher(Ram ram, int minPagesForWorker) {
+        this(ram, Runtime.getRuntime().availableProcessors() > 1, minPagesForWorker);
     }
 
-    PageHasher(Ram ram, boolean useWorker) {
+    PageHasher(Ram ram, boolean useWorker, int minPagesForWorker) {
         this.ram = ram;
         int pages = ram.size >>> Ram.PAGE_SHIFT;
         this.state = new AtomicIntegerArray(pages);
         this.sum = new long[pages];
         this.xor = new long[pages];
-        this.useWorker = useWorker;
+        this.minPagesForWorker = useWorker ? minPagesForWorker : Integer.MAX_VALUE;
         ram.setWriteListener(this);
     }
 
     /**
      * Opens a window of {@code pages} (ascending, as from {@code Machine.takeDirtyPages()},
      * taken at this very point, before the machine writes again). The previous window must
-     * have been finished. Windows below {@link #WORKER_MIN_PAGES} are left to the machine
-     * thread: handing them over would cost more than hashing them.
+     * have been finished. Smaller windows than the constructor's threshold are left to the
+     * machine thread: handing them over would cost more than hashing them.
      */
     void start(int[] pages) {
         if (window != null) {
@@ -76,7 +88,7 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
             state.setRelease(p, PENDING); // the page's bytes as of now go with it
         }
         window = pages;
-        if (useWorker && pages.length >= WORKER_MIN_PAGES) {
+        if (pages.length >= minPagesForWorker) {
             post(pages);
         }
     }

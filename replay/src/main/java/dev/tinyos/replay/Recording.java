@@ -31,7 +31,7 @@ public final class Recording implements AutoCloseable {
         this.log = log;
         this.console = console;
         this.interval = interval;
-        this.hasher = new PageHasher(machine.ram());
+        this.hasher = new PageHasher(machine.ram(), PageHasher.SYNC_MIN_PAGES);
     }
 
     /**

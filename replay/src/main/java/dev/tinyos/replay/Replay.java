@@ -54,7 +54,7 @@ public final class Replay implements AutoCloseable {
         this.replayer = replayer;
         this.console = console;
         this.scratchDisk = scratchDisk;
-        this.hasher = new PageHasher(machine.ram());
+        this.hasher = new PageHasher(machine.ram(), PageHasher.ASYNC_MIN_PAGES);
     }
 
     /** Opens and checks trace {@code dir}; console output goes to {@code out} (null: discard). */

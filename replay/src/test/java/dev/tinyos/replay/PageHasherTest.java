@@ -49,7 +49,7 @@ class PageHasherTest {
     void hashAsOfTheDigestPointWhileTheMachineWritesOn(boolean worker) {
         Ram ram = new Ram(0x8000_0000L, PAGES << Ram.PAGE_SHIFT);
         SplittableRandom rnd = new SplittableRandom(7);
-        try (PageHasher hasher = new PageHasher(ram, worker)) {
+        try (PageHasher hasher = new PageHasher(ram, worker, PageHasher.ASYNC_MIN_PAGES)) {
             for (int window = 0; window < 300; window++) {
                 writeSome(ram, rnd, window % 10 == 0 ? PAGES * 4 : 1 + rnd.nextInt(200));
                 int[] pages = ram.takeDirtyPages();
@@ -81,7 +81,7 @@ class PageHasherTest {
     @Test
     void emptyWindowAndMisuseAreHandled() {
         Ram ram = new Ram(0x8000_0000L, 16 << Ram.PAGE_SHIFT);
-        try (PageHasher hasher = new PageHasher(ram, true)) {
+        try (PageHasher hasher = new PageHasher(ram, true, 1)) {
             assertThrows(IllegalStateException.class, hasher::finish);
             hasher.start(new int[0]);
             assertThrows(IllegalStateException.class, () -> hasher.start(new int[0]));
