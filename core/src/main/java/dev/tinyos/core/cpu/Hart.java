@@ -171,8 +171,14 @@ public final class Hart {
     private final long[] sTag = new long[TLB_SIZE], sDelta = new long[TLB_SIZE];
     /** Store translations of code pages: used by the slow path only (saves the page walk). */
     private final long[] cTag = new long[TLB_SIZE], cDelta = new long[TLB_SIZE];
-    /** The tag arrays by kind (index into it: 0 fetch, 1 load, 2 store, 3 code store). */
-    private final long[][] tlbTags = {iTag, lTag, sTag, cTag};
+    /**
+     * Store translations set aside by {@link #dropStoreTranslations()} (their delta stays in
+     * sDelta): the slow path takes one back after marking its page dirty, instead of walking
+     * the page table again.
+     */
+    private final long[] sKept = new long[TLB_SIZE];
+    /** The tag arrays by kind (index into it: 0 fetch, 1 load, 2 store, 3 code store, 4 kept store). */
+    private final long[][] tlbTags = {iTag, lTag, sTag, cTag, sKept};
     /** kind &lt;&lt; 8 | index of each entry filled since the last flush (the others are -1). */
     private final int[] filled = new int[8 * TLB_SIZE];
     private int filledCount;
@@ -366,10 +372,12 @@ public final class Hart {
     public void dropStoreTranslations() {
         int kept = 0;
         for (int k = 0; k < filledCount; k++) {
-            int e = filled[k];
-            if (e >>> 8 == 2) {
-                sTag[e & TLB_MASK] = -1L;
-            } else {
+            int e = filled[k], t = e & TLB_MASK;
+            if (e >>> 8 == 2) { // set aside: the translation stays good, the dirty mark does not
+                sKept[t] = sTag[t];
+                sTag[t] = -1L;
+                filled[kept++] = 4 << 8 | t;
+            } else if (e >>> 8 != 4 || sKept[t] != -1L) {
                 filled[kept++] = e;
             }
         }
@@ -596,6 +604,17 @@ public final class Hart {
             ram.store((int) off, size, value);
             return;
         }
+        if (sKept[t] == (va >>> 12)) { // a translation set aside at a digest: mark, take it back
+            long off = va + sDelta[t];
+            sKept[t] = -1L;
+            ram.store((int) off, size, value); // marks the page dirty first
+            if (!ram.isCode((int) off)) {
+                filling(2, t);
+                sTag[t] = va >>> 12;
+            }
+            reportAccess(AccessProbe.STORE, va, ramBase + off, size);
+            return;
+        }
         long pa = cTag[t] == (va >>> 12) ? va + cDelta[t] + ramBase : translate(va, Sv39.STORE);
         pmpCheck(va, pa, size, Sv39.STORE, dataPriv());
         if (ram.contains(pa, size)) {
@@ -752,6 +771,7 @@ public final class Hart {
     private void dropStoreTranslations(int page) {
         for (int t = 0; t < TLB_SIZE; t++) {
             if (sTag[t] != -1 && ((sTag[t] << 12) + sDelta[t]) >>> 12 == page) sTag[t] = -1;
+            if (sKept[t] != -1 && ((sKept[t] << 12) + sDelta[t]) >>> 12 == page) sKept[t] = -1;
         }
     }
 
