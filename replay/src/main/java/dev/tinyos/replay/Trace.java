@@ -1,5 +1,6 @@
 package dev.tinyos.replay;
 
+import dev.tinyos.core.dtb.VirtDeviceTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,6 +76,7 @@ public final class Trace {
         Files.copy(kernel, dir.resolve(KERNEL), StandardCopyOption.REPLACE_EXISTING);
         h.kernelName = kernel.getFileName().toString();
         h.kernelSha256 = sha256(dir.resolve(KERNEL));
+        h.dtbSha256 = dtbSha256(h.memoryMiB);
         if (disk != null) {
             MessageDigest md = newSha256();
             try (InputStream in = new DigestInputStream(Files.newInputStream(disk), md);
@@ -107,6 +109,10 @@ public final class Trace {
         }
         if (h.hasDisk() && !Files.isRegularFile(dir.resolve(DISK))) {
             throw new TraceException("trace " + dir + " lacks its initial disk image (" + DISK + ").");
+        }
+        if (h.dtbSha256 != null && !h.dtbSha256.equals(dtbSha256(h.memoryMiB))) {
+            throw new TraceException("trace " + dir + " was recorded on a machine with another device tree than "
+                    + "this tinyos builds (SHA-256 differs): replay it with the tinyos that recorded it.");
         }
         return new Trace(dir, h);
     }
@@ -149,6 +155,11 @@ public final class Trace {
                 def.setLevel(Deflater.BEST_SPEED);
             }
         };
+    }
+
+    /** Hex SHA-256 of the device tree this tinyos places in a machine with {@code memoryMiB} of RAM. */
+    static String dtbSha256(int memoryMiB) {
+        return HexFormat.of().formatHex(newSha256().digest(VirtDeviceTree.build((long) memoryMiB << 20)));
     }
 
     /** Hex SHA-256 of a file. */

@@ -10,7 +10,8 @@ import java.util.Properties;
 
 /**
  * {@code header.properties} of a trace: format version, machine configuration, clock mode and
- * the SHA-256 of the kernel and the initial disk. Reader and writer sit side by side here.
+ * the SHA-256 of the kernel, the initial disk and (optional, so older traces stay readable) the
+ * device tree. Reader and writer sit side by side here.
  *
  * <p>Invariant: {@link #FORMAT_VERSION} changes whenever the header keys, the event layout
  * ({@link EventKind}, {@link Digest}) or the queue settings change; a header of another version
@@ -34,6 +35,11 @@ public final class TraceHeader {
     public String diskSha256;
     public long diskBytes;
     public boolean diskReadOnly;
+    /**
+     * SHA-256 of the device tree the machine placed in RAM (part of the guest's memory from
+     * its first instruction); null in traces recorded before it was kept.
+     */
+    public String dtbSha256;
     public String created = "";
     public String command = "";
 
@@ -54,6 +60,9 @@ public final class TraceHeader {
             p.setProperty("disk.sha256", diskSha256);
             p.setProperty("disk.bytes", Long.toString(diskBytes));
             p.setProperty("disk.readOnly", Boolean.toString(diskReadOnly));
+        }
+        if (dtbSha256 != null) {
+            p.setProperty("machine.dtb.sha256", dtbSha256);
         }
         p.setProperty("created", created);
         p.setProperty("command", command);
@@ -90,6 +99,7 @@ public final class TraceHeader {
                 h.diskBytes = Long.parseLong(need(p, "disk.bytes", dir));
                 h.diskReadOnly = Boolean.parseBoolean(p.getProperty("disk.readOnly", "false"));
             }
+            h.dtbSha256 = p.getProperty("machine.dtb.sha256");
             h.created = p.getProperty("created", "");
             h.command = p.getProperty("command", "");
         } catch (NumberFormatException e) {

@@ -186,6 +186,21 @@ class CorruptTraceTest {
     }
 
     @Test
+    void anotherDeviceTreeIsRefusedButATraceWithoutItsHashStillReplays() throws Exception {
+        Path h = original.resolve(TraceHeader.FILE);
+        String header = Files.readString(h);
+        assertTrue(header.contains("machine.dtb.sha256=" + Trace.dtbSha256(128)), header);
+        Path other = rewrite("dtb", (n, e) -> { });
+        Files.writeString(other.resolve(TraceHeader.FILE),
+                header.replaceAll("machine.dtb.sha256=[0-9a-f]+", "machine.dtb.sha256=" + "0".repeat(64)));
+        TraceException e = assertThrows(TraceException.class, () -> Replay.open(other, null));
+        assertTrue(e.getMessage().contains("another device tree"), e.getMessage());
+        Path old = rewrite("nodtb", (n, ev) -> { }); // as recorded before the hash was kept
+        Files.writeString(old.resolve(TraceHeader.FILE), header.replaceAll("machine.dtb.sha256=[0-9a-f]+\\R", ""));
+        assertEquals(ReplayOutcome.Status.MATCHED, verify(old).status());
+    }
+
+    @Test
     void garbageQueueIsRefused() throws Exception {
         Path copy = rewrite("garbage", (n, e) -> { });
         try (Stream<Path> s = Files.list(copy.resolve(Queues.DIR))) {
