@@ -172,11 +172,11 @@ public final class Hart {
     /** Store translations of code pages: used by the slow path only (saves the page walk). */
     private final long[] cTag = new long[TLB_SIZE], cDelta = new long[TLB_SIZE];
     /**
-     * Store translations set aside by {@link #dropStoreTranslations()} (their delta stays in
-     * sDelta): the slow path takes one back after marking its page dirty, instead of walking
-     * the page table again.
+     * Store translations set aside by {@link #dropStoreTranslations()}, with their deltas (a
+     * refill of the same sTag slot for another page must not change them): the slow path
+     * takes one back after marking its page dirty, instead of walking the page table again.
      */
-    private final long[] sKept = new long[TLB_SIZE];
+    private final long[] sKept = new long[TLB_SIZE], sKeptDelta = new long[TLB_SIZE];
     /** The tag arrays by kind (index into it: 0 fetch, 1 load, 2 store, 3 code store, 4 kept store). */
     private final long[][] tlbTags = {iTag, lTag, sTag, cTag, sKept};
     /** kind &lt;&lt; 8 | index of each entry filled since the last flush (the others are -1). */
@@ -375,6 +375,7 @@ public final class Hart {
             int e = filled[k], t = e & TLB_MASK;
             if (e >>> 8 == 2) { // set aside: the translation stays good, the dirty mark does not
                 sKept[t] = sTag[t];
+                sKeptDelta[t] = sDelta[t];
                 sTag[t] = -1L;
                 filled[kept++] = 4 << 8 | t;
             } else if (e >>> 8 != 4 || sKept[t] != -1L) {
@@ -605,12 +606,13 @@ public final class Hart {
             return;
         }
         if (sKept[t] == (va >>> 12)) { // a translation set aside at a digest: mark, take it back
-            long off = va + sDelta[t];
+            long off = va + sKeptDelta[t];
             sKept[t] = -1L;
             ram.store((int) off, size, value); // marks the page dirty first
             if (!ram.isCode((int) off)) {
                 filling(2, t);
                 sTag[t] = va >>> 12;
+                sDelta[t] = off - va;
             }
             reportAccess(AccessProbe.STORE, va, ramBase + off, size);
             return;
@@ -771,7 +773,7 @@ public final class Hart {
     private void dropStoreTranslations(int page) {
         for (int t = 0; t < TLB_SIZE; t++) {
             if (sTag[t] != -1 && ((sTag[t] << 12) + sDelta[t]) >>> 12 == page) sTag[t] = -1;
-            if (sKept[t] != -1 && ((sKept[t] << 12) + sDelta[t]) >>> 12 == page) sKept[t] = -1;
+            if (sKept[t] != -1 && ((sKept[t] << 12) + sKeptDelta[t]) >>> 12 == page) sKept[t] = -1;
         }
     }
 

@@ -203,6 +203,43 @@ class HartIsaTest {
     }
 
     @Test
+    void aStoreTranslationSetAsideSurvivesItsSlotBeingRefilledForAnotherPage() {
+        HartFixture f = new HartFixture();
+        long root = RAM + 0x10_0000, a = 0x1000_0000L, b = a + (256L << 12); // one TLB slot
+        long paA = RAM + 0x20_0000, paB = RAM + 0x38_0000, next[] = {root + 0x1000}; // deltas differ
+        java.util.function.BiConsumer<Long, Long> map = (va, pa) -> {
+            long table = root;
+            for (int l = 2; l > 0; l--) {
+                long slot = table + 8 * ((va >>> (12 + 9 * l)) & 511);
+                if ((f.load64(slot) & 1) == 0) {
+                    f.store64(slot, ((next[0] >>> 12) << 10) | 1);
+                    next[0] += 0x1000;
+                }
+                table = (f.load64(slot) >>> 10) << 12;
+            }
+            f.store64(table + 8 * ((va >>> 12) & 511), ((pa >>> 12) << 10) | 0xCF); // V R W X A D
+        };
+        map.accept(RAM, RAM);
+        map.accept(a, paA);
+        map.accept(b, paB);
+        f.hart.writeCsr(Csr.SATP, (8L << 60) | (root >>> 12));
+        f.hart.priv = Hart.PRIV_S;
+        f.hart.x[10] = a;
+        f.hart.x[11] = b;
+        f.hart.x[3] = 1;
+        f.hart.x[4] = 2;
+        f.hart.x[5] = 3;
+        f.put(RAM, sd(3, 10, 0), sd(4, 11, 0), sd(5, 10, 0));
+        f.steps(1);                            // a's store translation is cached
+        f.ram.takeDirtyPages();
+        f.hart.dropStoreTranslations();        // and set aside
+        f.steps(2);                            // b refills the slot; a takes its own back
+        assertEquals(3, f.load64(paA));
+        assertEquals(2, f.load64(paB));
+        assertTrue(f.ram.isDirty((int) (paA - RAM)));
+    }
+
+    @Test
     void misalignedAndPageCrossingAccesses() {
         HartFixture f = new HartFixture();
         long page = RAM + 0x2000;
