@@ -29,8 +29,8 @@ public final class InfoCommand implements Callable<Integer> {
             TraceHeader h = t.header();
             System.out.println("trace:        " + t.dir());
             System.out.println("format:       version " + h.formatVersion + ", created " + h.created);
-            System.out.println("machine:      " + h.memoryMiB + " MiB, kernel " + h.kernelName + " (sha256 "
-                    + h.kernelSha256.substring(0, 16) + "...)");
+            System.out.println("machine:      revision " + h.machineRevision + ", " + h.memoryMiB + " MiB, kernel "
+                    + h.kernelName + " (sha256 " + h.kernelSha256.substring(0, 16) + "...)");
             System.out.println("disk:         " + (h.hasDisk() ? String.format(Locale.ROOT, "%,d bytes%s (sha256 %s...)",
                     h.diskBytes, h.diskReadOnly ? ", read-only" : "", h.diskSha256.substring(0, 16)) : "none"));
             java.nio.file.Path fin = t.dir().resolve(dev.tinyos.replay.RecordSession.FINAL_DISK);

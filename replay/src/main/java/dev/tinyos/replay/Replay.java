@@ -111,6 +111,25 @@ public final class Replay implements AutoCloseable {
      * the way; stops at the first mismatch.
      */
     public ReplayOutcome runTo(long until) {
+        return explained(replayTo(until));
+    }
+
+    /**
+     * A divergence of a trace recorded on an older machine revision says so: the guest may
+     * have relied on behaviour the machine has changed since.
+     */
+    private ReplayOutcome explained(ReplayOutcome o) {
+        int rev = trace.header().machineRevision;
+        if (o.status() != ReplayOutcome.Status.DIVERGED || rev >= TraceHeader.MACHINE_REVISION) {
+            return o;
+        }
+        String m = o.message().endsWith(".") ? o.message().substring(0, o.message().length() - 1) : o.message();
+        return new ReplayOutcome(o.status(), o.icount(), o.digests(), o.pc(), o.differences(), m
+                + " (the trace was recorded on machine revision " + rev + ", this tinyos implements revision "
+                + TraceHeader.MACHINE_REVISION + ": see docs/RECORDING.md).");
+    }
+
+    private ReplayOutcome replayTo(long until) {
         long end = summary.hasEnd() ? summary.endIcount() : summary.lastIcount();
         // a run that ended on its own (not by its budget) must be let end on its own
         boolean ownEnd = summary.hasEnd() && summary.end().reason != ExitReason.INSTRUCTION_LIMIT.ordinal();

@@ -110,6 +110,11 @@ public final class Trace {
         if (h.hasDisk() && !Files.isRegularFile(dir.resolve(DISK))) {
             throw new TraceException("trace " + dir + " lacks its initial disk image (" + DISK + ").");
         }
+        if (h.machineRevision > TraceHeader.MACHINE_REVISION) {
+            throw new TraceException("trace " + dir + " was recorded by a newer tinyos (machine revision "
+                    + h.machineRevision + "; this one implements " + TraceHeader.MACHINE_REVISION
+                    + "): replay it with that version.");
+        }
         if (h.dtbSha256 != null && !h.dtbSha256.equals(dtbSha256(h.memoryMiB))) {
             throw new TraceException("trace " + dir + " was recorded on a machine with another device tree than "
                     + "this tinyos builds (SHA-256 differs): replay it with the tinyos that recorded it.");

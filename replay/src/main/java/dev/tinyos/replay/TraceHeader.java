@@ -19,6 +19,12 @@ import java.util.Properties;
  */
 public final class TraceHeader {
     public static final int FORMAT_VERSION = 1;
+    /**
+     * Revision of the machine's guest-visible behaviour, bumped whenever a guest could observe
+     * a change (an instruction, CSR or device behaving differently): 1, the first machine;
+     * 2, Sstc (stimecmp) and PMP enforcement. A trace without the key is revision 1.
+     */
+    public static final int MACHINE_REVISION = 2;
     public static final String FILE = "header.properties";
 
     public int formatVersion = FORMAT_VERSION;
@@ -40,6 +46,8 @@ public final class TraceHeader {
      * its first instruction); null in traces recorded before it was kept.
      */
     public String dtbSha256;
+    /** {@link #MACHINE_REVISION} of the tinyos that recorded the trace. */
+    public int machineRevision = MACHINE_REVISION;
     public String created = "";
     public String command = "";
 
@@ -64,6 +72,7 @@ public final class TraceHeader {
         if (dtbSha256 != null) {
             p.setProperty("machine.dtb.sha256", dtbSha256);
         }
+        p.setProperty("machine.revision", Integer.toString(machineRevision));
         p.setProperty("created", created);
         p.setProperty("command", command);
         try (OutputStream out = Files.newOutputStream(dir.resolve(FILE))) {
@@ -100,6 +109,7 @@ public final class TraceHeader {
                 h.diskReadOnly = Boolean.parseBoolean(p.getProperty("disk.readOnly", "false"));
             }
             h.dtbSha256 = p.getProperty("machine.dtb.sha256");
+            h.machineRevision = Integer.parseInt(p.getProperty("machine.revision", "1"));
             h.created = p.getProperty("created", "");
             h.command = p.getProperty("command", "");
         } catch (NumberFormatException e) {

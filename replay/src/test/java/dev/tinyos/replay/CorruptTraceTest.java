@@ -201,6 +201,30 @@ class CorruptTraceTest {
     }
 
     @Test
+    void aNewerMachineRevisionIsRefusedAndAnOlderOneIsNamedWhenItDiverges() throws Exception {
+        Path h = original.resolve(TraceHeader.FILE);
+        String header = Files.readString(h);
+        assertTrue(header.contains("machine.revision=" + TraceHeader.MACHINE_REVISION), header);
+        Path newer = rewrite("newer", (n, e) -> { });
+        Files.writeString(newer.resolve(TraceHeader.FILE), header.replaceAll("machine.revision=\\d+", "machine.revision=99"));
+        TraceException e = assertThrows(TraceException.class, () -> Replay.open(newer, null));
+        assertTrue(e.getMessage().contains("newer tinyos (machine revision 99"), e.getMessage());
+        long[] at = {-1};
+        Path older = rewrite("older", (n, ev) -> {
+            if (ev.kind == EventKind.DIGEST && at[0] < 0) {
+                ev.digest.x[10] ^= 1;
+                at[0] = ev.icount;
+            }
+        });
+        Files.writeString(older.resolve(TraceHeader.FILE), header.replaceAll("machine.revision=\\d+\\R", ""));
+        ReplayOutcome o = verify(older);
+        assertEquals(ReplayOutcome.Status.DIVERGED, o.status());
+        assertEquals(at[0], o.icount());
+        assertTrue(o.message().contains("recorded on machine revision 1"), o.message());
+        assertTrue(o.message().endsWith(")."), o.message());
+    }
+
+    @Test
     void garbageQueueIsRefused() throws Exception {
         Path copy = rewrite("garbage", (n, e) -> { });
         try (Stream<Path> s = Files.list(copy.resolve(Queues.DIR))) {
