@@ -81,12 +81,12 @@ public final class Digest {
     }
 
     /**
-     * Hashes page {@code page} of {@code data} into {@code sum[page]} and {@code xor[page]}:
+     * Hashes page {@code page} of {@code data} into {@code sum[slot]} and {@code xor[slot]}:
      * the sum and the xor of its 64-bit words (two reductions the JIT can vectorize: boot
      * dirties all of RAM once, so this must run at memory speed). Any single changed word
      * changes the sum; reordered words within a page are not detected.
      */
-    static void hashPage(byte[] data, int page, long[] sum, long[] xor) {
+    static void hashPage(byte[] data, int page, long[] sum, long[] xor, int slot) {
         int off = page << Ram.PAGE_SHIFT;
         int end = off + (1 << Ram.PAGE_SHIFT);
         long s = 0, x = 0;
@@ -95,28 +95,8 @@ public final class Digest {
             s += v;
             x ^= v;
         }
-        sum[page] = s;
-        xor[page] = x;
-    }
-
-    /** The sum of page {@code page}'s 64-bit words (as {@link #hashPage}). */
-    static long pageSum(byte[] data, int page) {
-        int off = page << Ram.PAGE_SHIFT;
-        long s = 0;
-        for (int i = off; i < off + (1 << Ram.PAGE_SHIFT); i += 8) {
-            s += (long) I64.get(data, i);
-        }
-        return s;
-    }
-
-    /** The xor of page {@code page}'s 64-bit words (as {@link #hashPage}). */
-    static long pageXor(byte[] data, int page) {
-        int off = page << Ram.PAGE_SHIFT;
-        long x = 0;
-        for (int i = off; i < off + (1 << Ram.PAGE_SHIFT); i += 8) {
-            x ^= (long) I64.get(data, i);
-        }
-        return x;
+        sum[slot] = s;
+        xor[slot] = x;
     }
 
     /**

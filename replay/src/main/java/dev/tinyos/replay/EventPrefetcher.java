@@ -1,7 +1,5 @@
 package dev.tinyos.replay;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 
@@ -12,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A single-producer single-consumer ring of reusable {@link Event} holders
  * ({@link #CAPACITY} by default): the reader thread fills slot {@code tail % capacity}, then publishes
- * {@code tail + 1} (release); the consumer reads slots below the published tail (acquire),
- * copies them out and publishes its {@code head}. Invariant: the consumer sees exactly the
+ * {@code tail + 1} (a volatile write); the consumer reads slots below the tail it read, copies
+ * them out and publishes its {@code head}. Invariant: the consumer sees exactly the
  * events {@link EventReader} yields, in order, then the end of the queue or the reader's
  * {@link TraceException}, exactly as if it read the queue itself. The reader thread opens,
  * uses and closes its own {@link EventReader} (Chronicle tailers belong to one thread).
@@ -21,19 +19,6 @@ import java.util.concurrent.locks.LockSupport;
 final class EventPrefetcher implements EventStream {
     /** Events read ahead at most. */
     static final int CAPACITY = 1 << 13;
-    private static final VarHandle HEAD;
-    private static final VarHandle TAIL;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(EventPrefetcher.class, "head", long.class);
-            TAIL = l.findVarHandle(EventPrefetcher.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Event[] ring;
     private final int mask;
     private final Thread thread;
@@ -71,7 +56,7 @@ final class EventPrefetcher implements EventStream {
         try (EventReader reader = new EventReader(dir)) {
             long t = 0;
             while (!closed) {
-                while (t - (long) HEAD.getAcquire(this) == ring.length) { // full: the replay is far behind
+                while (t - head == ring.length) { // full: the replay is far behind
                     if (closed) {
                         return;
                     }
@@ -80,7 +65,7 @@ final class EventPrefetcher implements EventStream {
                 if (!reader.next(ring[(int) (t & mask)])) {
                     break;
                 }
-                TAIL.setRelease(this, ++t);
+                tail = ++t;
             }
         } catch (TraceException e) {
             error = e;
@@ -95,9 +80,9 @@ final class EventPrefetcher implements EventStream {
     public boolean next(Event e) throws TraceException {
         long h = head;
         int spins = 0;
-        while (h == (long) TAIL.getAcquire(this)) {
+        while (h == tail) {
             if (done) { // the last publish precedes done: re-check the tail once more
-                if (h != (long) TAIL.getAcquire(this)) {
+                if (h != tail) {
                     break;
                 }
                 if (error != null) {
@@ -112,7 +97,7 @@ final class EventPrefetcher implements EventStream {
             }
         }
         e.copyFrom(ring[(int) (h & mask)]);
-        HEAD.setRelease(this, h + 1);
+        head = h + 1;
         return true;
     }
 

@@ -44,6 +44,8 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
     private final long[] xor;
     /** Windows of at least this many pages go to the worker; MAX_VALUE: no worker. */
     private final int minPagesForWorker;
+    /** Where {@link #finish} hashes a page the worker is still inside. Machine thread only. */
+    private final long[] ownSum = new long[1], ownXor = new long[1];
     /** The open window's pages, ascending; null when none is open. Machine thread only. */
     private int[] window;
 
@@ -112,15 +114,11 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
             if (state.get(p) == IDLE) { // its claimer's sum and xor are visible now
                 h = Digest.foldPage(h, p, sum[p], xor[p]);
             } else {
-                h = Digest.foldPage(h, p, Digest.pageSum(ram.data, p), Digest.pageXor(ram.data, p));
+                Digest.hashPage(ram.data, p, ownSum, ownXor, 0);
+                h = Digest.foldPage(h, p, ownSum[0], ownXor[0]);
             }
         }
         return Digest.foldEnd(h);
-    }
-
-    /** True while a window is open (started, not finished). */
-    boolean open() {
-        return window != null;
     }
 
     /** CPU time the worker thread has spent hashing pages, in nanoseconds. */
@@ -145,7 +143,7 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
             return false;
         }
         try {
-            Digest.hashPage(ram.data, page, sum, xor);
+            Digest.hashPage(ram.data, page, sum, xor, page);
         } finally {
             state.set(page, IDLE);
         }
