@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path elf;
 
     @Option(names = "--record", description = "measure recording and replay instead (docs/RECORDING.md): record "
-            + "overhead %, replay speed, trace bytes; medians of --runs (default 5) rounds; CPU workload bench.elf "
+            + "overhead in per cent, replay speed, trace bytes; medians of --runs (default 5) rounds; CPU workload bench.elf "
             + "(bench-quick.elf with --quick) unless --elf is given")
     boolean record;
 

@@ -58,6 +58,16 @@ class CommandLineTest {
     }
 
     @Test
+    void everyCommandsHelpIsCleanText() {
+        for (String command : Main.commandLine().getSubcommands().keySet()) {
+            assertEquals(0, tinyos(command, "--help"), command);
+            assertTrue(err.isEmpty(), command + " --help wrote to stderr: " + err);
+            assertTrue(out.contains("Usage: tinyos " + command), out);
+            assertTrue(!out.contains("%n") && !out.contains("%,"), command + ": unformatted text in " + out);
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws IOException {
         assertOneLineError(tinyos("run", "--kernel", dir.resolve("missing.elf").toString()), "does not exist");
         Path text = Files.writeString(dir.resolve("notes.txt"), "not a kernel, just some text here");
