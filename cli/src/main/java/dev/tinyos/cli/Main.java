@@ -1,5 +1,6 @@
 package dev.tinyos.cli;
 
+import dev.tinyos.replay.QueueWarmUp;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,8 +32,27 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (opensATrace(args)) {
+            QueueWarmUp.start(); // Chronicle's cold start overlaps parsing, loading and checking
+        }
         System.exit(commandLine().execute(args));
     }
+
+    /** Commands that write or read a trace's queue: run (unless --no-record), replay, verify, info, analyze. */
+    static boolean opensATrace(String[] args) {
+        if (args.length == 0 || !TRACE_COMMANDS.contains(args[0])) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("--no-record") || a.equals("--help") || a.equals("-h") || a.equals("--version")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final java.util.Set<String> TRACE_COMMANDS = java.util.Set.of("run", "replay", "verify", "info",
+            "analyze");
 
     private static int oneLineError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();

@@ -68,6 +68,19 @@ class CommandLineTest {
     }
 
     @Test
+    void chronicleIsWarmedUpOnlyForCommandsThatOpenATrace() {
+        assertTrue(Main.opensATrace(new String[] {"run"}));
+        assertTrue(Main.opensATrace(new String[] {"replay", "t"}));
+        assertTrue(Main.opensATrace(new String[] {"verify", "t"}));
+        assertTrue(Main.opensATrace(new String[] {"info", "t"}));
+        assertTrue(!Main.opensATrace(new String[] {"run", "--no-record"}));
+        assertTrue(!Main.opensATrace(new String[] {"replay", "--help"}));
+        assertTrue(!Main.opensATrace(new String[] {"bench"}));
+        assertTrue(!Main.opensATrace(new String[] {"mkdisk", "--size", "1M", "x"}));
+        assertTrue(!Main.opensATrace(new String[0]));
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws IOException {
         assertOneLineError(tinyos("run", "--kernel", dir.resolve("missing.elf").toString()), "does not exist");
         Path text = Files.writeString(dir.resolve("notes.txt"), "not a kernel, just some text here");

@@ -63,6 +63,7 @@ public final class RecordSession implements AutoCloseable {
 
     /** Creates the trace and the machine; nothing runs yet. */
     public static RecordSession start(Options o) throws TraceException, IOException {
+        QueueWarmUp.start(); // Chronicle's cold start overlaps creating the trace
         TraceHeader h = new TraceHeader();
         h.memoryMiB = o.memoryMiB;
         h.clock = o.clock;

@@ -60,13 +60,14 @@ public final class Replay implements AutoCloseable {
     /** Opens and checks trace {@code dir}; console output goes to {@code out} (null: discard). */
     public static Replay open(Path dir, OutputStream out) throws TraceException {
         Trace trace = Trace.open(dir);
-        TraceSummary summary = TraceSummary.scan(trace);
         TraceHeader h = trace.header();
+        // the reader thread opens the queue (in a cold JVM, Chronicle's start-up) while this
+        // thread unpacks the disk and builds the machine
+        EventStream reader = new EventPrefetcher(dir);
         Path disk = null;
-        EventStream reader = null;
+        Machine m = null;
         try {
             disk = trace.unpackDisk(scratchDir());
-            reader = new EventPrefetcher(dir);
             Replayer replayer = new Replayer(reader, h.ipt);
             ConsoleTap tap = new ConsoleTap(out);
             MachineConfig.Builder b = MachineConfig.builder().memoryMiB(h.memoryMiB).kernel(trace.kernel())
@@ -74,14 +75,27 @@ public final class Replay implements AutoCloseable {
             if (disk != null) {
                 b.disk(disk).diskReadOnly(h.diskReadOnly).diskScratch(true); // deleted after the replay
             }
-            Machine m = new Machine(b.build());
+            m = new Machine(b.build());
+            TraceSummary summary = TraceSummary.scan(trace);
             return new Replay(trace, summary, m, replayer, tap, disk);
-        } catch (IOException | RuntimeException e) {
-            if (reader != null) {
-                reader.close();
-            }
+        } catch (TraceException | IOException | RuntimeException e) {
+            reader.close();
+            closeQuietly(m);
             deleteQuietly(disk);
+            if (e instanceof TraceException) {
+                throw (TraceException) e;
+            }
             throw new TraceException("trace " + dir + " cannot be replayed: " + e.getMessage() + ".", e);
+        }
+    }
+
+    private static void closeQuietly(Machine m) {
+        if (m != null) {
+            try {
+                m.close();
+            } catch (IOException | RuntimeException e) {
+                // the scratch disk only; it is deleted next
+            }
         }
     }
 
