@@ -135,31 +135,42 @@ public final class Machine implements AutoCloseable {
         long start = hart.icount();
         long budgetEnd = maxInstructions > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxInstructions;
         try {
-            while (true) {
-                long now = hart.icount();
-                if (input.nextInputAt(now) <= now) {
-                    input.deliver(now, sink);
-                }
-                updateLines();
-                hart.takeInterrupt();
-                RunResult r = checkHalt(budgetEnd);
-                if (r != null) {
-                    return r;
-                }
-                if (hart.isWaiting()) {
-                    if (idle(now)) {
-                        return result(ExitReason.IDLE_FOREVER, 1);
-                    }
-                    continue;
-                }
-                long limit = Math.min(Math.min(timerDeadline(now), input.nextInputAt(now)),
-                        Math.min(budgetEnd, now + SLICE));
-                bus.deviceTouched = false;
-                hart.run(Math.max(1, limit - now));
-            }
+            RunResult r;
+            do {
+                r = slice(budgetEnd);
+            } while (r == null);
+            return r;
         } finally {
             flushConsole();
         }
+    }
+
+    /**
+     * One turn of the run loop: deliver due inputs, drive the interrupt lines, then either end
+     * the run (the result), idle, or run the hart up to the next input, timer deadline, budget
+     * end or {@link #SLICE}; null to go on. A method of its own so that the JIT compiles it
+     * after a few hundred slices (a disk-heavy run has over 100,000), rather than waiting for
+     * the loop's back-edge counter to get the whole loop compiled late into a short run.
+     */
+    private RunResult slice(long budgetEnd) {
+        long now = hart.icount();
+        if (input.nextInputAt(now) <= now) {
+            input.deliver(now, sink);
+        }
+        updateLines();
+        hart.takeInterrupt();
+        RunResult r = checkHalt(budgetEnd);
+        if (r != null) {
+            return r;
+        }
+        if (hart.isWaiting()) {
+            return idle(now) ? result(ExitReason.IDLE_FOREVER, 1) : null;
+        }
+        long limit = Math.min(Math.min(timerDeadline(now), input.nextInputAt(now)),
+                Math.min(budgetEnd, now + SLICE));
+        bus.deviceTouched = false;
+        hart.run(Math.max(1, limit - now));
+        return null;
     }
 
     /** Drives the hart's interrupt lines from the CLINT and the PLIC. */
