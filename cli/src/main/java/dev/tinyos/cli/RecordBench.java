@@ -96,6 +96,7 @@ final class RecordBench {
     private void compare(String label, Path elf, Path disk, byte[] input) throws IOException {
         long[][] plain = new long[2][rounds], rec = new long[2][rounds], rep = new long[2][rounds];
         long[] digests = new long[rounds], hasherRec = new long[rounds], hasherRep = new long[rounds];
+        long[] recDigests = new long[rounds];
         double[] replaySpeed = new double[rounds], recordCost = new double[rounds];
         long icount = 0;
         Path trace = null;
@@ -129,6 +130,7 @@ final class RecordBench {
                 }
                 digests[i - 1] = q[2];
                 hasherRec[i - 1] = r[2];
+                recDigests[i - 1] = r[3];
                 hasherRep[i - 1] = q[3];
                 replaySpeed[i - 1] = (double) p[1] / q[0];
                 recordCost[i - 1] = (r[0] - p[1]) * 100.0 / p[1];
@@ -148,6 +150,8 @@ final class RecordBench {
         out.printf(Locale.ROOT, "  paired by round (median, min..max): record overhead %+.1f %% (%+.1f..%+.1f), replay "
                         + "speed %.3fx (%.3f..%.3f)%n", medianOf(recordCost), min(recordCost), max(recordCost),
                 medianOf(replaySpeed), min(replaySpeed), max(replaySpeed));
+        out.printf(Locale.ROOT, "  recording's own work: %d digests captured in %.1f ms CPU (%.2f %% of plain)%n",
+                s.count(EventKind.DIGEST) + 1, median(recDigests) / 1e6, median(recDigests) * 100.0 / pc);
         out.printf(Locale.ROOT, "  replay's own work: %d digests captured and compared in %.1f ms CPU (%.2f %% of plain); "
                         + "replay less its digests %.3fx plain%n", s.count(EventKind.DIGEST) + 1, dc / 1e6,
                 dc * 100.0 / pc, (double) pc / (qc - dc));
@@ -224,8 +228,8 @@ final class RecordBench {
     }
 
     /**
-     * {CPU nanoseconds, wall nanoseconds, CPU nanoseconds of the page-hashing thread} of the
-     * recorded run (trace creation not included).
+     * {CPU nanoseconds, wall nanoseconds, CPU nanoseconds of the page-hashing thread, machine-thread
+     * CPU nanoseconds of its digests} of the recorded run (trace creation not included).
      */
     private long[] record(Path trace, Path elf, Path disk, byte[] input) throws IOException {
         VirtualClock clock = VirtualClock.withInput(input);
@@ -247,7 +251,7 @@ final class RecordBench {
             System.gc(); // the previous run's 128 MiB of RAM must not be collected while timing
             long c0 = cpu(), t0 = System.nanoTime();
             s.run(LIMIT);
-            return new long[] {cpu() - c0, System.nanoTime() - t0, s.hasherCpuNanos()};
+            return new long[] {cpu() - c0, System.nanoTime() - t0, s.hasherCpuNanos(), s.digestCpuNanos()};
         } catch (TraceException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -280,12 +284,13 @@ final class RecordBench {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         record(trace, kernel, null, new StopAt(clock, () -> System.nanoTime() >= deadline), clock::skew,
                 HostClock.IPT, "host");
-        replay(trace);
+        long[] replayed = replay(trace);
         TraceSummary s = summary(trace);
         double guestSeconds = (s.endIcount() + s.lastSkew()) / (double) HostClock.IPT / 1e7;
         out.printf(Locale.ROOT, "idle interactive session (host clock, %d s wall): %.2f s guest time, %,d event "
-                + "bytes: %,.0f trace bytes per guest second%n", seconds, guestSeconds, s.eventBytes(),
-                s.eventBytes() / guestSeconds);
+                + "bytes: %,.0f trace bytes per guest second; replayed in %.3f s wall (the waiting is not "
+                + "replayed)%n", seconds, guestSeconds, s.eventBytes(), s.eventBytes() / guestSeconds,
+                replayed[1] / 1e9);
     }
 
     private TraceSummary summary(Path trace) throws IOException {

@@ -130,6 +130,11 @@ public final class RecordSession implements AutoCloseable {
         return recording.run(maxInstructions);
     }
 
+    /** Machine-thread CPU time, in nanoseconds, spent capturing digests (a statistic). */
+    public long digestCpuNanos() {
+        return recording.digestCpuNanos();
+    }
+
     /** CPU time, in nanoseconds, the digests' page-hashing thread has spent (a statistic). */
     public long hasherCpuNanos() {
         return recording.hasherCpuNanos();
