@@ -3,6 +3,7 @@ package dev.tinyos.core.dev;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -11,7 +12,8 @@ import java.nio.file.StandardOpenOption;
  * A raw disk image file seen as an array of 512-byte sectors. Reads and writes happen on the
  * calling (machine) thread; {@link #flush} forces written data to the storage device (unless
  * the image was opened as a scratch file nobody keeps: then the file's contents are the same,
- * only the host's crash-safety is skipped). This is
+ * only the host's crash-safety is skipped, and an image up to 2 GiB is memory-mapped, so that
+ * a request costs a memory copy instead of a system call). This is
  * the image itself, with no cache: the drive's volatile write cache in front of it is
  * {@link WriteCache} (see docs/disk-model.md). To run without touching a user's image, open a
  * copy, or open it read-only (the device then offers VIRTIO_BLK_F_RO and fails writes).
@@ -27,13 +29,19 @@ public final class BlockBackend implements Closeable {
     private final boolean readOnly;
     private final boolean durable;
     private final long sectors;
+    /** The whole image mapped into memory (a scratch image of at most 2 GiB), or null. */
+    private final MappedByteBuffer map;
 
-    private BlockBackend(Path path, FileChannel channel, boolean readOnly, boolean durable, long sectors) {
+    private BlockBackend(Path path, FileChannel channel, boolean readOnly, boolean durable, long sectors)
+            throws IOException {
         this.path = path;
         this.channel = channel;
         this.readOnly = readOnly;
         this.durable = durable;
         this.sectors = sectors;
+        long bytes = sectors * SECTOR_SIZE;
+        this.map = durable || bytes == 0 || bytes > Integer.MAX_VALUE ? null
+                : channel.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, bytes);
     }
 
     /** Opens {@code image}; read-only if asked or if the file is not writable. */
@@ -50,7 +58,12 @@ public final class BlockBackend implements Closeable {
         FileChannel ch = ro
                 ? FileChannel.open(image, StandardOpenOption.READ)
                 : FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new BlockBackend(image, ch, ro, durable, ch.size() / SECTOR_SIZE);
+        try {
+            return new BlockBackend(image, ch, ro, durable, ch.size() / SECTOR_SIZE);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     /**
@@ -97,6 +110,10 @@ public final class BlockBackend implements Closeable {
 
     /** Reads {@code len} bytes starting at sector {@code sector} into {@code dst[off..]}. */
     public void read(long sector, byte[] dst, int off, int len) throws IOException {
+        if (map != null) {
+            map.get((int) (sector * SECTOR_SIZE), dst, off, len);
+            return;
+        }
         ByteBuffer buf = ByteBuffer.wrap(dst, off, len);
         long pos = sector * SECTOR_SIZE;
         while (buf.hasRemaining()) {
@@ -112,6 +129,10 @@ public final class BlockBackend implements Closeable {
     public void write(long sector, byte[] src, int off, int len) throws IOException {
         if (readOnly) {
             throw new IOException(path + " is read-only");
+        }
+        if (map != null) {
+            map.put((int) (sector * SECTOR_SIZE), src, off, len);
+            return;
         }
         ByteBuffer buf = ByteBuffer.wrap(src, off, len);
         long pos = sector * SECTOR_SIZE;
