@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * A raw disk image file seen as an array of 512-byte sectors. Reads and writes happen on the
  * calling (machine) thread; {@link #flush} forces written data to the storage device (unless
  * the image was opened as a scratch file nobody keeps: then the file's contents are the same,
- * only the host's crash-safety is skipped, and an image up to 2 GiB is memory-mapped, so that
+ * only the host's crash-safety is skipped, and an image up to 1 GiB is memory-mapped, so that
  * a request costs a memory copy instead of a system call). This is
  * the image itself, with no cache: the drive's volatile write cache in front of it is
  * {@link WriteCache} (see docs/disk-model.md). To run without touching a user's image, open a
@@ -29,7 +29,13 @@ public final class BlockBackend implements Closeable {
     private final boolean readOnly;
     private final boolean durable;
     private final long sectors;
-    /** The whole image mapped into memory (a scratch image of at most 2 GiB), or null. */
+    /**
+     * Largest scratch image that is memory-mapped: 1 GiB. The mapping (and so the deleted
+     * scratch file's blocks) is released when the garbage collector frees it, so a JVM that
+     * replays many traces in a row does not hold much more than this.
+     */
+    static final long MAX_MAPPED = 1L << 30;
+    /** The whole image mapped into memory (a scratch image of at most {@link #MAX_MAPPED}), or null. */
     private final MappedByteBuffer map;
 
     private BlockBackend(Path path, FileChannel channel, boolean readOnly, boolean durable, long sectors)
@@ -40,7 +46,7 @@ public final class BlockBackend implements Closeable {
         this.durable = durable;
         this.sectors = sectors;
         long bytes = sectors * SECTOR_SIZE;
-        this.map = durable || bytes == 0 || bytes > Integer.MAX_VALUE ? null
+        this.map = durable || bytes == 0 || bytes > MAX_MAPPED ? null
                 : channel.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, bytes);
     }
 
