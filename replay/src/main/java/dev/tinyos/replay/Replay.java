@@ -78,18 +78,18 @@ public final class Replay implements AutoCloseable {
             m = new Machine(b.build());
             TraceSummary summary = TraceSummary.scan(trace);
             return new Replay(trace, summary, m, replayer, tap, disk);
-        } catch (TraceException | IOException | RuntimeException e) {
-            reader.close();
-            closeQuietly(m);
-            deleteQuietly(disk);
-            if (e instanceof TraceException) {
-                throw (TraceException) e;
-            }
+        } catch (TraceException e) {
+            abandon(reader, m, disk);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            abandon(reader, m, disk);
             throw new TraceException("trace " + dir + " cannot be replayed: " + e.getMessage() + ".", e);
         }
     }
 
-    private static void closeQuietly(Machine m) {
+    /** Undoes a half-made {@link #open}: stops the reader, closes the machine, deletes the scratch disk. */
+    private static void abandon(EventStream reader, Machine m, Path disk) {
+        reader.close();
         if (m != null) {
             try {
                 m.close();
@@ -97,6 +97,7 @@ public final class Replay implements AutoCloseable {
                 // the scratch disk only; it is deleted next
             }
         }
+        deleteQuietly(disk);
     }
 
     private static Path scratchDir() {
