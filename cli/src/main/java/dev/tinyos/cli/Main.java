@@ -2,6 +2,7 @@ package dev.tinyos.cli;
 
 import dev.tinyos.replay.QueueWarmUp;
 import java.io.PrintWriter;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -18,6 +19,8 @@ import picocli.CommandLine.ParameterException;
             CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
+    /** The commands that open a trace's event queue (run only while recording). */
+    private static final Set<String> TRACE_COMMANDS = Set.of("run", "replay", "verify", "info", "analyze");
 
     @Override
     public void run() {
@@ -50,9 +53,6 @@ public final class Main implements Runnable {
         }
         return true;
     }
-
-    private static final java.util.Set<String> TRACE_COMMANDS = java.util.Set.of("run", "replay", "verify", "info",
-            "analyze");
 
     private static int oneLineError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
