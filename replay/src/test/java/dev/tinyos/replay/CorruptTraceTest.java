@@ -227,7 +227,14 @@ class CorruptTraceTest {
     @Test
     void garbageQueueIsRefused() throws Exception {
         Path copy = rewrite("garbage", (n, e) -> { });
-        try (Stream<Path> s = Files.list(copy.resolve(Queues.DIR))) {
+        garbleQueue(copy);
+        TraceException e = assertThrows(TraceException.class, () -> verifyOrThrow(copy));
+        assertTrue(e.getMessage().endsWith("."), e.getMessage());
+    }
+
+    /** Overwrites every 7th byte of trace {@code trace}'s queue files (shared with other tests). */
+    static void garbleQueue(Path trace) throws IOException {
+        try (Stream<Path> s = Files.list(trace.resolve(Queues.DIR))) {
             for (Path f : (Iterable<Path>) s::iterator) {
                 if (f.toString().endsWith(".cq4")) {
                     byte[] b = Files.readAllBytes(f);
@@ -238,8 +245,6 @@ class CorruptTraceTest {
                 }
             }
         }
-        TraceException e = assertThrows(TraceException.class, () -> verifyOrThrow(copy));
-        assertTrue(e.getMessage().endsWith("."), e.getMessage());
     }
 
     private static void verifyOrThrow(Path trace) throws TraceException, IOException {

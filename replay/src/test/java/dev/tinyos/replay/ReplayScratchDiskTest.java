@@ -71,17 +71,7 @@ class ReplayScratchDiskTest {
     @Test
     void aTraceRefusedAtOpenLeavesNoScratchDisk() throws Exception {
         Path trace = recordDiskRun();
-        try (Stream<Path> s = Files.list(trace.resolve(Queues.DIR))) {
-            for (Path f : (Iterable<Path>) s::iterator) {
-                if (f.toString().endsWith(".cq4")) {
-                    byte[] b = Files.readAllBytes(f);
-                    for (int i = 0; i < b.length; i += 7) {
-                        b[i] = (byte) 0x5A;
-                    }
-                    Files.write(f, b);
-                }
-            }
-        }
+        CorruptTraceTest.garbleQueue(trace);
         TraceException e = assertThrows(TraceException.class, () -> Replay.open(trace, null).close());
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
         assertEquals(0, scratchDisks());
