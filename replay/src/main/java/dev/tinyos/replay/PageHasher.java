@@ -1,8 +1,6 @@
 package dev.tinyos.replay;
 
 import dev.tinyos.core.Ram;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -26,7 +24,6 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
     private static final int IDLE = 0;
     private static final int PENDING = 1;
     private static final int CLAIMED = 2;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /**
      * Smallest window worth waking the worker for when the machine runs on meanwhile (replay):
      * 32 pages, 128 KiB, about 15 us of hashing.
@@ -181,11 +178,11 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
                 seen = postedSeq;
                 pages = posted;
             }
-            long t0 = THREADS.getCurrentThreadCpuTime();
+            long t0 = ThreadCpu.nanos();
             for (int p : pages) {
                 claimAndHash(p);
             }
-            workerCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
+            workerCpuNanos += ThreadCpu.nanos() - t0;
         }
     }
 

@@ -24,8 +24,6 @@ public final class Recording implements AutoCloseable {
     private boolean ended;
     /** Machine-thread CPU time spent capturing digests (a statistic only). */
     private long digestCpuNanos;
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
 
     public Recording(Machine machine, EventLog log, ConsoleTap console, long interval) {
         if (Long.bitCount(interval) != 1) {
@@ -63,11 +61,11 @@ public final class Recording implements AutoCloseable {
     }
 
     private Digest capture() {
-        long t0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = ThreadCpu.nanos();
         flushConsole();
         Digest d = Digest.capture(machine, console, lastDigest, hasher);
         lastDigest = d.icount;
-        digestCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
+        digestCpuNanos += ThreadCpu.nanos() - t0;
         return d;
     }
 

@@ -6,8 +6,6 @@ import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.RunResult;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +38,6 @@ public final class Replay implements AutoCloseable {
     /** A digest whose registers matched and whose memory hash is being computed: recorded, replayed. */
     private Digest heldRecorded;
     private Digest heldReplayed;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private long lastDigest;
     private long compared;
     /** Machine-thread CPU time spent capturing and comparing digests (a statistic only). */
@@ -244,11 +241,11 @@ public final class Replay implements AutoCloseable {
     }
 
     private ReplayOutcome compareDigest(byte expectedKind, RunResult r) {
-        long t0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = ThreadCpu.nanos();
         try {
             return compareDigestNow(expectedKind, r);
         } finally {
-            digestCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
+            digestCpuNanos += ThreadCpu.nanos() - t0;
         }
     }
 

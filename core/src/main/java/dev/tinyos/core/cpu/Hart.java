@@ -354,7 +354,7 @@ public final class Hart {
         if (a != null) a.access(AccessProbe.PTW, va, pteAddr, 8, ep, pc);
     }
 
-    /** Drops every cached translation (also needed after {@link Ram#clearDirty()}). */
+    /** Drops every cached translation (after {@link Ram#clearDirty()}, {@link #dropStoreTranslations()} is enough). */
     public void flushTlb() {
         fetchVpn = -1;
         // kernels flush on every trap and address-space switch: clear only what was filled
