@@ -66,6 +66,9 @@ public final class Machine implements AutoCloseable {
     private RunResult finished;
     private PowerCut powerCut;
     private final Probes probes;
+    /** Line updates of the UART and of each virtio slot as last passed on to the PLIC. */
+    private int uartUpdatesSeen;
+    private final int[] virtioUpdatesSeen = new int[VIRTIO_SLOTS];
 
     /**
      * Builds the board, loads the kernel and resets the hart at its entry.
@@ -173,13 +176,23 @@ public final class Machine implements AutoCloseable {
         return null;
     }
 
-    /** Drives the hart's interrupt lines from the CLINT and the PLIC. */
+    /**
+     * Drives the hart's interrupt lines from the CLINT and the PLIC, after passing each device's
+     * line updates since the last call on to the PLIC (every device access ends a slice, so
+     * there is at most one per call).
+     */
     private void updateLines() {
         hart.setInterruptLine(Csr.MIP_MTIP, clint.timerPending());
         hart.setInterruptLine(Csr.MIP_MSIP, clint.softwarePending());
-        plic.setLevel(UART_IRQ, uart.interruptPending());
+        if (uart.lineUpdates() != uartUpdatesSeen) {
+            uartUpdatesSeen = uart.lineUpdates();
+            plic.signal(UART_IRQ, uart.interruptPending());
+        }
         for (int n = 0; n < VIRTIO_SLOTS; n++) {
-            plic.setLevel(VIRTIO_IRQ + n, virtio[n].interruptPending());
+            if (virtio[n].lineUpdates() != virtioUpdatesSeen[n]) {
+                virtioUpdatesSeen[n] = virtio[n].lineUpdates();
+                plic.signal(VIRTIO_IRQ + n, virtio[n].interruptPending());
+            }
         }
         hart.setInterruptLine(Csr.MIP_MEIP, plic.interruptPending(0));
         hart.setInterruptLine(Csr.MIP_SEIP, plic.interruptPending(1));

@@ -10,12 +10,19 @@ import dev.tinyos.core.Device;
  * {@code 0x2000 + 0x80*ctx}, threshold at {@code 0x200000 + 0x1000*ctx}, claim/complete at
  * {@code 0x200004 + 0x1000*ctx}. Only 32-bit accesses are accepted (as on QEMU); others fault.
  *
- * <p>Invariant: sources are level-triggered behind a gateway: {@code pending(n) == level(n)
- * && !claimed(n)}. A claim returns the highest-priority (ties: lowest id) pending source
- * enabled for the context with priority above the context's threshold, and masks it until the
- * context writes its id back to claim/complete; if the line is still high then, it is pending
- * again at once. Priority 0 never interrupts. A line dropped before its claim clears the
- * pending bit (as QEMU does). Priorities are WARL 0..7.
+ * <p>Gateway, as QEMU 7.2's PLIC behaves (not the PLIC specification's level gateway): a
+ * source's pending bit is set or cleared each time its device <em>updates</em> its line
+ * ({@link #signal}: raised sets it, lowered clears it), and a claim clears it. Completion does
+ * not look at the line again: a line that stays high after its claim interrupts again only
+ * when the device next updates it (a new byte, a new used buffer, a THR write). The
+ * specification's gateway re-forwards a line still high at completion; drivers written against
+ * QEMU, such as xv6's UART driver, which never reads IIR to drop a THR-empty interrupt, would
+ * then take that interrupt forever (docs/board.md).
+ *
+ * <p>Invariant: a source can be claimed iff it is pending, not claimed, enabled for the context
+ * and its priority exceeds the context's threshold. A claim returns the highest-priority (ties:
+ * lowest id) such source and masks it until the context writes its id back to claim/complete.
+ * Priority 0 never interrupts. Priorities are WARL 0..7.
  */
 public final class Plic implements Device {
     public static final int SOURCES = 1024;
@@ -29,7 +36,7 @@ public final class Plic implements Device {
     private static final int CONTEXT_STRIDE = 0x1000;
 
     private final int[] priority = new int[SOURCES];
-    private final int[] level = new int[WORDS];
+    private final int[] pending = new int[WORDS];
     private final int[] claimed = new int[WORDS];
     private final int[][] enable = new int[CONTEXTS][WORDS];
     private final int[] threshold = new int[CONTEXTS];
@@ -39,22 +46,25 @@ public final class Plic implements Device {
         return 0x400_0000;
     }
 
-    /** Sets the interrupt line level of source {@code irq} (1..1023). */
-    public void setLevel(int irq, boolean high) {
+    /**
+     * Source {@code irq} (1..1023) updates its line to {@code high}, as a device does on each
+     * change of its interrupt state (QEMU's {@code qemu_set_irq}): the pending bit follows.
+     */
+    public void signal(int irq, boolean high) {
         if (irq <= 0 || irq >= SOURCES) {
             throw new IllegalArgumentException("PLIC source out of range: " + irq);
         }
         int bit = 1 << (irq & 31);
         if (high) {
-            level[irq >>> 5] |= bit;
+            pending[irq >>> 5] |= bit;
         } else {
-            level[irq >>> 5] &= ~bit;
+            pending[irq >>> 5] &= ~bit;
         }
     }
 
     /** The gateway's pending bits for sources 32*word .. 32*word+31. */
     private int pendingWord(int word) {
-        return level[word] & ~claimed[word];
+        return pending[word] & ~claimed[word];
     }
 
     /** True if context {@code ctx} has an interrupt to signal (its xEIP line is high). */
@@ -109,16 +119,17 @@ public final class Plic implements Device {
         return reg == 4 ? claim(ctx) : 0;
     }
 
-    /** Claims the best source for {@code ctx}: it stops being pending until completed. */
+    /** Claims the best source for {@code ctx}: no longer pending, and masked until completed. */
     public int claim(int ctx) {
         int id = best(ctx);
         if (id != 0) {
+            pending[id >>> 5] &= ~(1 << (id & 31));
             claimed[id >>> 5] |= 1 << (id & 31);
         }
         return id;
     }
 
-    /** Completes source {@code id}: the gateway forwards its line again. */
+    /** Completes source {@code id}: it is unmasked; its next update can interrupt again. */
     public void complete(int ctx, int id) {
         if (id > 0 && id < SOURCES && (enable[ctx][id >>> 5] & (1 << (id & 31))) != 0) {
             claimed[id >>> 5] &= ~(1 << (id & 31));

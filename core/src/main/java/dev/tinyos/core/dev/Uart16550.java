@@ -19,6 +19,12 @@ import java.io.UncheckedIOException;
  * THR or by reading IIR while it is the reported cause), modem status (only in loopback, when
  * the looped-back MCR lines change). Invariant: {@link #interruptPending()} is exactly
  * "IIR bit 0 reads 0".
+ *
+ * <p>{@link #lineUpdates()} counts the moments at which the UART updates its interrupt line
+ * (where QEMU's 16550 does): a received byte, a THR, IER, FCR or MCR write, an RBR read, and
+ * the reads that clear a cause (IIR clearing THR empty, LSR clearing OE, MSR clearing its
+ * deltas). Other reads, LSR polling above all, leave the line alone. The PLIC sees only these
+ * updates ({@link Plic#signal}).
  */
 public final class Uart16550 implements Device {
     private static final int FIFO_SIZE = 16;
@@ -67,6 +73,7 @@ public final class Uart16550 implements Device {
     private int dlm;
     private boolean overrun;
     private boolean thrEmptyLatched;
+    private int lineUpdates;
 
     /** TX bytes go to {@code console}; {@code null} discards them. */
     public Uart16550(OutputStream console) {
@@ -100,6 +107,7 @@ public final class Uart16550 implements Device {
     }
 
     private void push(int b) {
+        lineUpdates++;
         if (rxCount >= capacity()) {
             overrun = true;
             return;
@@ -116,6 +124,11 @@ public final class Uart16550 implements Device {
         rxHead = (rxHead + 1) % FIFO_SIZE;
         rxCount--;
         return b;
+    }
+
+    /** How many times the UART has updated its interrupt line (wraps; compare for change). */
+    public int lineUpdates() {
+        return lineUpdates;
     }
 
     /** True when the UART drives its interrupt line. */
@@ -145,7 +158,7 @@ public final class Uart16550 implements Device {
     public long load(long offset, int size) {
         switch ((int) offset) {
             case 0:
-                return (lcr & LCR_DLAB) != 0 ? dll : pop();
+                return (lcr & LCR_DLAB) != 0 ? dll : readRbr();
             case 1:
                 return (lcr & LCR_DLAB) != 0 ? dlm : ier;
             case 2:
@@ -165,23 +178,35 @@ public final class Uart16550 implements Device {
         }
     }
 
+    private int readRbr() {
+        lineUpdates++;
+        return pop();
+    }
+
     private int readIir() {
         int c = cause();
         if (c == IIR_THRI) {
             thrEmptyLatched = false;
+            lineUpdates++;
         }
         return c | (fifoEnabled() ? IIR_FIFO : 0);
     }
 
     private int readLsr() {
         int v = LSR_THRE | LSR_TEMT | (rxCount > 0 ? LSR_DR : 0) | (overrun ? LSR_OE : 0);
-        overrun = false;
+        if (overrun) {
+            overrun = false;
+            lineUpdates++;
+        }
         return v;
     }
 
     private int readMsr() {
         int v = msr;
-        msr &= ~MSR_DELTAS;
+        if ((msr & MSR_DELTAS) != 0) {
+            msr &= ~MSR_DELTAS;
+            lineUpdates++;
+        }
         return v;
     }
 
@@ -221,6 +246,7 @@ public final class Uart16550 implements Device {
     }
 
     private void transmit(int b) {
+        lineUpdates++;
         if ((mcr & MCR_LOOP) != 0) {
             push(b);
         } else if (console != null) {
@@ -236,6 +262,7 @@ public final class Uart16550 implements Device {
     private void writeIer(int v) {
         boolean thriTurnedOn = (v & IER_ETBEI) != 0 && (ier & IER_ETBEI) == 0;
         ier = v & 0x0F;
+        lineUpdates++;
         if (thriTurnedOn) {
             thrEmptyLatched = true;
         }
@@ -243,6 +270,7 @@ public final class Uart16550 implements Device {
 
     private void writeFcr(int v) {
         boolean wasEnabled = fifoEnabled();
+        lineUpdates++;
         if ((v & FCR_CLEAR_RX) != 0 || ((v & FCR_ENABLE) != 0) != wasEnabled) {
             rxHead = 0;
             rxCount = 0;
@@ -253,6 +281,7 @@ public final class Uart16550 implements Device {
     private void writeMcr(int v) {
         int old = mcr;
         mcr = v & 0x1F;
+        lineUpdates++;
         if ((mcr & MCR_LOOP) == 0) {
             msr = (msr & MSR_DELTAS) | MSR_IDLE_LINES;
             return;

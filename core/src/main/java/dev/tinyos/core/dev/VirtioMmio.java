@@ -10,11 +10,16 @@ import dev.tinyos.core.Ram;
  *
  * <p>Invariants: registers are 32-bit (other widths read 0 / are ignored, as on QEMU); the
  * configuration space at +0x100 accepts any width. FEATURES_OK sticks only if the driver
- * accepted a subset of the offered features that includes VIRTIO_F_VERSION_1. Writing 0 to
+ * accepted a subset of the offered features. VIRTIO_F_VERSION_1 is not required: the
+ * specification lets a device refuse a driver without it ("MAY fail to operate further"), QEMU
+ * accepts one, and so do we (drivers written for the legacy transport, such as xv6's, clear it;
+ * the split virtqueue and the little-endian block requests are the same either way). Writing 0 to
  * Status resets the transport, its queues and the device. The interrupt line is high
  * exactly while InterruptStatus is nonzero. Queue notifications reach the device only for a
  * ready queue with DRIVER_OK set; a driver error sets DEVICE_NEEDS_RESET and raises a
- * configuration-change interrupt.
+ * configuration-change interrupt. {@link #lineUpdates()} counts the moments the transport
+ * updates its interrupt line, as QEMU's does: a used-buffer or configuration-change
+ * notification, an InterruptACK write and a reset.
  */
 public final class VirtioMmio implements Device {
     public static final int MAGIC = 0x74726976; // "virt"
@@ -43,6 +48,7 @@ public final class VirtioMmio implements Device {
     private int interruptStatus;
     private int status;
     private String lastError;
+    private int lineUpdates;
 
     /** A transport over {@code ram}; {@code device == null} makes an empty slot. */
     public VirtioMmio(Ram ram, VirtioDevice device) {
@@ -72,6 +78,11 @@ public final class VirtioMmio implements Device {
         return queues[i];
     }
 
+    /** How many times the transport has updated its interrupt line (wraps; compare for change). */
+    public int lineUpdates() {
+        return lineUpdates;
+    }
+
     /** True while the interrupt line is asserted (InterruptStatus != 0). */
     public boolean interruptPending() {
         return interruptStatus != 0;
@@ -81,6 +92,7 @@ public final class VirtioMmio implements Device {
     public void usedBuffer(Virtqueue q) throws VirtqueueError {
         if (!q.interruptSuppressed()) {
             interruptStatus |= INT_USED_BUFFER;
+            lineUpdates++;
         }
     }
 
@@ -89,6 +101,7 @@ public final class VirtioMmio implements Device {
         lastError = e.getMessage();
         status |= STATUS_NEEDS_RESET;
         interruptStatus |= INT_CONFIG_CHANGE;
+        lineUpdates++;
     }
 
     /** The last driver error that set DEVICE_NEEDS_RESET, or null (for diagnostics). */
@@ -151,7 +164,7 @@ public final class VirtioMmio implements Device {
             case 0x024: driverFeaturesSel = v; break;
             case 0x030: queueSel = v; break;
             case 0x050: notifyQueue(v); break;
-            case 0x064: interruptStatus &= ~v; break;
+            case 0x064: interruptStatus &= ~v; lineUpdates++; break;
             case 0x070: writeStatus(v); break;
             default: writeQueueRegister((int) offset, v); break;
         }
@@ -177,7 +190,7 @@ public final class VirtioMmio implements Device {
     }
 
     private boolean featuresAcceptable() {
-        return (driverFeatures & ~device.features()) == 0 && (driverFeatures & F_VERSION_1) != 0;
+        return (driverFeatures & ~device.features()) == 0;
     }
 
     /** The features both sides agreed on (valid once FEATURES_OK is set). */
@@ -230,6 +243,7 @@ public final class VirtioMmio implements Device {
         queueSel = 0;
         interruptStatus = 0;
         status = 0;
+        lineUpdates++;
         for (Virtqueue q : queues) {
             q.reset();
             q.num = device.queueNumMax(); // QueueNum defaults to the maximum, as on QEMU
