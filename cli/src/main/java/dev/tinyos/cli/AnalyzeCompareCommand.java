@@ -4,9 +4,9 @@ import dev.tinyos.analysis.Analysis;
 import dev.tinyos.analysis.AnalysisException;
 import dev.tinyos.analysis.compare.Comparison;
 import dev.tinyos.analysis.sched.SchedJob;
+import dev.tinyos.replay.IoMessages;
 import dev.tinyos.replay.TraceException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,18 +52,25 @@ public final class AnalyzeCompareCommand implements Callable<Integer> {
         }
         SchedJob ja = new SchedJob(windowMs * 1_000_000), jb = new SchedJob(windowMs * 1_000_000);
         try {
+            if (out != null) {
+                AnalyzeSupport.prepareOutput(a, out);
+            }
             boolean tty = System.console() != null;
             Analysis.run(a, List.of(ja), tty);
             Analysis.run(b, List.of(jb), tty);
-        } catch (TraceException | AnalysisException e) {
+        } catch (BadInputException | TraceException | AnalysisException e) {
             System.err.println("tinyos: " + e.getMessage());
             return BadInputException.EXIT_CODE;
         }
         Comparison c = new Comparison(ja, jb, alpha, process);
         c.report(a.toString(), b.toString()).forEach(System.out::println);
         if (out != null) {
-            Files.createDirectories(out);
-            System.out.println(c.write(out));
+            try {
+                System.out.println(c.write(out));
+            } catch (IOException e) {
+                System.err.println("tinyos: cannot write compare.csv into " + out + ": " + IoMessages.reason(e));
+                return BadInputException.EXIT_CODE;
+            }
         }
         return 0;
     }

@@ -60,7 +60,6 @@ public final class InfoCommand implements Callable<Integer> {
     }
 
     private static String reason(int ordinal) {
-        dev.tinyos.core.ExitReason[] all = dev.tinyos.core.ExitReason.values();
-        return ordinal >= 0 && ordinal < all.length ? all[ordinal].name() : "reason " + ordinal;
+        return dev.tinyos.replay.Replay.reasonName(ordinal);
     }
 }

@@ -4,6 +4,7 @@ import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.RunResult;
+import dev.tinyos.core.dev.HostDiskFullException;
 import dev.tinyos.core.dev.PowerCut;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Option;
                 + "image; a power cut (--stop-at-icount, Ctrl-A x) drops the writes the guest had not "
                 + "flushed and exits 0 with a line saying what was lost."})
 public final class RunCommand implements Callable<Integer> {
+    /** Exit status of a run stopped because the host disk filled up (EX_IOERR). */
+    static final int HOST_FULL_EXIT = 74;
 
     @Option(names = "--kernel", paramLabel = "ELF", description = "kernel ELF to boot (default: ${DEFAULT-VALUE})")
     Path kernel = Home.guestBuild().resolve("kernel.elf");
@@ -106,38 +109,48 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("tinyos: booting " + kernel.getFileName() + " (Ctrl-A x quits, Ctrl-A h help)");
             terminal.enterRaw();
         }
+        if (stopAtIcount > 0) {
+            input.stopAt(stopAtIcount); // an input at that icount: recorded, so the replay stops there too
+        }
+        StopSignals signals = StopSignals.install(input);
         input.start();
         long start = System.nanoTime();
         RunResult result;
         PowerCut cut = null;
+        String hostFull = null;
         try {
-            long budget = stopAtIcount > 0 ? Math.min(maxInstructions, stopAtIcount) : maxInstructions;
-            result = recording != null ? recording.run(budget) : machine.run(budget);
-            if (cutsPower(result)) {
+            result = recording != null ? recording.run(maxInstructions) : machine.run(maxInstructions);
+            if (result.reason() == ExitReason.STOPPED) { // Ctrl-A x, --stop-at-icount, a signal, a full host disk
                 cut = machine.powerCut(); // before close(), which would write the cache back
-                result = new RunResult(ExitReason.STOPPED, 0, result.icount());
             }
+            hostFull = recording != null ? recording.hostFull() : null;
+        } catch (HostDiskFullException e) {
+            cut = machine.powerCut(); // nothing more can be written; keep what reached the image
+            result = new RunResult(ExitReason.STOPPED, 0, machine.hart().icount());
+            hostFull = e.getMessage();
         } finally {
             flushQuietly(console);
             closeQuietly(machine, recording);
             terminal.restore();
+            signals.uninstall();
         }
         long nanos = System.nanoTime() - start;
         if (tty) {
             System.err.println(); // the guest's last line may not have ended
         }
         String reason = cut != null ? "POWER_CUT" : result.reason().name();
-        System.err.println(RunSummary.line(reason, result.exitCode(), result.icount(), nanos));
+        String why = signals.received() != null ? " (" + signals.received() + ")" : "";
+        System.err.println(RunSummary.line(reason + why, result.exitCode(), result.icount(), nanos));
         if (cut != null) {
             System.err.println(powerCutLine(result.icount(), cut));
         }
-        return result.exitCode();
-    }
-
-    /** A power cut ends this run: Ctrl-A x (STOPPED), or the budget ran out at --stop-at-icount. */
-    private boolean cutsPower(RunResult r) {
-        return r.reason() == ExitReason.STOPPED
-                || (r.reason() == ExitReason.INSTRUCTION_LIMIT && stopAtIcount > 0 && r.icount() == stopAtIcount);
+        if (hostFull != null) {
+            System.err.println("tinyos: the host disk is full (" + hostFull + "): the run stopped at icount "
+                    + RunSummary.grouped(result.icount()) + (recording != null
+                    ? "; the trace holds the run up to there and replays" : ""));
+            return HOST_FULL_EXIT;
+        }
+        return signals.received() != null ? signals.exitStatus() : result.exitCode();
     }
 
     /** e.g. {@code tinyos: power cut at icount 1,000: 2 unflushed sectors (1.0 KiB) dropped, ...}. */

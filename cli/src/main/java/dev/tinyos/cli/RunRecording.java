@@ -70,6 +70,11 @@ final class RunRecording {
         return session.run(maxInstructions);
     }
 
+    /** Why the trace's queue could not grow (the host disk is full), or null. */
+    String hostFull() {
+        return session.log().fullReason();
+    }
+
     /** Closes the machine and the log; the guest's final disk stays in the trace. */
     void close() throws IOException {
         session.close();

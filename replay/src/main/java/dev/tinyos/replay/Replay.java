@@ -60,7 +60,7 @@ public final class Replay implements AutoCloseable {
         TraceHeader h = trace.header();
         // the reader thread opens the queue (in a cold JVM, Chronicle's start-up) while this
         // thread unpacks the disk and builds the machine
-        EventStream reader = new EventPrefetcher(dir);
+        EventStream reader = new EventPrefetcher(dir, h.formatVersion);
         Path disk = null;
         Machine m = null;
         try {
@@ -322,16 +322,23 @@ public final class Replay implements AutoCloseable {
         if (end.reason != r.reason().ordinal() || end.exitCode != r.exitCode()) {
             return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
                     "replay diverged at its end: recorded " + reasonName(end.reason) + " exit " + end.exitCode
-                    + ", replayed " + r.reason() + " exit " + r.exitCode() + ".");
+                    + ", replayed " + reasonName(r.reason().ordinal()) + " exit " + r.exitCode() + ".");
         }
         return new ReplayOutcome(ReplayOutcome.Status.MATCHED, at, compared, machine.hart().pc, List.of(),
-                "replay matched: " + r.reason() + " exit " + r.exitCode() + " at icount "
+                "replay matched: " + reasonName(r.reason().ordinal()) + " exit " + r.exitCode() + " at icount "
                 + String.format(Locale.ROOT, "%,d", at) + ", " + compared + " digests, console "
                 + console.bytes() + " bytes.");
     }
 
-    static String reasonName(int ordinal) {
+    /**
+     * The name {@code tinyos run} printed for an end reason: a STOPPED run (Ctrl-A x,
+     * --stop-at-icount, a signal, a full host disk) is a power cut there, so it is here too.
+     */
+    public static String reasonName(int ordinal) {
         ExitReason[] all = ExitReason.values();
+        if (ordinal == ExitReason.STOPPED.ordinal()) {
+            return "POWER_CUT";
+        }
         return ordinal >= 0 && ordinal < all.length ? all[ordinal].name() : "reason " + ordinal;
     }
 

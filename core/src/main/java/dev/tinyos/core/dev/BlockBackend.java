@@ -142,15 +142,35 @@ public final class BlockBackend implements Closeable {
         }
         ByteBuffer buf = ByteBuffer.wrap(src, off, len);
         long pos = sector * SECTOR_SIZE;
-        while (buf.hasRemaining()) {
-            pos += channel.write(buf, pos);
+        try {
+            while (buf.hasRemaining()) {
+                pos += channel.write(buf, pos);
+            }
+        } catch (IOException e) {
+            if (hostFull(e)) {
+                throw new HostDiskFullException(path + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
+    }
+
+    /** True if {@code e} is the host's file system being full (ENOSPC, EDQUOT). */
+    static boolean hostFull(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
     }
 
     /** Forces every write so far to the storage device (not for a scratch file). */
     public void flush() throws IOException {
         if (!readOnly && durable) {
-            channel.force(false);
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                if (hostFull(e)) {
+                throw new HostDiskFullException(path + ": " + e.getMessage(), e);
+            }
+            throw e;
+            }
         }
     }
 
