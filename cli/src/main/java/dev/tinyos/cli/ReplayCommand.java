@@ -5,8 +5,6 @@ import dev.tinyos.replay.Replay;
 import dev.tinyos.replay.ReplayOutcome;
 import dev.tinyos.replay.TraceException;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,7 +38,7 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("tinyos: --until must not be negative, not " + until);
             return BadInputException.EXIT_CODE;
         }
-        BufferedOutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16); // 64 KiB chunks: System.out costs nothing
         try (Replay replay = Replay.open(trace, out)) {
             ReplayOutcome o = untilPanic ? replay.runToPanic() : until != null ? replay.runTo(until) : replay.run();
             flush(out);

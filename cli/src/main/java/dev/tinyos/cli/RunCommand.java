@@ -94,6 +94,9 @@ public final class RunCommand implements Callable<Integer> {
         } else {
             try {
                 machine = new Machine(config(console, input));
+            } catch (dev.tinyos.core.dev.ImageInUseException e) {
+                System.err.println("tinyos: " + e.getMessage());
+                return BadInputException.EXIT_CODE;
             } catch (RuntimeException | IOException e) {
                 System.err.println("tinyos: cannot load " + kernel + ": " + e.getMessage());
                 return BadInputException.EXIT_CODE;

@@ -2,6 +2,7 @@ package dev.tinyos.cli;
 
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.RunResult;
+import dev.tinyos.replay.IoMessages;
 import dev.tinyos.replay.RecordSession;
 import dev.tinyos.replay.Trace;
 import dev.tinyos.replay.TraceException;
@@ -53,8 +54,12 @@ final class RunRecording {
                     + "; replay with: ./tinyos replay " + dir + ")");
         } catch (TraceException e) {
             throw new BadInputException(e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException("cannot record to " + dir + ": " + e.getMessage());
+        } catch (dev.tinyos.core.dev.ImageInUseException e) {
+            throw new BadInputException(e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException(IoMessages.isDiskFull(e) ? "cannot record to " + dir
+                    + ": the host disk is full (" + IoMessages.reason(e) + ")"
+                    : "cannot record to " + dir + ": " + IoMessages.reason(e));
         }
     }
 

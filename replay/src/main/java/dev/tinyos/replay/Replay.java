@@ -73,6 +73,7 @@ public final class Replay implements AutoCloseable {
                 b.disk(disk).diskReadOnly(h.diskReadOnly).diskScratch(true); // deleted after the replay
             }
             m = new Machine(b.build());
+            deleteQuietly(disk); // the machine holds it open: nothing is left behind, even after a SIGKILL
             TraceSummary summary = TraceSummary.scan(trace);
             return new Replay(trace, summary, m, replayer, tap, disk);
         } catch (TraceException e) {
