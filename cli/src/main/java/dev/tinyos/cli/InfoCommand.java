@@ -26,6 +26,7 @@ public final class InfoCommand implements Callable<Integer> {
         try {
             Trace t = Trace.open(trace);
             TraceSummary s = TraceSummary.scan(t);
+            t.checkDisk(); // what verify would refuse, info refuses too
             TraceHeader h = t.header();
             System.out.println("trace:        " + t.dir());
             System.out.println("format:       version " + h.formatVersion + ", created " + h.created);

@@ -7,8 +7,6 @@ import dev.tinyos.core.RunResult;
 import dev.tinyos.core.dev.HostDiskFullException;
 import dev.tinyos.core.dev.PowerCut;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -76,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("tinyos: " + e.getMessage());
             return BadInputException.EXIT_CODE;
         }
-        BufferedOutputStream console = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        BufferedOutputStream console = new BufferedOutputStream(System.out, 1 << 16); // whole chunks to stdout
         PrintStream messages = System.err;
         RecordOptions.Clock clock = RecordOptions.newClock(clockMode);
         ConsoleInput input = new ConsoleInput(clock.source(), System.in, tty, console, messages);
