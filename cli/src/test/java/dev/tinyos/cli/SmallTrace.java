@@ -21,6 +21,7 @@ final class SmallTrace {
     static Path record(Path dir) throws Exception {
         Path kernel = Home.guestBuild().resolve("kernel.elf");
         assumeTrue(Files.isRegularFile(kernel), "guest/build/kernel.elf not built: make -C guest");
+        Files.createDirectories(dir);
         Path img = dir.resolve("disk.img");
         Cli.Result mk = Cli.run("mkdisk", img.toString(), "--size", "1M");
         assertEquals(0, mk.status(), mk.err());

@@ -58,8 +58,9 @@ public final class Replay implements AutoCloseable {
     public static Replay open(Path dir, OutputStream out) throws TraceException {
         Trace trace = Trace.open(dir);
         TraceHeader h = trace.header();
-        // the reader thread opens the queue (in a cold JVM, Chronicle's start-up) while this
-        // thread unpacks the disk and builds the machine
+        // the whole queue is read and checked first (plain reads, fast): a damaged trace is
+        // refused before any disk is unpacked or machine built
+        TraceSummary summary = TraceSummary.scan(trace);
         EventStream reader = new EventPrefetcher(dir, h.formatVersion);
         Path disk = null;
         Machine m = null;
@@ -74,14 +75,14 @@ public final class Replay implements AutoCloseable {
             }
             m = new Machine(b.build());
             deleteQuietly(disk); // the machine holds it open: nothing is left behind, even after a SIGKILL
-            TraceSummary summary = TraceSummary.scan(trace);
             return new Replay(trace, summary, m, replayer, tap, disk);
         } catch (TraceException e) {
             abandon(reader, m, disk);
             throw e;
         } catch (IOException | RuntimeException e) {
             abandon(reader, m, disk);
-            throw new TraceException("trace " + dir + " cannot be replayed: " + e.getMessage() + ".", e);
+            throw new TraceException("trace " + dir + " cannot be replayed: " + (e instanceof IOException
+                    ? IoMessages.reason((IOException) e) : e.getMessage()) + ".", e);
         }
     }
 

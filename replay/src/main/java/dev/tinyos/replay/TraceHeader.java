@@ -99,7 +99,7 @@ public final class TraceHeader {
         }
         TraceHeader h = new TraceHeader();
         try {
-            h.formatVersion = Integer.parseInt(need(p, "format.version", dir));
+            h.formatVersion = (int) number(p, "format.version", dir);
             if (h.formatVersion < OLDEST_READABLE || h.formatVersion > FORMAT_VERSION) {
                 throw new TraceException("trace " + dir + " has format version " + h.formatVersion
                         + " but this tinyos reads only versions " + OLDEST_READABLE + " to " + FORMAT_VERSION + ".");
@@ -112,19 +112,20 @@ public final class TraceHeader {
                             + CRC_KEY + ").");
                 }
             }
-            h.memoryMiB = Integer.parseInt(need(p, "machine.memoryMiB", dir));
+            h.memoryMiB = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number(p, "machine.memoryMiB", dir)));
             h.clock = need(p, "clock.mode", dir);
-            h.ipt = Long.parseLong(need(p, "clock.ipt", dir));
-            h.digestInterval = Long.parseLong(need(p, "digest.interval", dir));
+            h.ipt = number(p, "clock.ipt", dir);
+            h.digestInterval = number(p, "digest.interval", dir);
             h.kernelName = need(p, "kernel.name", dir);
             h.kernelSha256 = need(p, "kernel.sha256", dir);
             h.diskSha256 = p.getProperty("disk.sha256");
             if (h.diskSha256 != null) {
-                h.diskBytes = Long.parseLong(need(p, "disk.bytes", dir));
+                h.diskBytes = number(p, "disk.bytes", dir);
                 h.diskReadOnly = parseBoolean(p.getProperty("disk.readOnly", "false"), "disk.readOnly", dir);
             }
             h.dtbSha256 = p.getProperty("machine.dtb.sha256");
-            h.machineRevision = Integer.parseInt(p.getProperty("machine.revision", "1"));
+            h.machineRevision = p.getProperty("machine.revision") == null ? 1
+                    : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number(p, "machine.revision", dir)));
             h.created = p.getProperty("created", "");
             h.command = p.getProperty("command", "");
         } catch (NumberFormatException e) {
@@ -188,6 +189,16 @@ public final class TraceHeader {
         java.util.zip.CRC32C c = new java.util.zip.CRC32C();
         c.update(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return String.format(java.util.Locale.ROOT, "%08x", c.getValue());
+    }
+
+    private static long number(Properties p, String key, Path dir) throws TraceException {
+        String v = need(p, key, dir);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new TraceException("the header of trace " + dir + " is corrupt: " + key + " is " + v
+                    + ", not a number.");
+        }
     }
 
     private static String need(Properties p, String key, Path dir) throws TraceException {
