@@ -127,7 +127,7 @@ public final class RecordSession implements AutoCloseable {
     }
 
     /** Bytes the host must have free to start recording: the queue's first blocks and its metadata. */
-    static final long MIN_FREE = 4 << 20;
+    static final long MIN_FREE = 1 << 20;
 
     /** Refuses to start on a host disk too full for the queue's first blocks (Chronicle maps them). */
     private static void requireRoom(Path dir) throws TraceException {

@@ -308,7 +308,7 @@ public final class Replay implements AutoCloseable {
             }
             if (at == summary.lastIcount()) {
                 return new ReplayOutcome(ReplayOutcome.Status.TRUNCATED_MATCHED, at, compared, machine.hart().pc,
-                        List.of(), "trace ends without an end record (the recorder was killed): replayed "
+                        List.of(), "trace ends without an end record (the recording stopped early: killed, or its host disk filled up): replayed "
                         + String.format(Locale.ROOT, "%,d", at) + " instructions, all " + compared
                         + " digests matched.");
             }
