@@ -42,7 +42,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "IMG", description = "raw disk image for virtio-blk slot 0")
     Path disk;
 
-    @Option(names = "--mem", paramLabel = "MiB", description = "guest RAM in MiB (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mem", paramLabel = "MiB", description = "guest RAM in MiB (default: ${DEFAULT-VALUE}; tiny-os needs at least 8, and reads the size from "
+                    + "the device tree)")
     int memMiB = 128;
 
     @Option(names = "--max-instructions", paramLabel = "N",
@@ -166,6 +167,7 @@ public final class RunCommand implements Callable<Integer> {
             GuestFiles.requireDisk(disk);
         }
         GuestFiles.requireMemory(memMiB);
+        GuestFiles.requireKernelFits(kernel, memMiB);
         if (maxInstructions <= 0) {
             throw new BadInputException("--max-instructions must be positive, not " + maxInstructions);
         }
