@@ -44,6 +44,14 @@ public final class AnalyzeCompareCommand implements Callable<Integer> {
             description = "compare wait latency only of processes with this name (default: all)")
     String process;
 
+    /** The distinct process names of both runs, sorted. */
+    private static String names(SchedJob a, SchedJob b) {
+        java.util.TreeSet<String> n = new java.util.TreeSet<>();
+        a.processes().forEach(p -> n.add(String.valueOf(p.name())));
+        b.processes().forEach(p -> n.add(String.valueOf(p.name())));
+        return String.join(", ", n);
+    }
+
     @Override
     public Integer call() throws IOException {
         if (!(alpha > 0 && alpha < 1) || windowMs <= 0) {
@@ -60,6 +68,12 @@ public final class AnalyzeCompareCommand implements Callable<Integer> {
             Analysis.run(b, List.of(jb), tty);
         } catch (BadInputException | TraceException | AnalysisException e) {
             System.err.println("tinyos: " + e.getMessage());
+            return BadInputException.EXIT_CODE;
+        }
+        if (process != null && ja.processes().stream().noneMatch(p -> process.equals(p.name()))
+                && jb.processes().stream().noneMatch(p -> process.equals(p.name()))) {
+            System.err.println("tinyos: --process " + process + ": no process of that name ran in either trace "
+                    + "(names: " + names(ja, jb) + ")");
             return BadInputException.EXIT_CODE;
         }
         Comparison c = new Comparison(ja, jb, alpha, process);

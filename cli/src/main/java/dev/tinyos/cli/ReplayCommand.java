@@ -38,10 +38,24 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("tinyos: --until must not be negative, not " + until);
             return BadInputException.EXIT_CODE;
         }
+        if (until != null && untilPanic) {
+            System.err.println("tinyos: give --until ICOUNT or --until-panic, not both");
+            return BadInputException.EXIT_CODE;
+        }
         BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16); // 64 KiB chunks: System.out costs nothing
         try (Replay replay = Replay.open(trace, out)) {
+            if (untilPanic && !replay.hasPanicSymbol()) {
+                System.err.println("tinyos: the kernel in trace " + trace + " has no panic or panic_trap symbol, so "
+                        + "--until-panic cannot stop anywhere (use --until ICOUNT)");
+                return BadInputException.EXIT_CODE;
+            }
             ReplayOutcome o = untilPanic ? replay.runToPanic() : until != null ? replay.runTo(until) : replay.run();
             flush(out);
+            if (o.status() == ReplayOutcome.Status.NO_PANIC) {
+                System.err.println();
+                System.err.println("tinyos: " + o.message());
+                return 1;
+            }
             System.err.println();
             System.err.println("tinyos: " + o.message());
             o.differences().forEach(d -> System.err.println("  " + d));

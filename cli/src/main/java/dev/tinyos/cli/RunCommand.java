@@ -53,7 +53,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stop-at-icount", paramLabel = "N",
             description = "cut the power when the instruction count reaches N: unflushed disk writes "
                     + "are lost, as on real hardware (default: never)")
-    long stopAtIcount = -1;
+    Long stopAtIcount;
 
     /** --trace, --no-record, --clock, --disk-writeback (docs/RECORDING.md). */
     @Mixin
@@ -111,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("tinyos: booting " + kernel.getFileName() + " (Ctrl-A x quits, Ctrl-A h help)");
             terminal.enterRaw();
         }
-        if (stopAtIcount > 0) {
+        if (stopAtIcount != null) {
             input.stopAt(stopAtIcount); // an input at that icount: recorded, so the replay stops there too
         }
         StopSignals signals = StopSignals.install(input);
@@ -171,9 +171,10 @@ public final class RunCommand implements Callable<Integer> {
         if (maxInstructions <= 0) {
             throw new BadInputException("--max-instructions must be positive, not " + maxInstructions);
         }
-        if (stopAtIcount == 0 || stopAtIcount < -1) {
+        if (stopAtIcount != null && stopAtIcount <= 0) {
             throw new BadInputException("--stop-at-icount must be positive, not " + stopAtIcount);
         }
+        record.check(disk != null);
     }
 
     private MachineConfig config(BufferedOutputStream console, ConsoleInput input) {

@@ -51,7 +51,7 @@ final class RunRecording {
                     : "; " + disk.getFileName() + " is not modified: the guest's disk is "
                     + s.finalDisk() + ", kept after the run";
             return new RunRecording(s, "tinyos: recording to " + dir + " (" + clockMode + " clock" + diskNote
-                    + "; replay with: ./tinyos replay " + dir + ")");
+                    + "; replay with: " + invokedAs() + " replay " + dir + ")");
         } catch (TraceException e) {
             throw new BadInputException(e.getMessage());
         } catch (dev.tinyos.core.dev.ImageInUseException e) {
@@ -61,6 +61,12 @@ final class RunRecording {
                     + ": the host disk is full (" + IoMessages.reason(e) + ")"
                     : "cannot record to " + dir + ": " + IoMessages.reason(e));
         }
+    }
+
+    /** The command as the user typed it (the launcher says), for hints; "tinyos" otherwise. */
+    static String invokedAs() {
+        String c = System.getenv("TINYOS_COMMAND");
+        return c == null || c.isBlank() ? "tinyos" : c;
     }
 
     Machine machine() {

@@ -197,6 +197,9 @@ public final class Replay implements AutoCloseable {
         if (!o.ok()) {
             return o;
         }
+        if (o.status() == ReplayOutcome.Status.MATCHED || o.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
+            return noPanic();
+        }
         long a = p1.orElse(-1), b = p2.orElse(-1);
         while (machine.hart().icount() < end) {
             long pc = machine.hart().pc;
@@ -205,12 +208,30 @@ public final class Replay implements AutoCloseable {
                         + machine.elf().symbolize(pc) + " at icount " + machine.hart().icount());
             }
             ReplayOutcome step = runTo(machine.hart().icount() + 1);
+            if (step.status() == ReplayOutcome.Status.MATCHED || step.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
+                break; // the end, and no panic on the way
+            }
             if (step.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
                 return step;
             }
         }
-        return stopped(machine.hart().icount(), "the recorded run did not enter panic; stopped at its end, icount "
-                + machine.hart().icount());
+        return noPanic();
+    }
+
+    private ReplayOutcome noPanic() {
+        ReplayOutcome earlier = settle();
+        if (earlier != null) {
+            return earlier;
+        }
+        return new ReplayOutcome(ReplayOutcome.Status.NO_PANIC, machine.hart().icount(), compared, machine.hart().pc,
+                List.of(), "no panic was reached: the recorded run never entered panic or panic_trap (replayed to "
+                + "its end at icount " + String.format(Locale.ROOT, "%,d", machine.hart().icount()) + ", "
+                + compared + " digests matched).");
+    }
+
+    /** True if the trace's kernel has a {@code panic} or {@code panic_trap} symbol for {@link #runToPanic}. */
+    public boolean hasPanicSymbol() {
+        return machine.elf().symbol("panic").isPresent() || machine.elf().symbol("panic_trap").isPresent();
     }
 
     /** True if the trace's next mark is a DIGEST at {@code icount}. */
