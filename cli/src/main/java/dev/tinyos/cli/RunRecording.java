@@ -45,6 +45,7 @@ final class RunRecording {
         o.ipt = clock.ipt();
         o.console = console;
         o.command = command;
+        o.diskProgress = BigDisk.progress(disk);
         try {
             RecordSession s = RecordSession.start(o);
             String diskNote = disk == null ? "" : opts.diskWriteback ? "; writing to " + disk + " itself"

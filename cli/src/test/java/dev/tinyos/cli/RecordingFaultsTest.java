@@ -125,7 +125,7 @@ class RecordingFaultsTest {
                 Path log = dir.resolve("child-" + (n++) + ".log");
                 Process p = childRun(kernel, trace, log);
                 try {
-                    waitFor(log, "recording to", 60);
+                    waitFor(log, "recording to", 60, p);
                     Thread.sleep(delayMs);
                     new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor();
                     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run ends after SIG" + sig);
@@ -159,13 +159,16 @@ class RecordingFaultsTest {
         return p;
     }
 
-    private static void waitFor(Path log, String text, int seconds) throws Exception {
+    private static void waitFor(Path log, String text, int seconds, Process p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && p.isAlive()) {
             if (Files.exists(log) && Files.readString(log).contains(text)) {
                 return;
             }
             Thread.sleep(50);
+        }
+        if (Files.exists(log) && Files.readString(log).contains(text)) {
+            return;
         }
         throw new AssertionError("no '" + text + "' in " + (Files.exists(log) ? Files.readString(log) : "(no log)"));
     }

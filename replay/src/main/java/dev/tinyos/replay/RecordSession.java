@@ -43,6 +43,8 @@ public final class RecordSession implements AutoCloseable {
         public OutputStream console;
         public long digestInterval = Recording.DEFAULT_DIGEST_INTERVAL;
         public String command = "";
+        /** Told the bytes of the disk image hashed and compressed so far (a large image takes a while). */
+        public java.util.function.LongConsumer diskProgress = done -> { };
     }
 
     /** The guest's working disk inside the trace, kept after the run. */
@@ -83,7 +85,7 @@ public final class RecordSession implements AutoCloseable {
         Path work = null;
         // the user's image must not change while it is hashed, compressed and copied
         try (FileChannel userImage = o.disk == null ? null : lockForReading(o.disk)) {
-            trace = Trace.create(o.traceDir, o.kernel, o.disk, h);
+            trace = Trace.create(o.traceDir, o.kernel, o.disk, h, o.diskProgress);
             try {
                 if (o.disk != null) {
                     if (o.diskWriteback) {

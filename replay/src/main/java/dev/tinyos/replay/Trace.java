@@ -69,21 +69,40 @@ public final class Trace {
      * in their hashes and writes the header. Refuses a directory that exists and is not empty.
      */
     public static Trace create(Path dir, Path kernel, Path disk, TraceHeader h) throws TraceException, IOException {
+        return create(dir, kernel, disk, h, done -> { });
+    }
+
+    /**
+     * As {@link #create(Path, Path, Path, TraceHeader)}, telling {@code progress} how many bytes
+     * of the disk image it has hashed and compressed so far (every 64 MiB: a large image takes a
+     * while). If the JVM is stopped meanwhile (SIGINT, SIGTERM), the half-made trace is removed.
+     */
+    public static Trace create(Path dir, Path kernel, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
+            throws TraceException, IOException {
         if (Files.exists(dir) && (!Files.isDirectory(dir) || !isEmpty(dir))) {
             throw new TraceException(dir + " already exists; choose another --trace directory "
                     + "(tinyos never overwrites a trace).");
         }
         Files.createDirectories(dir);
+        Thread undo = new Thread(() -> deleteTree(dir), "tinyos-trace-undo");
+        Runtime.getRuntime().addShutdownHook(undo); // stopped half-way: no header-less trace left
         try {
-            fill(dir, kernel, disk, h);
+            fill(dir, kernel, disk, h, progress);
         } catch (IOException | RuntimeException e) {
             deleteTree(dir); // the directory was new or empty: leave nothing half-made behind
             throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(undo);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs
+            }
         }
         return new Trace(dir, h);
     }
 
-    private static void fill(Path dir, Path kernel, Path disk, TraceHeader h) throws IOException {
+    private static void fill(Path dir, Path kernel, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
+            throws IOException {
         Files.copy(kernel, dir.resolve(KERNEL), StandardCopyOption.REPLACE_EXISTING);
         h.kernelName = kernel.getFileName().toString();
         h.kernelSha256 = sha256(dir.resolve(KERNEL));
@@ -92,7 +111,18 @@ public final class Trace {
             MessageDigest md = newSha256();
             try (InputStream in = new DigestInputStream(Files.newInputStream(disk), md);
                  OutputStream out = fastGzip(Files.newOutputStream(dir.resolve(DISK)))) {
-                in.transferTo(out);
+                byte[] buf = new byte[1 << 16];
+                long done = 0;
+                long next = 64 << 20;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    done += n;
+                    if (done >= next) {
+                        progress.accept(done);
+                        next += 64 << 20;
+                    }
+                }
+                progress.accept(done);
             }
             h.diskSha256 = HexFormat.of().formatHex(md.digest());
             h.diskBytes = Files.size(disk);
