@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
                 "Disk model (docs/disk-model.md): the drive has a volatile write cache. A clean end "
                 + "(guest poweroff, finisher, HTIF, --max-instructions, idle forever) writes it to the "
                 + "image; a power cut (--stop-at-icount, Ctrl-A x) drops the writes the guest had not "
-                + "flushed and exits 0 with a line saying what was lost."})
+                + "flushed and exits 0 with a line saying what was lost.",
+                "SIGINT and SIGTERM stop the run as Ctrl-A x does (stop and end recorded, summary printed; exit "
+                + "130/143). If the host disk fills up the run stops there (exit 74) and its trace still verifies "
+                + "(docs/trace-guarantees.md)."})
 public final class RunCommand implements Callable<Integer> {
     /** Exit status of a run stopped because the host disk filled up (EX_IOERR). */
     static final int HOST_FULL_EXIT = 74;
