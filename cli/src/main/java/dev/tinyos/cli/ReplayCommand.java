@@ -64,6 +64,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 System.err.print(Registers.backtrace(replay.machine()));
             }
             return o.ok() ? 0 : 1;
+        } catch (dev.tinyos.core.dev.HostDiskFullException e) {
+            System.err.println("tinyos: the host disk is full (" + e.getMessage() + "): cannot finish replaying "
+                    + trace + "; free some space or set -Djava.io.tmpdir=DIR in TINYOS_JAVA_OPTS");
+            return RunCommand.HOST_FULL_EXIT;
         } catch (TraceException e) {
             flush(out);
             System.err.println("tinyos: " + e.getMessage());

@@ -105,6 +105,31 @@ class RecordingFaultsTest {
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(img)), "the user's image is unchanged");
     }
 
+    @Test
+    void aFullTemporaryDirectoryIsNamedAsTheHostsNotTheTraces() throws Exception {
+        kernelOrSkip();
+        Path img = image("w.img", "8M");
+        Path trace = dir.resolve("w");
+        assertEquals(0, Cli.run(BUSY.getBytes(StandardCharsets.US_ASCII), 120, "run", "--clock", "virtual", "--disk",
+                img.toString(), "--trace", trace.toString()).status());
+        Path tmp = Files.createDirectories(dir.resolve("smalltmp"));
+        assumeTrue(mountTmpfs(tmp, "300k"), "cannot mount a small tmpfs (needs root)");
+        String saved = System.getProperty("java.io.tmpdir");
+        try {
+            System.setProperty("java.io.tmpdir", tmp.toString());
+            Cli.Result r = Cli.run("verify", trace.toString());
+            assertTrue(r.status() == RunCommand.HOST_FULL_EXIT || r.status() == BadInputException.EXIT_CODE, r.err());
+            assertEquals(1, r.errLines(), r.err());
+            assertFalse(r.leaksInternals(), r.err());
+            assertTrue(r.err().contains("host disk") && r.err().contains("full"), r.err());
+            assertFalse(r.err().contains("corrupt"), "the trace is not to blame: " + r.err());
+        } finally {
+            System.setProperty("java.io.tmpdir", saved);
+            unmount(tmp);
+        }
+        verifies(trace);
+    }
+
     private static boolean mountTmpfs(Path mnt, String size) throws Exception {
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mnt.toString())
                 .redirectErrorStream(true).start();
