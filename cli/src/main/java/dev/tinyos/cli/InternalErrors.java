@@ -29,13 +29,17 @@ final class InternalErrors {
         return EXIT_CODE;
     }
 
-    /** For threads other than main (e.g. an Error on a helper thread): one line, then exit. */
+    /**
+     * For threads other than main (e.g. an Error on a helper thread): one line, then exit, since
+     * a command whose helper died must not go on as if nothing happened. System.exit, not halt:
+     * the shutdown hooks put the terminal back.
+     */
     static void uncaught(Thread t, Throwable e) {
         System.err.println("tinyos: " + sentence(e) + " (on thread " + t.getName() + ")");
         if (System.getenv("TINYOS_DEBUG") != null) {
             e.printStackTrace();
         }
-        Runtime.getRuntime().halt(EXIT_CODE);
+        System.exit(EXIT_CODE);
     }
 
     /** What went wrong, in one sentence. */

@@ -9,8 +9,9 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * The {@code tinyos} command: picocli dispatch to the subcommands. Invariant: every failure the
- * user can cause ends in one line on stderr and exit status 2 (usage errors included); only
- * bugs in tiny-os itself print a stack trace.
+ * user can cause ends in one line on stderr and exit status 2 (usage errors included); even a
+ * bug in tinyos, or the host failing under it, is one line (exit 70, {@link InternalErrors};
+ * {@code TINYOS_DEBUG=1} shows the stack trace), never a stack trace by default.
  */
 @Command(name = "tinyos", mixinStandardHelpOptions = true,
         description = "tiny-os: a deterministic RISC-V (RV64) emulator of QEMU's virt board, and the "
