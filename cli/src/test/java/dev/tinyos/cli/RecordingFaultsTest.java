@@ -168,6 +168,33 @@ class RecordingFaultsTest {
         }
     }
 
+    @Test
+    void sigkillAtAnyMomentLeavesATraceThatVerifiesUpToItsLastEvent() throws Exception {
+        Path kernel = kernelOrSkip();
+        int n = 0;
+        for (long delayMs : new long[] {0, 700, 2000}) {
+            Path trace = dir.resolve("kill-" + delayMs);
+            Path log = dir.resolve("killed-" + (n++) + ".log");
+            Process p = childRun(kernel, trace, log);
+            try {
+                waitFor(log, "recording to", 60, p);
+                Thread.sleep(delayMs);
+            } finally {
+                p.destroyForcibly(); // SIGKILL
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+            Cli.Result v = Cli.run("verify", trace.toString());
+            assertFalse(v.leaksInternals(), v.err());
+            if (v.status() == BadInputException.EXIT_CODE) { // killed before its first event was written
+                assertEquals(1, v.errLines(), v.err());
+                assertTrue(v.err().contains("holds no events") || v.err().contains("no event"), v.err());
+                continue;
+            }
+            assertEquals(0, v.status(), v.err());
+            assertTrue(v.err().contains("without an end record"), v.err());
+        }
+    }
+
     /** A child JVM running {@code tinyos run} whose standard input stays open (a script still typing). */
     private static Process childRun(Path kernel, Path trace, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
