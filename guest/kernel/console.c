@@ -8,7 +8,9 @@
  *
  * r is where read() continues, w ends the last committed line and e is the
  * edit position. Backspace/DEL erase before e (never past w); ^U erases the
- * whole line; ^P prints the process table (a debugging aid); CR becomes LF. A line is committed when LF or ^D arrives or
+ * whole line; ^C drops the line being typed and commits an empty one (there are
+ * no signals: a shell just prompts again, and ^C is never stored as a byte of a
+ * command); ^P prints the process table (a debugging aid); CR becomes LF. A line is committed when LF or ^D arrives or
  * the buffer is full, and readers sleeping on &cons.r are woken. read()
  * returns at most one line; ^D at the start of a line is EOF (read returns
  * 0). Indices only grow; positions are taken modulo the size.
@@ -75,6 +77,15 @@ static void edit(int c)
     } else if (c == CTRL('U')) {
         while (cons.e != cons.w)
             erase_one();
+    } else if (c == CTRL('C')) {
+        cons.e = cons.w;
+        if ((int)(cons.echoed - cons.e) > 0)
+            cons.echoed = cons.e;
+        if (cons.readers > 0) {
+            uart_putc_sync('^');
+            uart_putc_sync('C');
+        }
+        edit('\n');
     } else if (c != 0 && cons.e - cons.r < CONS_BUF) {
         cons.buf[cons.e++ % CONS_BUF] = (char)(c == '\r' ? '\n' : c);
         if (cons.readers > 0 && cons.w == cons.r)   /* the line a reader waits for */

@@ -1,6 +1,14 @@
 /*
  * kalloc.c — the physical frame allocator: 4 KiB pages from `end` (the end
- * of the kernel image) up to PHYSTOP.
+ * of the kernel image) up to PHYSTOP, the end of RAM.
+ *
+ * How much RAM there is comes from the device tree the boot loader passes in
+ * a1 (its /memory node, read by fdt.c): tiny-os runs with any size from
+ * MIN_RAM_MIB up (frames above MAX_RAM_MIB are left unused) and panics with a
+ * clear message below it, or without a device tree (a boot loader that finds
+ * no room for one beside the kernel passes none). The tree
+ * itself (QEMU puts it near the top of RAM) is not needed after this and is
+ * freed with the rest.
  *
  * Free frames form a singly linked list threaded through the frames
  * themselves. A bitmap with one bit per frame of RAM records which frames are
@@ -12,7 +20,9 @@
 #include "kernel.h"
 #include "spinlock.h"
 
-#define NFRAMES ((PHYSTOP - KERNBASE) / PGSIZE)
+#define NFRAMES (MAX_RAM_MIB * 1024 * 1024 / PGSIZE)
+
+uint64 phystop;
 
 extern char end[];
 
@@ -45,8 +55,26 @@ static void bit_set(uint64 i, int v)
         kmem.allocated[i / 8] &= (uint8)~(1 << (i % 8));
 }
 
+/* Sets phystop from the device tree; panics if there is too little RAM. */
+static void ram_init(void)
+{
+    uint64 base, size;
+    if (fdt_memory(boot_dtb, &base, &size) < 0)
+        panic("no device tree with a /memory node in a1 (%p): cannot tell how much RAM there is "
+              "(tiny-os needs at least %ld MiB)", (void *)boot_dtb, MIN_RAM_MIB);
+    if (base != KERNBASE)
+        panic("RAM starts at %p, not at %p where tiny-os is linked", (void *)base, (void *)KERNBASE);
+    if (size < (MIN_RAM_MIB << 20))
+        panic("tiny-os needs at least %ld MiB of RAM; the device tree gives %ld KiB",
+              MIN_RAM_MIB, size >> 10);
+    if (size > (MAX_RAM_MIB << 20))
+        size = MAX_RAM_MIB << 20;
+    phystop = base + size;
+}
+
 void kalloc_init(void)
 {
+    ram_init();
     spin_init(&kmem.lock, "kmem");
     for (uint64 pa = PGROUNDUP((uint64)end); pa + PGSIZE <= PHYSTOP; pa += PGSIZE) {
         struct run *r = (struct run *)pa;

@@ -57,6 +57,10 @@ uint64 timer_now(void);
 
 /* kalloc.c — physical frame allocator */
 void kalloc_init(void);
+/* fdt.c: the first RAM range of the device tree at physical address blob; -1 if none. */
+int fdt_memory(uint64 blob, uint64 *base, uint64 *size);
+/* The device tree's address as the boot loader passed it in a1 (start.c); 0 if none. */
+extern uint64 boot_dtb;
 void *kalloc(void);
 void kfree(void *pa);
 int kfree_checked(void *pa);

@@ -7,7 +7,8 @@
  *   0x0C00_0000 PLIC                 kernel stacks below it, each KSTACK_SLOT
  *   0x1000_0000 UART 16550               bytes with an unmapped guard page
  *   0x1000_1000 virtio-mmio slots
- *   0x8000_0000 RAM (kernel image, then free frames up to PHYSTOP)
+ *   0x8000_0000 RAM (kernel image, then free frames up to PHYSTOP, the RAM
+ *               size the device tree passed in a1 gives; fdt.c)
  *
  * User virtual:
  *   0x0000 unmapped (null pointers fault)
@@ -34,7 +35,12 @@
 #define VIRTIO_SIZE 0x8000UL
 
 #define KERNBASE 0x80000000UL
-#define PHYSTOP (KERNBASE + 128UL * 1024 * 1024)
+/* End of RAM: KERNBASE + the size the device tree's /memory node gives (kalloc.c). */
+extern unsigned long phystop;
+#define PHYSTOP phystop
+/* The RAM tiny-os accepts: at least MIN_RAM_MIB (it panics below), at most MAX_RAM_MIB. */
+#define MIN_RAM_MIB 8UL
+#define MAX_RAM_MIB 2048UL
 
 #define TRAMPOLINE (MAXVA - PGSIZE)
 #define TRAPFRAME (TRAMPOLINE - PGSIZE)

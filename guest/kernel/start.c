@@ -8,6 +8,7 @@
  *   4. programs the CLINT timer and installs the M-mode timer vector
  *      (mtimer.S), which turns each MTIP into an S-mode SSIP,
  *   5. "returns" with mret into main() in S-mode.
+ * It also keeps the device tree's address (a1) for kalloc_init.
  * Nothing else ever runs in M-mode.
  */
 #include "kernel.h"
@@ -38,8 +39,13 @@ static void timer_init_m(void)
     w_mie(r_mie() | MIE_MTIE);
 }
 
-void start(void)
+uint64 boot_dtb;
+
+/* a0 = hart id, a1 = the device tree, as _entry received them. */
+void start(uint64 hartid, uint64 dtb)
 {
+    (void)hartid;
+    boot_dtb = dtb; /* read by kalloc_init for the size of RAM */
     w_mstatus((r_mstatus() & ~MSTATUS_MPP_MASK) | MSTATUS_MPP_S);
     w_mepc((uint64)main);
     w_satp(0);

@@ -94,12 +94,20 @@ int main(int argc, char **argv)
         printf("usage: blkbench [nblocks <= %ld] [procs 1..16]\n", info.nblocks);
         return 2;
     }
+    if (info.readonly) {  /* its writes would all fail: no throughput to report */
+        printf("blkbench: the disk is read-only; blkbench writes, so it cannot run here\n");
+        return 1;
+    }
     phase_begin(&p, "seq-write", n);
+    long failed = 0;
     for (long b = 0; b < n; b++) {
         pattern_fill(buf, (uint64)b, 1000);
-        blkwrite(b, buf);
+        failed += blkwrite(b, buf) < 0;
     }
-    blksync();
+    if (blksync() < 0 || failed) {
+        printf("blkbench: seq-write: %ld of %ld writes failed, or the flush did; no figures\n", failed, n);
+        return 1;
+    }
     phase_end(&p);
     blkinval();
     phase_begin(&p, "seq-read", n);

@@ -49,6 +49,10 @@ public final class AnalyzeBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runs < 1) {
+            System.err.println("tinyos: --runs must be at least 1, not " + runs);
+            return BadInputException.EXIT_CODE;
+        }
         Path tmp = null;
         try {
             if (trace == null) {

@@ -15,9 +15,14 @@ import picocli.CommandLine.Command;
         subcommands = {AnalyzeSchedCommand.class, AnalyzeCacheCommand.class, AnalyzeCompareCommand.class, AnalyzeBenchCommand.class,
             CommandLine.HelpCommand.class},
         commandListHeading = "%nJobs:%n")
-public final class AnalyzeCommand implements Runnable {
+public final class AnalyzeCommand implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** No job named: the usage on stderr and exit 2, as for any other incomplete command line. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        System.err.println("tinyos: analyze needs a job: sched, cache, compare or bench (try: tinyos analyze --help)");
+        return BadInputException.EXIT_CODE;
     }
 }

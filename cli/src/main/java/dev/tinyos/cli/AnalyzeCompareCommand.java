@@ -4,9 +4,9 @@ import dev.tinyos.analysis.Analysis;
 import dev.tinyos.analysis.AnalysisException;
 import dev.tinyos.analysis.compare.Comparison;
 import dev.tinyos.analysis.sched.SchedJob;
+import dev.tinyos.replay.IoMessages;
 import dev.tinyos.replay.TraceException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,6 +44,14 @@ public final class AnalyzeCompareCommand implements Callable<Integer> {
             description = "compare wait latency only of processes with this name (default: all)")
     String process;
 
+    /** The distinct process names of both runs, sorted. */
+    private static String names(SchedJob a, SchedJob b) {
+        java.util.TreeSet<String> n = new java.util.TreeSet<>();
+        a.processes().forEach(p -> n.add(String.valueOf(p.name())));
+        b.processes().forEach(p -> n.add(String.valueOf(p.name())));
+        return String.join(", ", n);
+    }
+
     @Override
     public Integer call() throws IOException {
         if (!(alpha > 0 && alpha < 1) || windowMs <= 0) {
@@ -52,18 +60,31 @@ public final class AnalyzeCompareCommand implements Callable<Integer> {
         }
         SchedJob ja = new SchedJob(windowMs * 1_000_000), jb = new SchedJob(windowMs * 1_000_000);
         try {
+            if (out != null) {
+                AnalyzeSupport.prepareOutput(a, out);
+            }
             boolean tty = System.console() != null;
             Analysis.run(a, List.of(ja), tty);
             Analysis.run(b, List.of(jb), tty);
-        } catch (TraceException | AnalysisException e) {
+        } catch (BadInputException | TraceException | AnalysisException e) {
             System.err.println("tinyos: " + e.getMessage());
+            return BadInputException.EXIT_CODE;
+        }
+        if (process != null && ja.processes().stream().noneMatch(p -> process.equals(p.name()))
+                && jb.processes().stream().noneMatch(p -> process.equals(p.name()))) {
+            System.err.println("tinyos: --process " + process + ": no process of that name ran in either trace "
+                    + "(names: " + names(ja, jb) + ")");
             return BadInputException.EXIT_CODE;
         }
         Comparison c = new Comparison(ja, jb, alpha, process);
         c.report(a.toString(), b.toString()).forEach(System.out::println);
         if (out != null) {
-            Files.createDirectories(out);
-            System.out.println(c.write(out));
+            try {
+                System.out.println(c.write(out));
+            } catch (IOException e) {
+                System.err.println("tinyos: cannot write compare.csv into " + out + ": " + IoMessages.reason(e));
+                return BadInputException.EXIT_CODE;
+            }
         }
         return 0;
     }

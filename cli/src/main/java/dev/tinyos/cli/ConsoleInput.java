@@ -60,6 +60,8 @@ public final class ConsoleInput implements InputSource {
     private long blockedAt = -1;
     private long idleAt = -1;
     private boolean stopDelivered;
+    /** The icount at which a stop is delivered (--stop-at-icount), or MAX_VALUE. */
+    private long stopAtIcount = Long.MAX_VALUE;
     private boolean anchored;
     private long anchorWall;
     private long anchorMtime;
@@ -88,11 +90,30 @@ public final class ConsoleInput implements InputSource {
         reader.start();
     }
 
-    /** True once the user asked to quit with Ctrl-A x. */
+    /** True once the user asked to quit with Ctrl-A x (or a signal did, {@link #requestStop}). */
     public boolean stopRequested() {
         synchronized (lock) {
             return stopRequested;
         }
+    }
+
+    /**
+     * Asks the machine to stop as Ctrl-A x does: the stop is delivered at the next instruction
+     * boundary (and recorded there). Safe from any thread (a signal handler's).
+     */
+    public void requestStop() {
+        synchronized (lock) {
+            stopRequested = true;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Delivers a stop when the instruction count reaches {@code icount} (--stop-at-icount): an
+     * input like Ctrl-A x at a fixed icount, so a recording logs it and its replay stops there too.
+     */
+    public void stopAt(long icount) {
+        stopAtIcount = icount;
     }
 
     // ---- host side: the reader thread -------------------------------------------------------
@@ -179,14 +200,15 @@ public final class ConsoleInput implements InputSource {
                 return icount;
             }
         }
-        return Math.min(clock.nextInputAt(icount), Math.max(icount, nextPoll));
+        long next = Math.min(clock.nextInputAt(icount), Math.max(icount, nextPoll));
+        return stopDelivered ? next : Math.min(next, Math.max(icount, stopAtIcount));
     }
 
     @Override
     public void deliver(long icount, InputSink sink) {
         clock.deliver(icount, sink);
         synchronized (lock) {
-            if (stopRequested && !stopDelivered) {
+            if ((stopRequested || icount >= stopAtIcount) && !stopDelivered) {
                 stopDelivered = true;
                 sink.stop();
             }
@@ -268,7 +290,7 @@ public final class ConsoleInput implements InputSource {
 
     /** Caller holds the lock: something to deliver now (a stop, or bytes the UART may take). */
     private boolean inputWaiting(long icount) {
-        return (stopRequested && !stopDelivered) || (count > 0 && blockedAt != icount);
+        return ((stopRequested || icount >= stopAtIcount) && !stopDelivered) || (count > 0 && blockedAt != icount);
     }
 
     /**

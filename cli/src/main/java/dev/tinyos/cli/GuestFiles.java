@@ -64,6 +64,33 @@ public final class GuestFiles {
         }
     }
 
+    /**
+     * Refuses a RAM size the kernel ELF does not fit in: its loadable segments must lie inside
+     * [0x8000_0000, 0x8000_0000 + mib MiB), or no guest could even be loaded.
+     */
+    public static void requireKernelFits(Path kernel, int mib) throws BadInputException {
+        long end = 0;
+        try {
+            for (dev.tinyos.core.elf.ElfFile.Segment s : dev.tinyos.core.elf.ElfFile.read(kernel).segments()) {
+                if (s.memsz() > 0) {
+                    end = Math.max(end, s.paddr() + s.memsz());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return; // requireElf reports an unreadable kernel
+        }
+        long ramEnd = RAM_BASE + ((long) mib << 20);
+        if (end > ramEnd) {
+            long need = (end - RAM_BASE + (1 << 20) - 1) >> 20;
+            throw new BadInputException("--mem " + mib + " is too small for " + kernel.getFileName() + ": it occupies "
+                    + need + " MiB of RAM from 0x80000000; give at least --mem " + need
+                    + (kernel.getFileName().toString().equals("kernel.elf") ? " (tiny-os itself needs 8)" : ""));
+        }
+    }
+
+    /** Where RAM starts on the virt board. */
+    private static final long RAM_BASE = 0x8000_0000L;
+
     private static void requireReadable(Path p, String what, String hint) throws BadInputException {
         String tail = hint == null ? "" : " (" + hint + ")";
         if (!Files.exists(p)) {

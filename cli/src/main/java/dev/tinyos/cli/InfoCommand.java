@@ -26,6 +26,7 @@ public final class InfoCommand implements Callable<Integer> {
         try {
             Trace t = Trace.open(trace);
             TraceSummary s = TraceSummary.scan(t);
+            t.checkDisk(); // what verify would refuse, info refuses too
             TraceHeader h = t.header();
             System.out.println("trace:        " + t.dir());
             System.out.println("format:       version " + h.formatVersion + ", created " + h.created);
@@ -44,7 +45,7 @@ public final class InfoCommand implements Callable<Integer> {
             System.out.println(String.format(Locale.ROOT, "guest:        %,d instructions, %.3f s of guest time", icount,
                     seconds));
             System.out.println("end:          " + (s.hasEnd() ? reason(s.end().reason) + ", exit " + s.end().exitCode
-                    : "none (the recorder was killed; replays up to the last event)"));
+                    : "none (the recording stopped early: its recorder was killed or its host disk filled up; replays up to the last event)"));
             StringBuilder kinds = new StringBuilder();
             for (int k = 1; k < EventKind.MAX; k++) {
                 kinds.append(kinds.length() == 0 ? "" : ", ").append(EventKind.name(k)).append(' ').append(s.count(k));
@@ -60,7 +61,6 @@ public final class InfoCommand implements Callable<Integer> {
     }
 
     private static String reason(int ordinal) {
-        dev.tinyos.core.ExitReason[] all = dev.tinyos.core.ExitReason.values();
-        return ordinal >= 0 && ordinal < all.length ? all[ordinal].name() : "reason " + ordinal;
+        return dev.tinyos.replay.Replay.reasonName(ordinal);
     }
 }

@@ -9,39 +9,59 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * The {@code tinyos} command: picocli dispatch to the subcommands. Invariant: every failure the
- * user can cause ends in one line on stderr and exit status 2 (usage errors included); only
- * bugs in tiny-os itself print a stack trace.
+ * user can cause ends in one line on stderr and exit status 2 (usage errors included); even a
+ * bug in tinyos, or the host failing under it, is one line (exit 70, {@link InternalErrors};
+ * {@code TINYOS_DEBUG=1} shows the stack trace), never a stack trace by default.
  */
-@Command(name = "tinyos", mixinStandardHelpOptions = true, version = "tinyos 0.1.0",
+@Command(name = "tinyos", mixinStandardHelpOptions = true,
         description = "tiny-os: a deterministic RISC-V (RV64) emulator of QEMU's virt board, and the "
                 + "tiny-os teaching kernel that runs on it.",
         subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class,
             CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
-public final class Main implements Runnable {
-    /** The commands that open a trace's event queue (run only while recording). */
-    private static final Set<String> TRACE_COMMANDS = Set.of("run", "replay", "verify", "info", "analyze");
+public final class Main implements java.util.concurrent.Callable<Integer> {
+    /** The commands that open a Chronicle queue: only recording does (traces are read without it). */
+    private static final Set<String> TRACE_COMMANDS = Set.of("run");
+    static final String VERSION = "tinyos 0.1.0";
 
+    /** No command: the usage on stderr and exit 2 (a script that forgot the command must notice). */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        System.err.println("tinyos: no command given (try: tinyos --help)");
+        return BadInputException.EXIT_CODE;
     }
 
     /** Builds the command line with one-line error reporting (shared by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::oneLineError);
+        cl.setExecutionExceptionHandler(InternalErrors::report);
+        giveVersion(cl);
         return cl;
+    }
+
+    /** Every subcommand answers -V/--version (they all advertise it through the standard help options). */
+    private static void giveVersion(CommandLine cl) {
+        cl.getCommandSpec().version(VERSION);
+        cl.getSubcommands().values().forEach(Main::giveVersion);
     }
 
     public static void main(String[] args) {
         if (opensATrace(args)) {
             QueueWarmUp.start(); // Chronicle's cold start overlaps parsing, loading and checking
         }
-        System.exit(commandLine().execute(args));
+        Thread.setDefaultUncaughtExceptionHandler(InternalErrors::uncaught);
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (Throwable e) { // an Error picocli does not hand to the execution exception handler
+            System.err.println("tinyos: " + InternalErrors.sentence(e));
+            status = InternalErrors.EXIT_CODE;
+        }
+        System.exit(status);
     }
 
-    /** Commands that write or read a trace's queue: run (unless --no-record), replay, verify, info, analyze. */
+    /** Commands that write a trace's queue: run (unless --no-record). */
     static boolean opensATrace(String[] args) {
         if (args.length == 0 || !TRACE_COMMANDS.contains(args[0])) {
             return false;

@@ -1,6 +1,7 @@
 package dev.tinyos.cli;
 
 import dev.tinyos.core.dev.BlockBackend;
+import dev.tinyos.replay.IoMessages;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -58,12 +59,20 @@ public final class MkdiskCommand implements Callable<Integer> {
         if (Files.exists(image) && !force) {
             throw alreadyExists();
         }
+        boolean existed = Files.exists(image);
         try {
             BlockBackend.create(image, bytes, force);
         } catch (FileAlreadyExistsException e) {
             throw alreadyExists(); // created between the check and the open
         } catch (IOException e) {
-            throw new BadInputException("cannot create " + image + ": " + e.getMessage());
+            if (!existed) {
+                try {
+                    Files.deleteIfExists(image); // no half-made image left behind
+                } catch (IOException ignored) {
+                    // the message below still says what failed
+                }
+            }
+            throw new BadInputException("cannot create " + image + ": " + IoMessages.reason(e));
         }
     }
 

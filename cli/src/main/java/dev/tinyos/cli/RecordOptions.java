@@ -38,6 +38,23 @@ public final class RecordOptions {
         return c;
     }
 
+    /** Refuses combinations that would silently mean nothing. */
+    void check(boolean hasDisk) throws BadInputException {
+        if (noRecord && trace != null) {
+            throw new BadInputException("--trace and --no-record contradict each other: give one of them");
+        }
+        if (trace != null && trace.toString().isBlank()) {
+            throw new BadInputException("--trace needs a directory name");
+        }
+        if (diskWriteback && !hasDisk) {
+            throw new BadInputException("--disk-writeback needs --disk IMG (the image to write to)");
+        }
+        if (diskWriteback && noRecord) {
+            throw new BadInputException("--disk-writeback applies to recorded runs only; a run with --no-record "
+                    + "always writes to the --disk image itself");
+        }
+    }
+
     boolean recording() {
         return !noRecord;
     }

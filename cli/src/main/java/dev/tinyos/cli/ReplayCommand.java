@@ -5,8 +5,6 @@ import dev.tinyos.replay.Replay;
 import dev.tinyos.replay.ReplayOutcome;
 import dev.tinyos.replay.TraceException;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,10 +38,24 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("tinyos: --until must not be negative, not " + until);
             return BadInputException.EXIT_CODE;
         }
-        BufferedOutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        if (until != null && untilPanic) {
+            System.err.println("tinyos: give --until ICOUNT or --until-panic, not both");
+            return BadInputException.EXIT_CODE;
+        }
+        BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16); // 64 KiB chunks: System.out costs nothing
         try (Replay replay = Replay.open(trace, out)) {
+            if (untilPanic && !replay.hasPanicSymbol()) {
+                System.err.println("tinyos: the kernel in trace " + trace + " has no panic or panic_trap symbol, so "
+                        + "--until-panic cannot stop anywhere (use --until ICOUNT)");
+                return BadInputException.EXIT_CODE;
+            }
             ReplayOutcome o = untilPanic ? replay.runToPanic() : until != null ? replay.runTo(until) : replay.run();
             flush(out);
+            if (o.status() == ReplayOutcome.Status.NO_PANIC) {
+                System.err.println();
+                System.err.println("tinyos: " + o.message());
+                return 1;
+            }
             System.err.println();
             System.err.println("tinyos: " + o.message());
             o.differences().forEach(d -> System.err.println("  " + d));
@@ -52,6 +64,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 System.err.print(Registers.backtrace(replay.machine()));
             }
             return o.ok() ? 0 : 1;
+        } catch (dev.tinyos.core.dev.HostDiskFullException e) {
+            System.err.println("tinyos: the host disk is full (" + e.getMessage() + "): cannot finish replaying "
+                    + trace + "; free some space or set -Djava.io.tmpdir=DIR in TINYOS_JAVA_OPTS");
+            return RunCommand.HOST_FULL_EXIT;
         } catch (TraceException e) {
             flush(out);
             System.err.println("tinyos: " + e.getMessage());

@@ -4,10 +4,9 @@ import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.RunResult;
+import dev.tinyos.core.dev.HostDiskFullException;
 import dev.tinyos.core.dev.PowerCut;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,8 +31,13 @@ import picocli.CommandLine.Option;
                 "Disk model (docs/disk-model.md): the drive has a volatile write cache. A clean end "
                 + "(guest poweroff, finisher, HTIF, --max-instructions, idle forever) writes it to the "
                 + "image; a power cut (--stop-at-icount, Ctrl-A x) drops the writes the guest had not "
-                + "flushed and exits 0 with a line saying what was lost."})
+                + "flushed and exits 0 with a line saying what was lost.",
+                "SIGINT and SIGTERM stop the run as Ctrl-A x does (stop and end recorded, summary printed; exit "
+                + "130/143). If the host disk fills up the run stops there (exit 74) and its trace still verifies "
+                + "(docs/trace-guarantees.md)."})
 public final class RunCommand implements Callable<Integer> {
+    /** Exit status of a run stopped because the host disk filled up (EX_IOERR). */
+    static final int HOST_FULL_EXIT = 74;
 
     @Option(names = "--kernel", paramLabel = "ELF", description = "kernel ELF to boot (default: ${DEFAULT-VALUE})")
     Path kernel = Home.guestBuild().resolve("kernel.elf");
@@ -41,7 +45,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "IMG", description = "raw disk image for virtio-blk slot 0")
     Path disk;
 
-    @Option(names = "--mem", paramLabel = "MiB", description = "guest RAM in MiB (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mem", paramLabel = "MiB", description = "guest RAM in MiB (default: ${DEFAULT-VALUE}; tiny-os needs at least 8, and reads the size from "
+                    + "the device tree)")
     int memMiB = 128;
 
     @Option(names = "--max-instructions", paramLabel = "N",
@@ -51,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stop-at-icount", paramLabel = "N",
             description = "cut the power when the instruction count reaches N: unflushed disk writes "
                     + "are lost, as on real hardware (default: never)")
-    long stopAtIcount = -1;
+    Long stopAtIcount;
 
     /** --trace, --no-record, --clock, --disk-writeback (docs/RECORDING.md). */
     @Mixin
@@ -73,7 +78,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("tinyos: " + e.getMessage());
             return BadInputException.EXIT_CODE;
         }
-        BufferedOutputStream console = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        BufferedOutputStream console = new BufferedOutputStream(System.out, 1 << 16); // whole chunks to stdout
         PrintStream messages = System.err;
         RecordOptions.Clock clock = RecordOptions.newClock(clockMode);
         ConsoleInput input = new ConsoleInput(clock.source(), System.in, tty, console, messages);
@@ -91,6 +96,9 @@ public final class RunCommand implements Callable<Integer> {
         } else {
             try {
                 machine = new Machine(config(console, input));
+            } catch (dev.tinyos.core.dev.ImageInUseException e) {
+                System.err.println("tinyos: " + e.getMessage());
+                return BadInputException.EXIT_CODE;
             } catch (RuntimeException | IOException e) {
                 System.err.println("tinyos: cannot load " + kernel + ": " + e.getMessage());
                 return BadInputException.EXIT_CODE;
@@ -106,38 +114,48 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("tinyos: booting " + kernel.getFileName() + " (Ctrl-A x quits, Ctrl-A h help)");
             terminal.enterRaw();
         }
+        if (stopAtIcount != null) {
+            input.stopAt(stopAtIcount); // an input at that icount: recorded, so the replay stops there too
+        }
+        StopSignals signals = StopSignals.install(input);
         input.start();
         long start = System.nanoTime();
         RunResult result;
         PowerCut cut = null;
+        String hostFull = null;
         try {
-            long budget = stopAtIcount > 0 ? Math.min(maxInstructions, stopAtIcount) : maxInstructions;
-            result = recording != null ? recording.run(budget) : machine.run(budget);
-            if (cutsPower(result)) {
+            result = recording != null ? recording.run(maxInstructions) : machine.run(maxInstructions);
+            if (result.reason() == ExitReason.STOPPED) { // Ctrl-A x, --stop-at-icount, a signal, a full host disk
                 cut = machine.powerCut(); // before close(), which would write the cache back
-                result = new RunResult(ExitReason.STOPPED, 0, result.icount());
             }
+            hostFull = recording != null ? recording.hostFull() : null;
+        } catch (HostDiskFullException e) {
+            cut = machine.powerCut(); // nothing more can be written; keep what reached the image
+            result = new RunResult(ExitReason.STOPPED, 0, machine.hart().icount());
+            hostFull = e.getMessage();
         } finally {
             flushQuietly(console);
             closeQuietly(machine, recording);
             terminal.restore();
+            signals.uninstall();
         }
         long nanos = System.nanoTime() - start;
         if (tty) {
             System.err.println(); // the guest's last line may not have ended
         }
         String reason = cut != null ? "POWER_CUT" : result.reason().name();
-        System.err.println(RunSummary.line(reason, result.exitCode(), result.icount(), nanos));
+        String why = signals.received() != null ? " (" + signals.received() + ")" : "";
+        System.err.println(RunSummary.line(reason + why, result.exitCode(), result.icount(), nanos));
         if (cut != null) {
             System.err.println(powerCutLine(result.icount(), cut));
         }
-        return result.exitCode();
-    }
-
-    /** A power cut ends this run: Ctrl-A x (STOPPED), or the budget ran out at --stop-at-icount. */
-    private boolean cutsPower(RunResult r) {
-        return r.reason() == ExitReason.STOPPED
-                || (r.reason() == ExitReason.INSTRUCTION_LIMIT && stopAtIcount > 0 && r.icount() == stopAtIcount);
+        if (hostFull != null) {
+            System.err.println("tinyos: the host disk is full (" + hostFull + "): the run stopped at icount "
+                    + RunSummary.grouped(result.icount()) + (recording != null
+                    ? "; the trace holds the run up to there and replays" : ""));
+            return HOST_FULL_EXIT;
+        }
+        return signals.received() != null ? signals.exitStatus() : result.exitCode();
     }
 
     /** e.g. {@code tinyos: power cut at icount 1,000: 2 unflushed sectors (1.0 KiB) dropped, ...}. */
@@ -152,12 +170,14 @@ public final class RunCommand implements Callable<Integer> {
             GuestFiles.requireDisk(disk);
         }
         GuestFiles.requireMemory(memMiB);
+        GuestFiles.requireKernelFits(kernel, memMiB);
         if (maxInstructions <= 0) {
             throw new BadInputException("--max-instructions must be positive, not " + maxInstructions);
         }
-        if (stopAtIcount == 0 || stopAtIcount < -1) {
+        if (stopAtIcount != null && stopAtIcount <= 0) {
             throw new BadInputException("--stop-at-icount must be positive, not " + stopAtIcount);
         }
+        record.check(disk != null);
     }
 
     private MachineConfig config(BufferedOutputStream console, ConsoleInput input) {

@@ -2,6 +2,7 @@ package dev.tinyos.cli;
 
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.RunResult;
+import dev.tinyos.replay.IoMessages;
 import dev.tinyos.replay.RecordSession;
 import dev.tinyos.replay.Trace;
 import dev.tinyos.replay.TraceException;
@@ -44,18 +45,29 @@ final class RunRecording {
         o.ipt = clock.ipt();
         o.console = console;
         o.command = command;
+        o.diskProgress = BigDisk.progress(disk);
         try {
             RecordSession s = RecordSession.start(o);
             String diskNote = disk == null ? "" : opts.diskWriteback ? "; writing to " + disk + " itself"
                     : "; " + disk.getFileName() + " is not modified: the guest's disk is "
                     + s.finalDisk() + ", kept after the run";
             return new RunRecording(s, "tinyos: recording to " + dir + " (" + clockMode + " clock" + diskNote
-                    + "; replay with: ./tinyos replay " + dir + ")");
+                    + "; replay with: " + invokedAs() + " replay " + dir + ")");
         } catch (TraceException e) {
             throw new BadInputException(e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException("cannot record to " + dir + ": " + e.getMessage());
+        } catch (dev.tinyos.core.dev.ImageInUseException e) {
+            throw new BadInputException(e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException(IoMessages.isDiskFull(e) ? "cannot record to " + dir
+                    + ": the host disk is full (" + IoMessages.reason(e) + ")"
+                    : "cannot record to " + dir + ": " + IoMessages.reason(e));
         }
+    }
+
+    /** The command as the user typed it (the launcher says), for hints; "tinyos" otherwise. */
+    static String invokedAs() {
+        String c = System.getenv("TINYOS_COMMAND");
+        return c == null || c.isBlank() ? "tinyos" : c;
     }
 
     Machine machine() {
@@ -68,6 +80,11 @@ final class RunRecording {
 
     RunResult run(long maxInstructions) {
         return session.run(maxInstructions);
+    }
+
+    /** Why the trace's queue could not grow (the host disk is full), or null. */
+    String hostFull() {
+        return session.log().fullReason();
     }
 
     /** Closes the machine and the log; the guest's final disk stays in the trace. */

@@ -28,6 +28,10 @@ public final class VerifyCommand implements Callable<Integer> {
             System.err.println("tinyos: " + (o.ok() ? "verified: " : "") + o.message());
             o.differences().forEach(d -> System.err.println("  " + d));
             return o.ok() ? 0 : 1;
+        } catch (dev.tinyos.core.dev.HostDiskFullException e) {
+            System.err.println("tinyos: the host disk is full (" + e.getMessage() + "): cannot finish replaying "
+                    + trace + "; free some space or set -Djava.io.tmpdir=DIR in TINYOS_JAVA_OPTS");
+            return RunCommand.HOST_FULL_EXIT;
         } catch (TraceException e) {
             System.err.println("tinyos: " + e.getMessage());
             return BadInputException.EXIT_CODE;

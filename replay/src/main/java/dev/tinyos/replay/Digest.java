@@ -6,11 +6,11 @@ import dev.tinyos.core.cpu.Csr;
 import dev.tinyos.core.cpu.Hart;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * A snapshot of the architectural state that replay must reproduce: icount, pc, privilege, the
@@ -121,38 +121,38 @@ public final class Digest {
     }
 
     /** Writes the layout: icount, pc, priv, x0..x31, CSRs, memory, memorySince, console bytes, CRC. */
-    public void write(Bytes<?> b) {
-        b.writeLong(icount);
-        b.writeLong(pc);
-        b.writeInt(priv);
+    public void write(ByteBuffer b) {
+        b.putLong(icount);
+        b.putLong(pc);
+        b.putInt(priv);
         for (long v : x) {
-            b.writeLong(v);
+            b.putLong(v);
         }
         for (long v : csr) {
-            b.writeLong(v);
+            b.putLong(v);
         }
-        b.writeLong(memory);
-        b.writeLong(memorySince);
-        b.writeLong(consoleBytes);
-        b.writeLong(consoleCrc);
+        b.putLong(memory);
+        b.putLong(memorySince);
+        b.putLong(consoleBytes);
+        b.putLong(consoleCrc);
     }
 
     /** Reads what {@link #write} wrote. */
-    public static Digest read(Bytes<?> b) {
+    public static Digest read(ByteBuffer b) {
         Digest d = new Digest();
-        d.icount = b.readLong();
-        d.pc = b.readLong();
-        d.priv = b.readInt();
+        d.icount = b.getLong();
+        d.pc = b.getLong();
+        d.priv = b.getInt();
         for (int i = 0; i < 32; i++) {
-            d.x[i] = b.readLong();
+            d.x[i] = b.getLong();
         }
         for (int i = 0; i < d.csr.length; i++) {
-            d.csr[i] = b.readLong();
+            d.csr[i] = b.getLong();
         }
-        d.memory = b.readLong();
-        d.memorySince = b.readLong();
-        d.consoleBytes = b.readLong();
-        d.consoleCrc = b.readLong();
+        d.memory = b.getLong();
+        d.memorySince = b.getLong();
+        d.consoleBytes = b.getLong();
+        d.consoleCrc = b.getLong();
         return d;
     }
 

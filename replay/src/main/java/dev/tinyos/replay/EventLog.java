@@ -1,5 +1,7 @@
 package dev.tinyos.replay;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -7,74 +9,92 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * The writing end of a trace's event queue: one Chronicle document per event in the raw layout
- * of {@link EventKind}, written through {@code writingDocument()} with no per-event garbage.
- * Each document is in the memory-mapped file once its method returns, so a recorder killed
- * with SIGKILL leaves every earlier event readable. Invariant: events are appended in
- * nondecreasing icount order; only the machine thread writes.
+ * The writing end of a trace's event queue: one Chronicle document per event, the bytes of
+ * {@link EventCodec} (with its checksum), written through {@code writingDocument()}. Each
+ * document is in the memory-mapped file once its method returns, so a recorder killed with
+ * SIGKILL leaves every earlier event readable.
+ *
+ * <p>The file's blocks are allocated ahead of the writer ({@link QueueSpace}): a full host disk
+ * is noticed while there is still room for the last events, never as a fault on a mapped page.
+ * Once it is noticed, {@link #full} is true and the run should stop (the {@link Recorder} stops
+ * it at the next instruction boundary); the events written until then still fit.
+ *
+ * <p>Invariant: events are appended in nondecreasing icount order; only the machine thread
+ * writes.
  */
 public final class EventLog implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
+    private final QueueSpace space;
     private final long[] counts = new long[EventKind.MAX];
+    private final EventCodec codec = new EventCodec(TraceHeader.FORMAT_VERSION);
+    private final ByteBuffer buf = ByteBuffer.allocate(EventCodec.MAX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private long seq;
 
     /** Creates the queue under {@code traceDir/queue}. */
     public EventLog(Path traceDir) {
         this.queue = Queues.open(traceDir, false);
         this.appender = queue.createAppender();
+        this.space = new QueueSpace(traceDir.resolve(Queues.DIR).resolve(QueueFile.NAME));
     }
 
     public void uart(long icount, int b) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> out = start(dc, EventKind.UART, icount);
-            out.writeInt(b);
-        }
+        start(EventKind.UART, icount).putInt(b);
+        append();
     }
 
     public void complete(long icount, int device, long tag) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> out = start(dc, EventKind.COMPLETE, icount);
-            out.writeInt(device);
-            out.writeLong(tag);
-        }
+        start(EventKind.COMPLETE, icount).putInt(device).putLong(tag);
+        append();
     }
 
     public void stop(long icount) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            start(dc, EventKind.STOP, icount);
-        }
+        start(EventKind.STOP, icount);
+        append();
     }
 
     /** A time-base change: {@link EventKind#CLOCK} (during deliver) or {@link EventKind#IDLE}. */
     public void skew(byte kind, long icount, long skew) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> out = start(dc, kind, icount);
-            out.writeLong(skew);
-        }
+        start(kind, icount).putLong(skew);
+        append();
     }
 
     public void digest(Digest d) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> out = start(dc, EventKind.DIGEST, d.icount);
-            d.write(out);
-        }
+        d.write(start(EventKind.DIGEST, d.icount));
+        append();
     }
 
     public void end(int reason, int exitCode, Digest d) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> out = start(dc, EventKind.END, d.icount);
-            out.writeInt(reason);
-            out.writeInt(exitCode);
-            d.write(out);
-        }
+        d.write(start(EventKind.END, d.icount).putInt(reason).putInt(exitCode));
+        append();
     }
 
-    private Bytes<?> start(DocumentContext dc, byte kind, long icount) {
+    /** Writes any event as it is (tests build damaged or edited traces with it). */
+    public void event(Event e) {
+        counts[e.kind]++;
+        codec.encode(e, ++seq, buf);
+        write();
+    }
+
+    private ByteBuffer start(byte kind, long icount) {
         counts[kind]++;
-        Bytes<?> out = dc.wire().bytes();
-        out.writeByte(kind);
-        out.writeLong(icount);
-        return out;
+        buf.clear();
+        return buf.put(kind).putLong(icount);
+    }
+
+    private void append() {
+        codec.seal(buf, ++seq);
+        write();
+    }
+
+    private void write() {
+        long end;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> out = dc.wire().bytes();
+            out.write(buf.array(), 0, buf.position());
+            end = out.writePosition();
+        }
+        space.ensure(end);
     }
 
     /** Events written so far of {@code kind}. */
@@ -82,9 +102,23 @@ public final class EventLog implements AutoCloseable {
         return counts[kind];
     }
 
+    /** True once the host file system holding the queue is full: stop the run now. */
+    public boolean full() {
+        return space.full() != null;
+    }
+
+    /** Why the queue cannot grow (names the file and the host's reason), or null. */
+    public String fullReason() {
+        return space.full();
+    }
+
     @Override
     public void close() {
-        appender.close();
-        queue.close();
+        try {
+            appender.close();
+            queue.close();
+        } finally {
+            space.close();
+        }
     }
 }

@@ -34,11 +34,16 @@ final class EventPrefetcher implements EventStream {
 
     /** Starts reading trace {@code dir}'s queue in the background. */
     EventPrefetcher(Path dir) {
-        this(dir, CAPACITY);
+        this(dir, TraceHeader.FORMAT_VERSION, CAPACITY);
+    }
+
+    /** Starts reading the queue of trace {@code dir}, written in format {@code formatVersion}. */
+    EventPrefetcher(Path dir, int formatVersion) {
+        this(dir, formatVersion, CAPACITY);
     }
 
     /** As above, reading at most {@code capacity} (a power of two) events ahead. */
-    EventPrefetcher(Path dir, int capacity) {
+    EventPrefetcher(Path dir, int formatVersion, int capacity) {
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }
@@ -47,13 +52,13 @@ final class EventPrefetcher implements EventStream {
         for (int i = 0; i < capacity; i++) {
             ring[i] = new Event();
         }
-        thread = new Thread(() -> read(dir), "tinyos-event-reader");
+        thread = new Thread(() -> read(dir, formatVersion), "tinyos-event-reader");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void read(Path dir) {
-        try (EventReader reader = new EventReader(dir)) {
+    private void read(Path dir, int formatVersion) {
+        try (EventReader reader = new EventReader(dir, formatVersion)) {
             long t = 0;
             while (!closed) {
                 while (t - head == ring.length) { // full: the replay is far behind

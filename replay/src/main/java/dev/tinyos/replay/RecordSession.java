@@ -6,7 +6,11 @@ import dev.tinyos.core.RunResult;
 import dev.tinyos.core.input.InputSource;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.function.LongSupplier;
@@ -39,6 +43,8 @@ public final class RecordSession implements AutoCloseable {
         public OutputStream console;
         public long digestInterval = Recording.DEFAULT_DIGEST_INTERVAL;
         public String command = "";
+        /** Told the bytes of the disk image hashed and compressed so far (a large image takes a while). */
+        public java.util.function.LongConsumer diskProgress = done -> { };
     }
 
     /** The guest's working disk inside the trace, kept after the run. */
@@ -50,9 +56,12 @@ public final class RecordSession implements AutoCloseable {
     private final Recording recording;
     private final ConsoleTap console;
     private final Path workDisk;
+    /** Held while recording: readers refuse the trace until {@link #close}. */
+    private final RecorderLock lock;
 
     private RecordSession(Trace trace, EventLog log, Machine machine, Recording recording, ConsoleTap console,
-                          Path workDisk) {
+                          Path workDisk, RecorderLock lock) {
+        this.lock = lock;
         this.trace = trace;
         this.log = log;
         this.machine = machine;
@@ -72,17 +81,34 @@ public final class RecordSession implements AutoCloseable {
         h.diskReadOnly = o.diskReadOnly;
         h.created = LocalDateTime.now().toString();
         h.command = o.command;
-        Trace trace = Trace.create(o.traceDir, o.kernel, o.disk, h);
+        Trace trace;
         Path work = null;
-        if (o.disk != null) {
-            if (o.diskWriteback) {
-                work = o.disk;
-            } else {
-                work = o.traceDir.resolve(FINAL_DISK);
-                SparseCopy.copy(o.disk, work);
+        // the user's image must not change while it is hashed, compressed and copied
+        try (FileChannel userImage = o.disk == null ? null : lockForReading(o.disk)) {
+            trace = Trace.create(o.traceDir, o.kernel, o.disk, h, o.diskProgress);
+            try {
+                if (o.disk != null) {
+                    if (o.diskWriteback) {
+                        work = o.disk;
+                    } else {
+                        work = o.traceDir.resolve(FINAL_DISK);
+                        SparseCopy.copy(o.disk, work);
+                    }
+                }
+            } catch (IOException e) {
+                deleteTrace(o.traceDir); // a trace without its working disk is no use
+                throw e;
             }
         }
-        EventLog log = new EventLog(o.traceDir);
+        requireRoom(o.traceDir);
+        RecorderLock lock = RecorderLock.take(o.traceDir);
+        EventLog log;
+        try {
+            log = new EventLog(o.traceDir);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             Recorder rec = new Recorder(o.live, o.skew, log);
             ConsoleTap tap = new ConsoleTap(o.console);
@@ -93,12 +119,48 @@ public final class RecordSession implements AutoCloseable {
             }
             Machine m = new Machine(b.build());
             return new RecordSession(trace, log, m, new Recording(m, log, tap, o.digestInterval), tap,
-                    o.diskWriteback ? null : work);
+                    o.diskWriteback ? null : work, lock);
         } catch (IOException | RuntimeException e) {
             log.close();
+            lock.close();
             deleteTrace(o.traceDir); // no machine, no trace: leave nothing half-made behind
             throw e;
         }
+    }
+
+    /** Bytes the host must have free to start recording: the queue's first blocks and its metadata. */
+    static final long MIN_FREE = 1 << 20;
+
+    /** Refuses to start on a host disk too full for the queue's first blocks (Chronicle maps them). */
+    private static void requireRoom(Path dir) throws TraceException {
+        long free;
+        try {
+            free = Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return; // unknown: the queue's own checks still stop a run cleanly when the disk fills
+        }
+        if (free < MIN_FREE) {
+            deleteTrace(dir);
+            throw new TraceException("the host disk holding " + dir + " is full (" + free + " bytes free; recording "
+                    + "needs at least " + (MIN_FREE >> 20) + " MiB to start).");
+        }
+    }
+
+    /** A channel on the user's image holding a shared lock: nobody writes it meanwhile. */
+    private static FileChannel lockForReading(Path image) throws TraceException, IOException {
+        FileChannel ch = FileChannel.open(image, StandardOpenOption.READ);
+        FileLock l;
+        try {
+            l = ch.tryLock(0, Long.MAX_VALUE, true);
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            ch.close();
+            throw new TraceException(image + " is in use by another process (tinyos or QEMU holds a lock on it "
+                    + "for writing).");
+        }
+        return ch;
     }
 
     private static void deleteTrace(Path dir) {
@@ -155,7 +217,11 @@ public final class RecordSession implements AutoCloseable {
             recording.close();
             machine.close();
         } finally {
-            log.close();
+            try {
+                log.close();
+            } finally {
+                lock.close();
+            }
         }
     }
 }

@@ -15,7 +15,9 @@ import java.util.function.LongSupplier;
  * way); {@code skew} is read through the supplier given at construction after each
  * {@link #deliver} (logged as CLOCK) and each {@link #idle} (logged as IDLE) if it changed.
  * Invariant: replaying the log with a {@link Replayer} reproduces every call's answer that the
- * machine can observe: mtime, slice bounds and the inputs.
+ * machine can observe: mtime, slice bounds and the inputs. When the log says the host disk is
+ * full ({@link EventLog#full}) the recorder delivers (and logs) a stop at the next instruction
+ * boundary, so the run ends with a complete, shorter trace.
  */
 public final class Recorder implements InputSource {
     private final InputSource live;
@@ -23,6 +25,7 @@ public final class Recorder implements InputSource {
     private final EventLog log;
     private final TeeSink tee = new TeeSink();
     private long lastSkew;
+    private boolean stoppedForSpace;
 
     /**
      * @param live the source to record
@@ -51,7 +54,7 @@ public final class Recorder implements InputSource {
 
     @Override
     public long nextInputAt(long icount) {
-        return live.nextInputAt(icount);
+        return log.full() && !stoppedForSpace ? icount : live.nextInputAt(icount);
     }
 
     @Override
@@ -59,6 +62,10 @@ public final class Recorder implements InputSource {
         tee.target = sink;
         tee.icount = icount;
         live.deliver(icount, tee);
+        if (log.full() && !stoppedForSpace) {
+            stoppedForSpace = true; // the host disk is full: stop here, while the stop and end still fit
+            tee.stop();
+        }
         tee.target = null;
         logSkew(EventKind.CLOCK, icount);
     }

@@ -58,9 +58,10 @@ public final class Replay implements AutoCloseable {
     public static Replay open(Path dir, OutputStream out) throws TraceException {
         Trace trace = Trace.open(dir);
         TraceHeader h = trace.header();
-        // the reader thread opens the queue (in a cold JVM, Chronicle's start-up) while this
-        // thread unpacks the disk and builds the machine
-        EventStream reader = new EventPrefetcher(dir);
+        // the whole queue is read and checked first (plain reads, fast): a damaged trace is
+        // refused before any disk is unpacked or machine built
+        TraceSummary summary = TraceSummary.scan(trace);
+        EventStream reader = new EventPrefetcher(dir, h.formatVersion);
         Path disk = null;
         Machine m = null;
         try {
@@ -73,14 +74,15 @@ public final class Replay implements AutoCloseable {
                 b.disk(disk).diskReadOnly(h.diskReadOnly).diskScratch(true); // deleted after the replay
             }
             m = new Machine(b.build());
-            TraceSummary summary = TraceSummary.scan(trace);
+            deleteQuietly(disk); // the machine holds it open: nothing is left behind, even after a SIGKILL
             return new Replay(trace, summary, m, replayer, tap, disk);
         } catch (TraceException e) {
             abandon(reader, m, disk);
             throw e;
         } catch (IOException | RuntimeException e) {
             abandon(reader, m, disk);
-            throw new TraceException("trace " + dir + " cannot be replayed: " + e.getMessage() + ".", e);
+            throw new TraceException("trace " + dir + " cannot be replayed: " + (e instanceof IOException
+                    ? IoMessages.reason((IOException) e) : e.getMessage()) + ".", e);
         }
     }
 
@@ -195,6 +197,9 @@ public final class Replay implements AutoCloseable {
         if (!o.ok()) {
             return o;
         }
+        if (o.status() == ReplayOutcome.Status.MATCHED || o.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
+            return noPanic();
+        }
         long a = p1.orElse(-1), b = p2.orElse(-1);
         while (machine.hart().icount() < end) {
             long pc = machine.hart().pc;
@@ -203,12 +208,30 @@ public final class Replay implements AutoCloseable {
                         + machine.elf().symbolize(pc) + " at icount " + machine.hart().icount());
             }
             ReplayOutcome step = runTo(machine.hart().icount() + 1);
+            if (step.status() == ReplayOutcome.Status.MATCHED || step.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
+                break; // the end, and no panic on the way
+            }
             if (step.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
                 return step;
             }
         }
-        return stopped(machine.hart().icount(), "the recorded run did not enter panic; stopped at its end, icount "
-                + machine.hart().icount());
+        return noPanic();
+    }
+
+    private ReplayOutcome noPanic() {
+        ReplayOutcome earlier = settle();
+        if (earlier != null) {
+            return earlier;
+        }
+        return new ReplayOutcome(ReplayOutcome.Status.NO_PANIC, machine.hart().icount(), compared, machine.hart().pc,
+                List.of(), "no panic was reached: the recorded run never entered panic or panic_trap (replayed to "
+                + "its end at icount " + String.format(Locale.ROOT, "%,d", machine.hart().icount()) + ", "
+                + compared + " digests matched).");
+    }
+
+    /** True if the trace's kernel has a {@code panic} or {@code panic_trap} symbol for {@link #runToPanic}. */
+    public boolean hasPanicSymbol() {
+        return machine.elf().symbol("panic").isPresent() || machine.elf().symbol("panic_trap").isPresent();
     }
 
     /** True if the trace's next mark is a DIGEST at {@code icount}. */
@@ -306,7 +329,7 @@ public final class Replay implements AutoCloseable {
             }
             if (at == summary.lastIcount()) {
                 return new ReplayOutcome(ReplayOutcome.Status.TRUNCATED_MATCHED, at, compared, machine.hart().pc,
-                        List.of(), "trace ends without an end record (the recorder was killed): replayed "
+                        List.of(), "trace ends without an end record (the recording stopped early: killed, or its host disk filled up): replayed "
                         + String.format(Locale.ROOT, "%,d", at) + " instructions, all " + compared
                         + " digests matched.");
             }
@@ -322,16 +345,23 @@ public final class Replay implements AutoCloseable {
         if (end.reason != r.reason().ordinal() || end.exitCode != r.exitCode()) {
             return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
                     "replay diverged at its end: recorded " + reasonName(end.reason) + " exit " + end.exitCode
-                    + ", replayed " + r.reason() + " exit " + r.exitCode() + ".");
+                    + ", replayed " + reasonName(r.reason().ordinal()) + " exit " + r.exitCode() + ".");
         }
         return new ReplayOutcome(ReplayOutcome.Status.MATCHED, at, compared, machine.hart().pc, List.of(),
-                "replay matched: " + r.reason() + " exit " + r.exitCode() + " at icount "
+                "replay matched: " + reasonName(r.reason().ordinal()) + " exit " + r.exitCode() + " at icount "
                 + String.format(Locale.ROOT, "%,d", at) + ", " + compared + " digests, console "
                 + console.bytes() + " bytes.");
     }
 
-    static String reasonName(int ordinal) {
+    /**
+     * The name {@code tinyos run} printed for an end reason: a STOPPED run (Ctrl-A x,
+     * --stop-at-icount, a signal, a full host disk) is a power cut there, so it is here too.
+     */
+    public static String reasonName(int ordinal) {
         ExitReason[] all = ExitReason.values();
+        if (ordinal == ExitReason.STOPPED.ordinal()) {
+            return "POWER_CUT";
+        }
         return ordinal >= 0 && ordinal < all.length ? all[ordinal].name() : "reason " + ordinal;
     }
 

@@ -24,6 +24,8 @@ public record ReplayOutcome(Status status, long icount, long digests, long pc, L
         TRUNCATED_MATCHED,
         /** Stopped where asked (--until, --until-panic); all digests on the way matched. */
         STOPPED_AS_ASKED,
+        /** --until-panic: the replay matched to the end, but the recorded run never entered panic. */
+        NO_PANIC,
         /** A digest or the end differs, or the guest did something the recording did not. */
         DIVERGED,
         /** The event queue is corrupt. */
@@ -31,6 +33,6 @@ public record ReplayOutcome(Status status, long icount, long digests, long pc, L
     }
 
     public boolean ok() {
-        return status != Status.DIVERGED && status != Status.CORRUPT;
+        return status != Status.DIVERGED && status != Status.CORRUPT && status != Status.NO_PANIC;
     }
 }

@@ -17,6 +17,35 @@ final class SparseCopy {
     private SparseCopy() {
     }
 
+    /**
+     * Writes everything {@code in} yields into the new file {@code to} (which must not exist),
+     * leaving holes where whole blocks are zero; returns the number of bytes (the file's length).
+     */
+    static long copy(java.io.InputStream in, Path to) throws IOException {
+        try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.SPARSE)) {
+            byte[] block = new byte[BLOCK];
+            long pos = 0;
+            while (true) {
+                int n = in.readNBytes(block, 0, BLOCK);
+                if (n <= 0) {
+                    break;
+                }
+                if (!isZero(block, n)) {
+                    ByteBuffer buf = ByteBuffer.wrap(block, 0, n);
+                    while (buf.hasRemaining()) {
+                        out.write(buf, pos + buf.position());
+                    }
+                }
+                pos += n;
+            }
+            if (out.size() < pos) {
+                out.write(ByteBuffer.allocate(1), pos - 1); // the length, with a hole before it
+            }
+            return pos;
+        }
+    }
+
     /** Copies {@code from} to a new file {@code to} (which must not exist). */
     static void copy(Path from, Path to) throws IOException {
         try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);

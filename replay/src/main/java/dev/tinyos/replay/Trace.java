@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
+import java.util.Locale;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
@@ -68,11 +69,40 @@ public final class Trace {
      * in their hashes and writes the header. Refuses a directory that exists and is not empty.
      */
     public static Trace create(Path dir, Path kernel, Path disk, TraceHeader h) throws TraceException, IOException {
+        return create(dir, kernel, disk, h, done -> { });
+    }
+
+    /**
+     * As {@link #create(Path, Path, Path, TraceHeader)}, telling {@code progress} how many bytes
+     * of the disk image it has hashed and compressed so far (every 64 MiB: a large image takes a
+     * while). If the JVM is stopped meanwhile (SIGINT, SIGTERM), the half-made trace is removed.
+     */
+    public static Trace create(Path dir, Path kernel, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
+            throws TraceException, IOException {
         if (Files.exists(dir) && (!Files.isDirectory(dir) || !isEmpty(dir))) {
             throw new TraceException(dir + " already exists; choose another --trace directory "
                     + "(tinyos never overwrites a trace).");
         }
         Files.createDirectories(dir);
+        Thread undo = new Thread(() -> deleteTree(dir), "tinyos-trace-undo");
+        Runtime.getRuntime().addShutdownHook(undo); // stopped half-way: no header-less trace left
+        try {
+            fill(dir, kernel, disk, h, progress);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir); // the directory was new or empty: leave nothing half-made behind
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(undo);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs
+            }
+        }
+        return new Trace(dir, h);
+    }
+
+    private static void fill(Path dir, Path kernel, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
+            throws IOException {
         Files.copy(kernel, dir.resolve(KERNEL), StandardCopyOption.REPLACE_EXISTING);
         h.kernelName = kernel.getFileName().toString();
         h.kernelSha256 = sha256(dir.resolve(KERNEL));
@@ -81,13 +111,32 @@ public final class Trace {
             MessageDigest md = newSha256();
             try (InputStream in = new DigestInputStream(Files.newInputStream(disk), md);
                  OutputStream out = fastGzip(Files.newOutputStream(dir.resolve(DISK)))) {
-                in.transferTo(out);
+                byte[] buf = new byte[1 << 16];
+                long done = 0;
+                long next = 64 << 20;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    done += n;
+                    if (done >= next) {
+                        progress.accept(done);
+                        next += 64 << 20;
+                    }
+                }
+                progress.accept(done);
             }
             h.diskSha256 = HexFormat.of().formatHex(md.digest());
             h.diskBytes = Files.size(disk);
         }
         h.write(dir);
-        return new Trace(dir, h);
+    }
+
+    /** Deletes {@code dir} and everything in it, as far as it can. */
+    static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     /** Opens trace {@code dir} and checks its header and kernel copy. */
@@ -96,6 +145,7 @@ public final class Trace {
             throw new TraceException("there is no trace at " + dir + ".");
         }
         TraceHeader h = TraceHeader.read(dir);
+        RecorderLock.requireFree(dir);
         Path k = dir.resolve(KERNEL);
         if (!Files.isRegularFile(k)) {
             throw new TraceException("trace " + dir + " lacks its kernel copy (" + KERNEL + ").");
@@ -130,26 +180,73 @@ public final class Trace {
         if (!header.hasDisk()) {
             return null;
         }
+        Path out;
         try {
-            Path out = Files.createTempFile(scratchDir, "tinyos-replay-", ".img");
-            out.toFile().deleteOnExit();
-            MessageDigest md = newSha256();
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(DISK)), 1 << 16);
-                 OutputStream os = Files.newOutputStream(out)) {
-                byte[] buf = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                    os.write(buf, 0, n);
-                }
-            }
-            if (!HexFormat.of().formatHex(md.digest()).equals(header.diskSha256)) {
-                Files.deleteIfExists(out);
-                throw new TraceException("the disk image in trace " + dir + " does not match the one recorded (SHA-256 differs).");
-            }
-            return out;
+            out = Files.createTempFile(scratchDir, "tinyos-replay-", ".img");
+            Files.delete(out); // SparseCopy creates it anew, with holes
         } catch (IOException e) {
-            throw new TraceException("the disk image in trace " + dir + " is corrupt or unreadable (" + e.getMessage() + ").");
+            throw new TraceException("cannot create a scratch file in " + scratchDir + " to replay trace " + dir
+                    + " (" + IoMessages.reason(e) + "; set another directory with -Djava.io.tmpdir=DIR in "
+                    + "TINYOS_JAVA_OPTS).");
+        }
+        out.toFile().deleteOnExit();
+        MessageDigest md = newSha256();
+        long bytes;
+        try (InputStream gz = Files.newInputStream(dir.resolve(DISK))) {
+            InputStream in = new DigestInputStream(new GZIPInputStream(gz, 1 << 16), md);
+            try {
+                bytes = SparseCopy.copy(in, out);
+            } catch (IOException e) {
+                if (IoMessages.isDiskFull(e)) { // the host's fault, not the trace's
+                    deleteQuietly(out);
+                    throw new TraceException("the host disk holding " + scratchDir + " is full: the disk image of trace "
+                            + dir + " (" + String.format(java.util.Locale.ROOT, "%,d", header.diskBytes)
+                            + " bytes, sparse) cannot be unpacked there to replay it (set another directory with "
+                            + "-Djava.io.tmpdir=DIR in TINYOS_JAVA_OPTS).");
+                }
+                throw e;
+            }
+        } catch (IOException e) {
+            deleteQuietly(out);
+            throw new TraceException("the disk image in trace " + dir + " (" + DISK + ") is corrupt or unreadable ("
+                    + IoMessages.reason(e) + ").");
+        }
+        if (bytes != header.diskBytes || !HexFormat.of().formatHex(md.digest()).equals(header.diskSha256)) {
+            deleteQuietly(out);
+            throw new TraceException("the disk image in trace " + dir + " (" + DISK + ") does not match the one "
+                    + "recorded (" + (bytes != header.diskBytes ? "its size differs" : "SHA-256 differs") + ").");
+        }
+        return out;
+    }
+
+    /**
+     * Checks the initial disk image ({@link #DISK}) against the header's size and hash without
+     * writing anything: what {@link #unpackDisk} checks, for commands that do not replay.
+     */
+    public void checkDisk() throws TraceException {
+        if (!header.hasDisk()) {
+            return;
+        }
+        MessageDigest md = newSha256();
+        long bytes;
+        try (InputStream in = new DigestInputStream(new GZIPInputStream(Files.newInputStream(dir.resolve(DISK)),
+                1 << 16), md)) {
+            bytes = in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new TraceException("the disk image in trace " + dir + " (" + DISK + ") is corrupt or unreadable ("
+                    + IoMessages.reason(e) + ").");
+        }
+        if (bytes != header.diskBytes || !HexFormat.of().formatHex(md.digest()).equals(header.diskSha256)) {
+            throw new TraceException("the disk image in trace " + dir + " (" + DISK + ") does not match the one "
+                    + "recorded (" + (bytes != header.diskBytes ? "its size differs" : "SHA-256 differs") + ").");
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temp file; deleteOnExit is the fallback
         }
     }
 

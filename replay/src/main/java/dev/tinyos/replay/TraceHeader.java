@@ -18,7 +18,11 @@ import java.util.Properties;
  * is refused with one sentence.
  */
 public final class TraceHeader {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format version this tinyos still reads (version 1: events without checksums). */
+    public static final int OLDEST_READABLE = 1;
+    /** The key of the header's own checksum (format version 2 on). */
+    static final String CRC_KEY = "header.crc32c";
     /**
      * Revision of the machine's guest-visible behaviour, bumped whenever a guest could observe
      * a change (an instruction, CSR or device behaving differently): 1, the first machine;
@@ -75,6 +79,9 @@ public final class TraceHeader {
         p.setProperty("machine.revision", Integer.toString(machineRevision));
         p.setProperty("created", created);
         p.setProperty("command", command);
+        if (formatVersion >= EventCodec.CRC_SINCE_VERSION) {
+            p.setProperty(CRC_KEY, crcOf(p));
+        }
         try (OutputStream out = Files.newOutputStream(dir.resolve(FILE))) {
             p.store(out, "tiny-os trace header (docs/RECORDING.md)");
         }
@@ -92,34 +99,106 @@ public final class TraceHeader {
         }
         TraceHeader h = new TraceHeader();
         try {
-            h.formatVersion = Integer.parseInt(need(p, "format.version", dir));
-            if (h.formatVersion != FORMAT_VERSION) {
+            h.formatVersion = (int) number(p, "format.version", dir);
+            if (h.formatVersion < OLDEST_READABLE || h.formatVersion > FORMAT_VERSION) {
                 throw new TraceException("trace " + dir + " has format version " + h.formatVersion
-                        + " but this tinyos reads only version " + FORMAT_VERSION + ".");
+                        + " but this tinyos reads only versions " + OLDEST_READABLE + " to " + FORMAT_VERSION + ".");
             }
-            h.memoryMiB = Integer.parseInt(need(p, "machine.memoryMiB", dir));
+            if (h.formatVersion >= EventCodec.CRC_SINCE_VERSION) {
+                String crc = need(p, CRC_KEY, dir);
+                p.remove(CRC_KEY);
+                if (!crc.equals(crcOf(p))) {
+                    throw new TraceException("the header of trace " + dir + " is corrupt: it fails its checksum ("
+                            + CRC_KEY + ").");
+                }
+            }
+            h.memoryMiB = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number(p, "machine.memoryMiB", dir)));
             h.clock = need(p, "clock.mode", dir);
-            h.ipt = Long.parseLong(need(p, "clock.ipt", dir));
-            h.digestInterval = Long.parseLong(need(p, "digest.interval", dir));
+            h.ipt = number(p, "clock.ipt", dir);
+            h.digestInterval = number(p, "digest.interval", dir);
             h.kernelName = need(p, "kernel.name", dir);
             h.kernelSha256 = need(p, "kernel.sha256", dir);
             h.diskSha256 = p.getProperty("disk.sha256");
             if (h.diskSha256 != null) {
-                h.diskBytes = Long.parseLong(need(p, "disk.bytes", dir));
-                h.diskReadOnly = Boolean.parseBoolean(p.getProperty("disk.readOnly", "false"));
+                h.diskBytes = number(p, "disk.bytes", dir);
+                h.diskReadOnly = parseBoolean(p.getProperty("disk.readOnly", "false"), "disk.readOnly", dir);
             }
             h.dtbSha256 = p.getProperty("machine.dtb.sha256");
-            h.machineRevision = Integer.parseInt(p.getProperty("machine.revision", "1"));
+            h.machineRevision = p.getProperty("machine.revision") == null ? 1
+                    : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number(p, "machine.revision", dir)));
             h.created = p.getProperty("created", "");
             h.command = p.getProperty("command", "");
         } catch (NumberFormatException e) {
             throw new TraceException("the header of trace " + dir + " is corrupt (" + e.getMessage() + ").");
         }
-        if (!h.clock.equals("virtual") && !h.clock.equals("host") || h.ipt <= 0 || h.digestInterval <= 0
-                || Long.bitCount(h.digestInterval) != 1 || h.memoryMiB < 1 || h.memoryMiB > 2047) {
-            throw new TraceException("the header of trace " + dir + " is corrupt (bad clock, interval or memory size).");
+        String bad = impossible(h);
+        if (bad != null) {
+            throw new TraceException("the header of trace " + dir + " is corrupt: " + bad + ".");
         }
         return h;
+    }
+
+    /** The first field with a value no recording can have written, or null. */
+    private static String impossible(TraceHeader h) {
+        if (!h.clock.equals("virtual") && !h.clock.equals("host")) {
+            return "clock.mode is " + h.clock + ", not host or virtual";
+        }
+        if (h.ipt <= 0) {
+            return "clock.ipt is " + h.ipt + ", not positive";
+        }
+        if (h.digestInterval < 1024 || Long.bitCount(h.digestInterval) != 1) {
+            return "digest.interval is " + h.digestInterval + ", not a power of two of at least 1024";
+        }
+        if (h.memoryMiB < 1 || h.memoryMiB > 2047) {
+            return "machine.memoryMiB is " + h.memoryMiB + ", not 1 to 2047";
+        }
+        if (h.machineRevision < 1) {
+            return "machine.revision is " + h.machineRevision + ", not 1 or more";
+        }
+        if (!isSha256(h.kernelSha256)) {
+            return "kernel.sha256 is not a SHA-256";
+        }
+        if (h.dtbSha256 != null && !isSha256(h.dtbSha256)) {
+            return "machine.dtb.sha256 is not a SHA-256";
+        }
+        if (h.diskSha256 != null && !isSha256(h.diskSha256)) {
+            return "disk.sha256 is not a SHA-256";
+        }
+        if (h.diskSha256 != null && (h.diskBytes <= 0 || h.diskBytes % 512 != 0)) {
+            return "disk.bytes is " + h.diskBytes + ", not a positive multiple of 512";
+        }
+        return null;
+    }
+
+    private static boolean isSha256(String s) {
+        return s != null && s.matches("[0-9a-f]{64}");
+    }
+
+    private static boolean parseBoolean(String v, String key, Path dir) throws TraceException {
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        throw new TraceException("the header of trace " + dir + " is corrupt: " + key + " is " + v
+                + ", not true or false.");
+    }
+
+    /** CRC-32C (hex) of every key=value line of {@code p}, sorted by key. */
+    static String crcOf(Properties p) {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(p).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return String.format(java.util.Locale.ROOT, "%08x", c.getValue());
+    }
+
+    private static long number(Properties p, String key, Path dir) throws TraceException {
+        String v = need(p, key, dir);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new TraceException("the header of trace " + dir + " is corrupt: " + key + " is " + v
+                    + ", not a number.");
+        }
     }
 
     private static String need(Properties p, String key, Path dir) throws TraceException {

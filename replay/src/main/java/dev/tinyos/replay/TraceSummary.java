@@ -9,6 +9,7 @@ import java.util.stream.Stream;
  * What a full read of a trace's queue tells: events by kind, the last icount, the END record if
  * any, the final time-base skew, and the trace's size on disk. Reading the whole queue also
  * proves it is readable: a corrupt or truncated document is refused here, before any replay.
+ * A trace without a single event is refused too: there is nothing to check it against.
  * Invariant: immutable after {@link #scan}.
  */
 public final class TraceSummary {
@@ -26,7 +27,7 @@ public final class TraceSummary {
     /** Reads every event of {@code trace}. */
     public static TraceSummary scan(Trace trace) throws TraceException {
         TraceSummary s = new TraceSummary();
-        try (EventReader r = new EventReader(trace.dir())) {
+        try (EventReader r = new EventReader(trace.dir(), trace.header().formatVersion)) {
             Event e = new Event();
             while (r.next(e)) {
                 if (s.end != null) {
@@ -45,6 +46,10 @@ public final class TraceSummary {
                 }
             }
             s.eventBytes = r.eventBytes();
+        }
+        if (s.events == 0) {
+            throw new TraceException("trace " + trace.dir() + " holds no events: the recording stopped before "
+                    + "its first event was written, so there is nothing to replay or verify.");
         }
         s.measure(trace.dir());
         return s;

@@ -11,10 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +46,7 @@ class EventPrefetcherTest {
         }
         assertTrue(direct.size() > 50, "a trace with some events: " + direct.size());
         for (int capacity : new int[] {1, 4, 64, EventPrefetcher.CAPACITY}) {
-            try (EventPrefetcher p = new EventPrefetcher(trace, capacity)) {
+            try (EventPrefetcher p = new EventPrefetcher(trace, TraceHeader.FORMAT_VERSION, capacity)) {
                 assertEquals(direct, drain(p), "ring of " + capacity);
             }
         }
@@ -59,14 +55,9 @@ class EventPrefetcherTest {
     @Test
     void aDamagedQueueGivesTheReadersError() throws Exception {
         Path trace = tmp.resolve("bad");
-        try (SingleChronicleQueue q = Queues.open(trace, false); ExcerptAppender a = q.createAppender()) {
+        try (EventLog log = new EventLog(trace)) {
             for (long icount : new long[] {10, 20, 30, 5}) { // the last one goes back in time
-                try (DocumentContext dc = a.writingDocument()) {
-                    Bytes<?> b = dc.wire().bytes();
-                    b.writeByte(EventKind.UART);
-                    b.writeLong(icount);
-                    b.writeInt('x');
-                }
+                log.uart(icount, 'x');
             }
         }
         String direct = assertThrows(TraceException.class, () -> {
@@ -76,7 +67,7 @@ class EventPrefetcherTest {
         }).getMessage();
         assertTrue(direct.contains("event 4"), direct);
         for (int capacity : new int[] {1, 2, 16}) {
-            try (EventPrefetcher p = new EventPrefetcher(trace, capacity)) {
+            try (EventPrefetcher p = new EventPrefetcher(trace, TraceHeader.FORMAT_VERSION, capacity)) {
                 Event e = new Event();
                 for (int i = 0; i < 3; i++) {
                     assertTrue(p.next(e));

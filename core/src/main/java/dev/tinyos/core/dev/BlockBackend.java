@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -17,6 +19,9 @@ import java.nio.file.StandardOpenOption;
  * the image itself, with no cache: the drive's volatile write cache in front of it is
  * {@link WriteCache} (see docs/disk-model.md). To run without touching a user's image, open a
  * copy, or open it read-only (the device then offers VIRTIO_BLK_F_RO and fails writes).
+ *
+ * <p>The image is locked while open, as QEMU locks its images: exclusively for a writer,
+ * shared for a reader; a second writer is refused with {@link ImageInUseException}.
  *
  * <p>Invariant: {@link #sectors()} is fixed at open time (file length / 512, rounded down;
  * a trailing partial sector is not addressable); every access lies inside it.
@@ -38,15 +43,15 @@ public final class BlockBackend implements Closeable {
     /** The whole image mapped into memory (a scratch image of at most {@link #MAX_MAPPED}), or null. */
     private final MappedByteBuffer map;
 
-    private BlockBackend(Path path, FileChannel channel, boolean readOnly, boolean durable, long sectors)
-            throws IOException {
+    private BlockBackend(Path path, FileChannel channel, boolean readOnly, boolean durable, long sectors,
+                         boolean mapped) throws IOException {
         this.path = path;
         this.channel = channel;
         this.readOnly = readOnly;
         this.durable = durable;
         this.sectors = sectors;
         long bytes = sectors * SECTOR_SIZE;
-        this.map = durable || bytes == 0 || bytes > MAX_MAPPED ? null
+        this.map = !mapped || bytes == 0 ? null
                 : channel.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, bytes);
     }
 
@@ -65,10 +70,48 @@ public final class BlockBackend implements Closeable {
                 ? FileChannel.open(image, StandardOpenOption.READ)
                 : FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            return new BlockBackend(image, ch, ro, durable, ch.size() / SECTOR_SIZE);
+            lock(image, ch, ro);
+            return new BlockBackend(image, ch, ro, durable, ch.size() / SECTOR_SIZE, mappable(image, ch, durable));
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
+        }
+    }
+
+    /**
+     * Locks the image as QEMU does: a writer exclusively, a reader shared, held until the
+     * channel closes. Two writers (or a writer and a reader) on one image would corrupt each
+     * other's view; the second one is refused instead.
+     *
+     * @throws ImageInUseException if another process (or another machine of this JVM) holds it
+     */
+    static void lock(Path image, FileChannel ch, boolean shared) throws IOException {
+        FileLock l;
+        try {
+            l = ch.tryLock(0, Long.MAX_VALUE, shared);
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            throw new ImageInUseException(image + " is in use by another process (tinyos or QEMU holds a lock on it"
+                    + (shared ? " for writing" : "") + ")");
+        }
+    }
+
+    /**
+     * True if a scratch image may be memory-mapped: not durable, at most {@link #MAX_MAPPED},
+     * and its file system has room for all of it (a write to a mapped page the host cannot
+     * allocate is a fault, not an error; unmapped, a full host disk is an I/O error).
+     */
+    private static boolean mappable(Path image, FileChannel ch, boolean durable) throws IOException {
+        long bytes = ch.size();
+        if (durable || bytes == 0 || bytes > MAX_MAPPED) {
+            return false;
+        }
+        try {
+            return java.nio.file.Files.getFileStore(image).getUsableSpace() > bytes;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -142,15 +185,35 @@ public final class BlockBackend implements Closeable {
         }
         ByteBuffer buf = ByteBuffer.wrap(src, off, len);
         long pos = sector * SECTOR_SIZE;
-        while (buf.hasRemaining()) {
-            pos += channel.write(buf, pos);
+        try {
+            while (buf.hasRemaining()) {
+                pos += channel.write(buf, pos);
+            }
+        } catch (IOException e) {
+            if (hostFull(e)) {
+                throw new HostDiskFullException(path + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
+    }
+
+    /** True if {@code e} is the host's file system being full (ENOSPC, EDQUOT). */
+    static boolean hostFull(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
     }
 
     /** Forces every write so far to the storage device (not for a scratch file). */
     public void flush() throws IOException {
         if (!readOnly && durable) {
-            channel.force(false);
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                if (hostFull(e)) {
+                throw new HostDiskFullException(path + ": " + e.getMessage(), e);
+            }
+            throw e;
+            }
         }
     }
 
