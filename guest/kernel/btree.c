@@ -249,8 +249,7 @@ static int cow(uint32 owner, struct kv_ptr *ref, int level, struct buf **out)
 /* Seals a changed block and hands it to the cache as a delayed write. */
 static void finish(struct buf *b)
 {
-    mb_seal(b);
-    bwrite(b);
+    mb_write(b);
     brelse(b);
 }
 

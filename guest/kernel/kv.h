@@ -40,6 +40,7 @@ extern struct kvfs kvfs;
 /* mblock.c */
 struct kv_header *mb_hdr(struct buf *b);
 void mb_seal(struct buf *b);
+void mb_write(struct buf *b);
 int mb_read(uint64 blockno, uint64 gen, uint32 owner, int level, struct buf **out);
 int mb_read_super(int slot, struct buf **out);
 struct buf *mb_new(uint64 blockno, uint32 owner, int level);

@@ -13,9 +13,12 @@
  * pointer recorded (a lost write leaves an older, self-consistent block).
  * A block that fails says so on the console — which block, which check,
  * both values — and the caller gets KV_EIO; nothing panics and nothing is
- * used. Blocks are verified on every read, cache hits included, so a block
- * changed behind the store's back (a raw blkwrite) is caught too; in
- * exchange every change reseals the block (mb_seal) before it is released.
+ * used. The header checks run on every read, cache hits included. The
+ * checksum runs whenever the bytes may differ from what the store last
+ * checked or sealed: the buffer cache clears buf.csum_ok when it loads a
+ * block from the disk and on every bwrite, so a block read from the disk
+ * or changed behind the store's back (a raw blkwrite) is verified again;
+ * the store's own changes reseal the block (mb_write) before release.
  */
 #include "kv.h"
 
@@ -34,6 +37,14 @@ void mb_seal(struct buf *b)
     mb_hdr(b)->csum = block_csum(b->data);
 }
 
+/* Seals a changed block and hands it to the cache as a delayed write. */
+void mb_write(struct buf *b)
+{
+    mb_seal(b);
+    bwrite(b);
+    b->csum_ok = 1;
+}
+
 static int bad(uint64 blockno, const char *check, uint64 found, uint64 want)
 {
     kprintf("kv: block %ld: bad %s (found %lx, expected %lx)\n", blockno, check, found, want);
@@ -41,14 +52,15 @@ static int bad(uint64 blockno, const char *check, uint64 found, uint64 want)
 }
 
 /* The checks every metadata block must pass, whoever points at it. */
-static int check_common(uint64 blockno, const uint8 *data)
+static int check_common(uint64 blockno, struct buf *b)
 {
-    const struct kv_header *h = (const struct kv_header *)data;
+    const struct kv_header *h = (const struct kv_header *)b->data;
     if (h->magic != KV_MAGIC)
         return bad(blockno, "magic", h->magic, KV_MAGIC);
-    uint32 c = block_csum(data);
+    uint32 c = b->csum_ok ? h->csum : block_csum(b->data);
     if (h->csum != c)
         return bad(blockno, "checksum", h->csum, c);
+    b->csum_ok = 1;
     if (h->blockno != blockno)
         return bad(blockno, "logical address", h->blockno, blockno);
     return 0;
@@ -91,7 +103,7 @@ int mb_read(uint64 blockno, uint64 gen, uint32 owner, int level, struct buf **ou
         return bad(blockno, "level (too deep)", (uint64)level, KV_MAX_LEVEL);
     struct buf *b;
     int r = read_raw(blockno, &b);
-    if (r == 0 && (r = check_common(blockno, b->data)) == 0)
+    if (r == 0 && (r = check_common(blockno, b)) == 0)
         r = check_expected(blockno, mb_hdr(b), gen, owner, level);
     if (r) {
         if (b)
@@ -108,7 +120,7 @@ int mb_read_super(int slot, struct buf **out)
     uint64 blockno = KV_SUPER_BLOCK(slot);
     struct buf *b = 0;
     int r = read_raw(blockno, &b);
-    if (r == 0 && (r = check_common(blockno, b->data)) == 0) {
+    if (r == 0 && (r = check_common(blockno, b)) == 0) {
         struct kv_super *s = (struct kv_super *)b->data;
         if (s->h.type != KV_BT_SUPER)
             r = bad(blockno, "block type", s->h.type, KV_BT_SUPER);
