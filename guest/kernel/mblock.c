@@ -47,6 +47,13 @@ void mb_write(struct buf *b)
 
 static int bad(uint64 blockno, const char *check, uint64 found, uint64 want)
 {
+    kprintf("kv: block %ld: bad %s (found %ld, expected %ld)\n", blockno, check, found, want);
+    return KV_EIO;
+}
+
+/* The same for bit patterns (magic, checksum, fsid), shown in hex. */
+static int bad_hex(uint64 blockno, const char *check, uint64 found, uint64 want)
+{
     kprintf("kv: block %ld: bad %s (found %lx, expected %lx)\n", blockno, check, found, want);
     return KV_EIO;
 }
@@ -56,10 +63,10 @@ static int check_common(uint64 blockno, struct buf *b)
 {
     const struct kv_header *h = (const struct kv_header *)b->data;
     if (h->magic != KV_MAGIC)
-        return bad(blockno, "magic", h->magic, KV_MAGIC);
+        return bad_hex(blockno, "magic", h->magic, KV_MAGIC);
     uint32 c = b->csum_ok ? h->csum : block_csum(b->data);
     if (h->csum != c)
-        return bad(blockno, "checksum", h->csum, c);
+        return bad_hex(blockno, "checksum", h->csum, c);
     b->csum_ok = 1;
     if (h->blockno != blockno)
         return bad(blockno, "logical address", h->blockno, blockno);
@@ -71,7 +78,7 @@ static int check_expected(uint64 blockno, const struct kv_header *h, uint64 gen,
 {
     int type = level == 0 ? KV_BT_LEAF : KV_BT_NODE;
     if (h->fsid != kvfs.fsid)
-        return bad(blockno, "file system id", h->fsid, kvfs.fsid);
+        return bad_hex(blockno, "file system id", h->fsid, kvfs.fsid);
     if (h->owner != owner)
         return bad(blockno, "owner tree", h->owner, owner);
     if (h->level != level)
