@@ -9,7 +9,7 @@
  *   kvcorrupt stale    set the first kv leaf's generation one lower, reseal
  *                      (what a lost write looks like)
  *   kvcorrupt data     flip a byte of the first data extent
- *   kvcorrupt leak     shrink the last free extent by one block, reseal
+ *   kvcorrupt leak     shrink the last free extent of 2+ blocks by one, reseal
  *   kvcorrupt double   grow the last free extent over the used block before it
  *   kvcorrupt super    flip a byte of the newest superblock
  *
@@ -105,17 +105,20 @@ static int free_mode(const char *mode)
     uint64 bno = edge_leaf(KV_TREE_FREE, 1);
     if (!bno || hdr()->nitems == 0)
         return fail("no free extent");
-    struct kv_key *k = &item((int)hdr()->nitems - 1)->key;
+    int i = (int)hdr()->nitems - 1;
+    while (strcmp(mode, "leak") == 0 && i > 0 && item(i)->key.offset < 2)
+        i--;
+    struct kv_key *k = &item(i)->key;
     if (strcmp(mode, "leak") == 0) {
         if (k->offset < 2)
-            return fail("last free extent too short");
+            return fail("no free extent of two blocks");
         k->offset--;
     } else {
         k->objectid--;
         k->offset++;
     }
     kvd_seal(b);
-    return put(mode, bno, strcmp(mode, "leak") == 0 ? "last free extent shrunk" : "last free extent grown");
+    return put(mode, bno, strcmp(mode, "leak") == 0 ? "a free extent shrunk" : "last free extent grown");
 }
 
 static int data_mode(void)
