@@ -76,13 +76,25 @@ static void begin_txn(void)
     trace_kv_txn_begin(kvfs.txn);
 }
 
+/*
+ * Deliberate bugs, compiled in only with -DKV_FAULT=n (kernel/Makefile), so
+ * that the crash-state explorer can prove it finds inconsistent states:
+ *   1  the superblock is written before the tree blocks are flushed (one
+ *      FLUSH after both): a crash may persist the superblock without them
+ *   2  deferred frees are immediate (kvalloc.c): the running transaction
+ *      overwrites blocks the last committed state still uses
+ */
+#ifndef KV_FAULT
+#define KV_FAULT 0
+#endif
+
 /* Steps 1-4 of the protocol; all = write every slot (format). */
 static int commit(int all)
 {
     int r = free_tree_sync();
     if (r)
         return r;
-    int written = bsync();
+    int written = KV_FAULT == 1 ? 0 : bsync();
     if (written < 0)
         return KV_EIO;
     int slot = (int)(kvfs.txn % KV_SUPER_SLOTS);
