@@ -212,36 +212,40 @@ int bt_walk(uint32 owner, bt_visit_fn fn, void *ctx)
 
 /* ---- copy on write ---- */
 
+/* A copy of old at block nb, stamped with the running transaction. */
+static struct buf *copy_block(struct buf *old, uint64 nb)
+{
+    struct buf *b = bget(nb);
+    memcpy(b->data, old->data, KV_BSIZE);
+    b->valid = 1;
+    mb_hdr(b)->blockno = nb;
+    mb_hdr(b)->gen = kvfs.txn;
+    return b;
+}
+
 /* Reads the block *ref points to and makes it writable in the running transaction. */
 static int cow(uint32 owner, struct kv_ptr *ref, int level, struct buf **out)
 {
     struct buf *old = 0;
     int r = read_node(owner, ref, level, &old);
-    if (r)
-        return r;
-    if (ref->gen == kvfs.txn) {
+    if (r || ref->gen == kvfs.txn) {
         *out = old;
-        return 0;
+        return r;
     }
     int64 nb = alloc_meta();
     if (nb < 0) {
         brelse(old);
         return (int)nb;
     }
-    struct buf *b = bget((uint64)nb);
-    memcpy(b->data, old->data, KV_BSIZE);
-    b->valid = 1;
-    mb_hdr(b)->blockno = (uint64)nb;
-    mb_hdr(b)->gen = kvfs.txn;
+    struct buf *b = copy_block(old, (uint64)nb);
+    brelse(old);
     trace_kv_cow(ref->blockno, (uint64)nb, owner, (uint64)level);
     kvfs.cow_copies++;
-    brelse(old);
     if ((r = free_blocks(ref->blockno, 1, ref->gen)) != 0) {
         brelse(b);
         return r;
     }
-    ref->blockno = (uint64)nb;
-    ref->gen = kvfs.txn;
+    *ref = (struct kv_ptr){ref->key, (uint64)nb, kvfs.txn};
     *out = b;
     return 0;
 }

@@ -32,10 +32,11 @@
  *
  * Mount reads the three slots, keeps the valid one with the highest
  * generation, loads the free-space tree into the allocator and checks that
- * the count of used blocks agrees with the superblock. Format (mkfs)
- * creates two empty trees, lets the first commit fill the free-space tree,
- * and writes generation 1 to all three slots, so that no superblock of an
- * earlier file system on the disk survives.
+ * the count of used blocks agrees with the superblock. Format (mkfs) first
+ * zeroes the three slots and flushes (so that no superblock of an earlier
+ * store on the disk can outlive a format interrupted by a crash: such a
+ * disk has no store at all), creates two empty trees, lets the first commit
+ * fill the free-space tree, and writes generation 1 to all three slots.
  */
 #include "kv.h"
 
@@ -118,6 +119,19 @@ int kvs_commit(void)
     return commit(0);
 }
 
+/* Zeroes the three slots (written and flushed): no superblock of an earlier store survives a format. */
+static int erase_supers(void)
+{
+    for (int slot = 0; slot < KV_SUPER_SLOTS; slot++) {
+        struct buf *b = bget(KV_SUPER_BLOCK(slot));
+        memset(b->data, 0, KV_BSIZE);
+        b->valid = 1;
+        bwrite(b);
+        brelse(b);
+    }
+    return bsync() < 0 ? KV_EIO : 0;
+}
+
 int kvs_format(uint32 node_max, uint32 leaf_limit)
 {
     uint64 disk = vblk_sectors() / SECTORS_PER_BLOCK;
@@ -132,7 +146,9 @@ int kvs_format(uint32 node_max, uint32 leaf_limit)
     kvfs.gen = 0;
     begin_txn();
     alloc_format();
-    int r = bt_create(KV_TREE_KV);
+    int r = erase_supers();
+    if (r == 0)
+        r = bt_create(KV_TREE_KV);
     if (r == 0)
         r = bt_create(KV_TREE_FREE);
     if (r == 0)

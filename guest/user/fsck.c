@@ -323,7 +323,6 @@ int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    blksync();
     if (pick_super() >= 0 && check_geometry()) {
         for (uint64 b = 0; b < KV_FIRST_BLOCK; b++)
             claim(b, "reserved block");

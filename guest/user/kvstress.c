@@ -84,6 +84,25 @@ static int store_empty(void)
     return kv_next(0, &next) == KV_ENOENT && kv_get(0, got, 8) == KV_ENOENT;
 }
 
+/* Runs the workload; 0 on success (every failure has printed its FAIL line). */
+static int stress(long ops, long every, long *commits, long *gen)
+{
+    for (long i = 1; i <= ops; i++) {
+        struct kvw_op op = kvw_step(&model);
+        if (apply(&op, i))
+            return 1;
+        if (i % every != 0 && i != ops)
+            continue;
+        if ((*gen = commit(++*commits, i, every, i)) < 0)
+            return 1;
+        if ((*commits % 10 == 0 || i == ops) && verify_all(i))
+            return 1;
+        if (*commits % 25 == 0 && remount(i))
+            return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     quiet = argc > 1 && strcmp(argv[argc - 1], "-q") == 0;
@@ -92,30 +111,18 @@ int main(int argc, char **argv)
         printf("usage: kvstress SEED OPS [EVERY [KEYS]] [-q]\n");
         return 1;
     }
-    long seed = atoi(argv[1]), ops = atoi(argv[2]);
+    long seed = atoi(argv[1]), ops = atoi(argv[2]), commits = 0, gen = 0;
     long every = argc > 3 ? atoi(argv[3]) : 10, keys = argc > 4 ? atoi(argv[4]) : 64;
+    struct kvstat st;
     if (every < 1 || keys < 1 || keys > KVW_MAX_KEYS || ops < 0)
         return fail("bad arguments", 0, 0, 0);
-    struct kvstat st;
     if (kv_stat(&st) != 0 && kv_mount() < 0)
         return fail("no store (run mkfs)", 0, 0, 0);
     if (!store_empty())
         return fail("store not empty (run mkfs)", 0, 0, 0);
     kvw_init(&model, (unsigned long)seed, (int)keys);
-    long commits = 0, gen = 0;
-    for (long i = 1; i <= ops; i++) {
-        struct kvw_op op = kvw_step(&model);
-        if (apply(&op, i))
-            return 1;
-        if (i % every != 0 && i != ops)
-            continue;
-        if ((gen = commit(++commits, i, every, i)) < 0)
-            return 1;
-        if ((commits % 10 == 0 || i == ops) && verify_all(i))
-            return 1;
-        if (commits % 25 == 0 && remount(i))
-            return 1;
-    }
+    if (stress(ops, every, &commits, &gen))
+        return 1;
     kv_stat(&st);
     printf("kvstress: PASS seed %ld ops %ld commits %ld gen %ld keys %ld used %ld\n", seed, ops, commits,
            gen, st.nkeys, st.used_blocks);
