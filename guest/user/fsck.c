@@ -273,7 +273,7 @@ static int pick_super(void)
     for (int i = 0; i < KV_SUPER_SLOTS; i++) {
         const char *why = kvd_super(i, &s);
         if (why)
-            printf("fsck: note: superblock slot %d (block %d): bad %s, ignored\n", i, i + 1, why);
+            printf("fsck: note: superblock slot %d (block %d) not valid (%s), ignored\n", i, i + 1, why);
         else if (i != slot && s.h.gen == sb.h.gen && memcmp(s.root, sb.root, sizeof s.root) != 0)
             problem("superblock slots %d and %d: generation %ld with different roots", i, slot, s.h.gen);
     }
@@ -323,7 +323,10 @@ int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    if (pick_super() >= 0 && check_geometry()) {
+    struct blkinfo bi;
+    if (blkinfo(&bi) < 0)
+        problem("no disk");
+    else if (pick_super() >= 0 && check_geometry()) {
         for (uint64 b = 0; b < KV_FIRST_BLOCK; b++)
             claim(b, "reserved block");
         walk(KV_TREE_KV, sb.root[KV_TREE_KV].blockno, sb.root[KV_TREE_KV].gen, (int)sb.root[KV_TREE_KV].level, 1, 0, 0);
