@@ -134,6 +134,14 @@ struct kv_super {
     uint64 nkeys;                     /* items in the kv tree */
 };
 
+/* The sizes FORMAT.md states: a change here is a format change. */
+_Static_assert(sizeof(struct kv_key) == 24, "kv_key");
+_Static_assert(sizeof(struct kv_header) == KV_HDR_SIZE, "kv_header");
+_Static_assert(sizeof(struct kv_ptr) == 40, "kv_ptr");
+_Static_assert(sizeof(struct kv_item) == 32, "kv_item");
+_Static_assert(sizeof(struct kv_extent) == 24, "kv_extent");
+_Static_assert(sizeof(struct kv_super) == 176, "kv_super");
+
 /* Leaf item bytes: the item itself plus its data. */
 #define KV_ITEM_BYTES(size) (sizeof(struct kv_item) + (size))
 
