@@ -63,14 +63,18 @@ class KvStoreTest {
         return img;
     }
 
-    private static Machine machine(Path disk, String typed, ByteArrayOutputStream out) throws IOException {
-        return new Machine(MachineConfig.builder().kernel(kernel).console(out).disk(disk)
+    private static Machine machine(Path elf, Path disk, String typed, ByteArrayOutputStream out) throws IOException {
+        return new Machine(MachineConfig.builder().kernel(elf).console(out).disk(disk)
                 .input(VirtualClock.withInput(typed.getBytes(StandardCharsets.US_ASCII))).build());
     }
 
     static Session boot(Path disk, String typed) throws IOException {
+        return boot(kernel, disk, typed);
+    }
+
+    static Session boot(Path elf, Path disk, String typed) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (Machine m = machine(disk, typed, out)) {
+        try (Machine m = machine(elf, disk, typed, out)) {
             RunResult r = m.run(LIMIT);
             Session s = new Session(r, out.toString(StandardCharsets.ISO_8859_1));
             assertFalse(s.console().contains("panic"), s.console());
@@ -80,8 +84,12 @@ class KvStoreTest {
     }
 
     static String bootAndCut(Path disk, String typed, long budget) throws IOException {
+        return bootAndCut(kernel, disk, typed, budget);
+    }
+
+    static String bootAndCut(Path elf, Path disk, String typed, long budget) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (Machine m = machine(disk, typed, out)) {
+        try (Machine m = machine(elf, disk, typed, out)) {
             RunResult r = m.run(budget);
             assertEquals(ExitReason.INSTRUCTION_LIMIT, r.reason(), "the cut came after the session ended");
             m.powerCut();
@@ -169,6 +177,76 @@ class KvStoreTest {
             seen.add(found);
         }
         assertTrue(seen.stream().distinct().count() >= 4, "cuts should land in different commits: " + seen);
+    }
+
+    /** Instruction counts at which each commit wrote its superblock and at which it became durable. */
+    record Barriers(List<Long> superWrites, List<Long> durable) {
+    }
+
+    private Barriers barriers(Path elf, Path disk, String typed) throws IOException {
+        List<Long> writes = new ArrayList<>();
+        List<Long> durable = new ArrayList<>();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Machine m = machine(elf, disk, typed, out)) {
+            m.probes().atSymbol("trace_kv_super_write", (h, pc) -> writes.add(h.icount()));
+            m.probes().atSymbol("trace_kv_commit", (h, pc) -> durable.add(h.icount()));
+            assertEquals(ExitReason.FINISHER_PASS, m.run(LIMIT).reason(), out.toString(StandardCharsets.ISO_8859_1));
+        }
+        return new Barriers(writes, durable);
+    }
+
+    /**
+     * Cuts at the commit protocol's critical instants: just after commit k handed its superblock
+     * to the cache (its tree blocks are flushed, the superblock is not) the disk must hold commit
+     * k - 1 exactly; just after the superblock's FLUSH completed, commit k exactly. Returns the
+     * first violation, or "" if there is none.
+     */
+    private String cutAtBarriers(Path elf, Path base, String stress, int every) throws IOException {
+        Barriers b = barriers(elf, copy(base, "probe.img"), stress + "poweroff\n");
+        assertTrue(b.durable().size() >= 20, "too few commits: " + b);
+        for (int k = 1; k < b.durable().size(); k += every) {
+            long[] cuts = {b.superWrites().get(k - 1) + 1, b.durable().get(k - 1) + 1};
+            for (int j = 0; j < 2; j++) {
+                Path img = copy(base, "barrier" + k + "-" + j + ".img");
+                bootAndCut(elf, img, stress, cuts[j]);
+                Session v = boot(elf, img, "fsck\nkvcheck\npoweroff\n");
+                int expect = k - 1 + j;
+                String fsck = line(v.console(), "fsck: ");
+                if (!fsck.startsWith("fsck: PASS") || !v.console().contains("kvcheck: PASS commit " + expect + " ")) {
+                    return "cut at icount " + cuts[j] + " (commit " + k + (j == 0 ? ", before" : ", after")
+                            + " its superblock flush): expected commit " + expect + "\n" + v.console();
+                }
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void cutsAtTheCommitBarriersFindExactlyTheOldOrTheNewCommit() throws Exception {
+        Path base = blankImage("barrier-base.img", 16);
+        boot(base, "mkfs 5 1024\npoweroff\n");
+        assertEquals("", cutAtBarriers(kernel, base, "kvstress 12 120 4 64\n", 3));
+    }
+
+    /**
+     * The same cuts on a kernel built with KV_FAULT=2 (frees never deferred, kernel/kvsuper.c):
+     * commit k overwrites blocks of commit k - 1 before its own superblock is durable, so some
+     * cut before a superblock flush must find a damaged store. Proves the check above can fail.
+     */
+    @Test
+    void aKernelWithImmediateFreesIsCaughtByTheSameCuts() throws Exception {
+        Path guest = GuestBuild.dir().getParent();
+        Path build = tmp.resolve("fault2");
+        Process p = new ProcessBuilder("make", "-s", "-C", guest.resolve("kernel").toString(),
+                "BUILD=" + build.toAbsolutePath(), "KV_FAULT=2").redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assumeTrue(p.waitFor() == 0, "cannot build the KV_FAULT=2 kernel: " + log);
+        Path faulty = build.resolve("kernel.elf");
+        Path base = blankImage("fault-base.img", 16);
+        boot(faulty, base, "mkfs 5 1024\npoweroff\n");
+        String violation = cutAtBarriers(faulty, base, "kvstress 12 120 4 64\n", 3);
+        assertFalse(violation.isEmpty(), "the broken kernel survived every cut");
+        assertTrue(violation.contains("before its superblock flush"), violation);
     }
 
     @Test
