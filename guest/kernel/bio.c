@@ -136,6 +136,7 @@ static void take(struct buf *b, uint64 blockno)
     b->blockno = blockno;
     b->valid = 0;
     b->dirty = 0;
+    b->csum_ok = 0;
     b->refcnt = 1;
     bcache.st.misses++;
     trace_bcache_miss(blockno, b->index);
@@ -190,6 +191,7 @@ void bwrite(struct buf *b)
     if (!holdingsleep(&b->lock) || !b->valid)
         panic("bwrite: buffer not locked or not valid");
     b->dirty = 1;
+    b->csum_ok = 0;
 }
 
 void brelse(struct buf *b)

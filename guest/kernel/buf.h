@@ -27,6 +27,8 @@ struct buf {
     struct buf *prev, *next;    /* LRU list: head.next is most recently used */
     struct blkreq req;          /* the buffer's disk request while it is in flight */
     uint8 *data;                /* BSIZE bytes, identity-mapped */
+    int csum_ok;                /* the kv store checked or sealed exactly these bytes
+                                   (cleared by a reload and by every bwrite) */
 };
 
 /* write-back reasons (trace_bcache_writeback a2) */

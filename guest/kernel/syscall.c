@@ -18,6 +18,8 @@ int64 sys_exec(void), sys_poweroff(void), sys_pstat(void), sys_sysinfo(void);
 int64 sys_kstress(void), sys_quantum(void);
 int64 sys_blkread(void), sys_blkwrite(void), sys_blksync(void), sys_blkinval(void);
 int64 sys_blkinfo(void);
+int64 sys_kv_format(void), sys_kv_mount(void), sys_kv_put(void), sys_kv_get(void);
+int64 sys_kv_del(void), sys_kv_next(void), sys_kv_commit(void), sys_kv_stat(void);
 
 static int64 (*const syscalls[SYS_COUNT])(void) = {
     [SYS_fork] = sys_fork,       [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
@@ -27,6 +29,9 @@ static int64 (*const syscalls[SYS_COUNT])(void) = {
     [SYS_pstat] = sys_pstat,     [SYS_sysinfo] = sys_sysinfo, [SYS_kstress] = sys_kstress,
     [SYS_quantum] = sys_quantum, [SYS_blkread] = sys_blkread, [SYS_blkwrite] = sys_blkwrite,
     [SYS_blksync] = sys_blksync, [SYS_blkinval] = sys_blkinval, [SYS_blkinfo] = sys_blkinfo,
+    [SYS_kv_format] = sys_kv_format, [SYS_kv_mount] = sys_kv_mount, [SYS_kv_put] = sys_kv_put,
+    [SYS_kv_get] = sys_kv_get,   [SYS_kv_del] = sys_kv_del,   [SYS_kv_next] = sys_kv_next,
+    [SYS_kv_commit] = sys_kv_commit, [SYS_kv_stat] = sys_kv_stat,
 };
 
 /* Raw value of argument register a<n> of the current system call. */

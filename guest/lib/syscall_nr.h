@@ -28,7 +28,20 @@
 #define SYS_blksync  19   /* int blksync(void): write back every dirty block, flush */
 #define SYS_blkinval 20   /* int blkinval(void): drop clean cached blocks; count */
 #define SYS_blkinfo  21   /* int blkinfo(struct blkinfo *out): disk and cache counters */
-#define SYS_COUNT    22
+#define SYS_kv_format 22  /* int kv_format(int node_max, int leaf_limit): mkfs; 0 or KV_E* */
+#define SYS_kv_mount  23  /* long kv_mount(void): (re)mount the newest valid superblock; its gen */
+#define SYS_kv_put    24  /* int kv_put(unsigned long key, const void *val, int len) */
+#define SYS_kv_get    25  /* int kv_get(unsigned long key, void *buf, int max): value length */
+#define SYS_kv_del    26  /* int kv_del(unsigned long key) */
+#define SYS_kv_next   27  /* int kv_next(unsigned long key, unsigned long *next): first key > key */
+#define SYS_kv_commit 28  /* long kv_commit(void): make the transaction durable; its gen */
+#define SYS_kv_stat   29  /* int kv_stat(struct kvstat *out) */
+#define SYS_COUNT    30
+
+/* Errors of the kv_* calls (kernel/syskv.c). -1 is "bad argument or not mounted". */
+#define KV_ENOENT (-2)    /* no such key */
+#define KV_EIO    (-3)    /* a block failed its checks (the kernel says which) or the disk failed */
+#define KV_ENOSPC (-4)    /* no free block (or no contiguous run for a data extent) */
 
 #ifndef __ASSEMBLER__
 /* Filled by SYS_sysinfo. */
@@ -52,6 +65,22 @@ struct blkinfo {
     unsigned long hits, misses, evictions, writebacks;
     unsigned long disk_reads, disk_writes, flushes;
     unsigned long max_inflight; /* most requests in the queue at once */
+};
+
+/* Filled by SYS_kv_stat (mounted store only). */
+struct kvstat {
+    unsigned long gen;          /* last committed transaction */
+    unsigned long nblocks;      /* blocks the store spans */
+    unsigned long used_blocks;  /* allocated now (running transaction included) */
+    unsigned long pinned;       /* freed in the running transaction, reusable after commit */
+    unsigned long nkeys;
+    unsigned long height;       /* levels of the kv tree (1 = a single leaf) */
+    unsigned long free_height;  /* levels of the free-space tree */
+    unsigned long node_max, leaf_limit;
+    unsigned long super_slot;   /* slot of the superblock mounted or last written */
+    unsigned long commits;      /* commits since mount */
+    unsigned long last_writes;  /* blocks written by the last commit (before its superblock) */
+    unsigned long cow_copies;   /* blocks copied on write since mount */
 };
 #endif
 

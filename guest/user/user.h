@@ -30,6 +30,14 @@ int blkwrite(long block, const void *buf);
 int blksync(void);
 int blkinval(void);
 int blkinfo(struct blkinfo *out);
+int kv_format(int node_max, int leaf_limit);
+long kv_mount(void);
+int kv_put(unsigned long key, const void *val, int len);
+int kv_get(unsigned long key, void *buf, int max);
+int kv_del(unsigned long key);
+int kv_next(unsigned long key, unsigned long *next);
+long kv_commit(void);
+int kv_stat(struct kvstat *out);
 
 /* ulib.c */
 int printf(const char *fmt, ...);

@@ -32,3 +32,11 @@
         SYSCALL blksync, SYS_blksync
         SYSCALL blkinval, SYS_blkinval
         SYSCALL blkinfo, SYS_blkinfo
+        SYSCALL kv_format, SYS_kv_format
+        SYSCALL kv_mount, SYS_kv_mount
+        SYSCALL kv_put, SYS_kv_put
+        SYSCALL kv_get, SYS_kv_get
+        SYSCALL kv_del, SYS_kv_del
+        SYSCALL kv_next, SYS_kv_next
+        SYSCALL kv_commit, SYS_kv_commit
+        SYSCALL kv_stat, SYS_kv_stat
