@@ -15,12 +15,12 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "tinyos", mixinStandardHelpOptions = true, version = "tinyos 0.1.0",
         description = "tiny-os: a deterministic RISC-V (RV64) emulator of QEMU's virt board, and the "
                 + "tiny-os teaching kernel that runs on it.",
-        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class, CrashCommand.class,
             CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
     /** The commands that open a trace's event queue (run only while recording). */
-    private static final Set<String> TRACE_COMMANDS = Set.of("run", "replay", "verify", "info", "analyze");
+    private static final Set<String> TRACE_COMMANDS = Set.of("run", "replay", "verify", "info", "analyze", "crash");
 
     @Override
     public void run() {

@@ -6,6 +6,8 @@ import dev.tinyos.replay.SparseCopy;
 import dev.tinyos.replay.TraceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -35,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ran it do not matter), so the same list could be spread over many machines.
  */
 public final class Explorer {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** What to explore and how. */
     public static final class Options {
         public StateEnumerator.Options enumeration = new StateEnumerator.Options();
@@ -55,6 +58,7 @@ public final class Explorer {
         public final long fp1;
         int duplicates;
         Checker.Verdict verdict;
+        long cpuNanos;
 
         StateResult(int number, CrashState state, long[] fp) {
             this.number = number;
@@ -71,6 +75,11 @@ public final class Explorer {
         /** The verdict, or null if the state was not checked (over --max-states). */
         public Checker.Verdict verdict() {
             return verdict;
+        }
+
+        /** CPU time the worker thread spent on this state (image, boot, verdict), in nanoseconds. */
+        public long cpuNanos() {
+            return cpuNanos;
         }
 
         public String fingerprint() {
@@ -102,6 +111,11 @@ public final class Explorer {
             this.failed = failed;
             this.generateNanos = generateNanos;
             this.checkNanos = checkNanos;
+        }
+
+        /** CPU time of all checks (worker threads), in nanoseconds: a figure that other load does not skew. */
+        public long checkCpuNanos() {
+            return unique.stream().mapToLong(r -> r.cpuNanos).sum();
         }
 
         public List<StateResult> failures() {
@@ -237,7 +251,9 @@ public final class Explorer {
                         SectorSpace.Base base = space.base();
                         for (int i = next.getAndIncrement(); i < list.size(); i = next.getAndIncrement()) {
                             StateResult r = list.get(i);
+                            long c0 = THREADS.getCurrentThreadCpuTime();
                             r.verdict = checkOne(img, base, r.state);
+                            r.cpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
                             if (!r.verdict.pass()) {
                                 failed.incrementAndGet();
                             }
