@@ -195,8 +195,8 @@ public final class CrashCommand implements Callable<Integer> {
         CrashModel m = r.model;
         int largest = m.epochs().stream().mapToInt(CrashModel.Epoch::inFlightCount).max().orElse(0);
         double checkS = r.checkNanos / 1e9;
-        System.out.printf(Locale.ROOT, "crash: %s: %,d writes, %,d flushes, %,d epochs (at most %d writes in flight)%n",
-                trace, h.writes(), h.flushes(), m.epochs().size(), largest);
+        System.out.printf(Locale.ROOT, "crash: %s: %,d writes, %,d flushes, %,d epochs (at most %d write%s in flight)%n",
+                trace, h.writes(), h.flushes(), m.epochs().size(), largest, largest == 1 ? "" : "s");
         System.out.printf(Locale.ROOT, "crash: states: %,d generated, %,d unique, %,d checked, %,d passed, %,d failed%s%n",
                 r.generated, r.unique.size(), r.checked, r.checked - r.failed, r.failed,
                 r.checked < r.unique.size() ? " (a sample: --max-states " + maxStates + ", --seed " + seed + ")" : "");
