@@ -24,8 +24,16 @@
  *       oneslot    data, sync, commit always to C0, sync: a torn commit
  *                  write leaves no valid commit at all (found only by the
  *                  explorer's torn-write states)
- *   crashdemo check            prints the state; "crashdemo: PASS" if it is
- *                              consistent, else "crashdemo: FAIL"
+ *       early      as safe, but reports the transaction committed before the
+ *                  sync of its commit: the disk is always consistent, but a
+ *                  transaction reported committed may be lost (found only
+ *                  with the content oracle below)
+ *                  After each transaction: "crashdemo: committed <k>".
+ *   crashdemo check [min]      prints the state; "crashdemo: PASS" if it is
+ *                              consistent and, if given, its commit is at
+ *                              least min (the last transaction reported
+ *                              committed before the crash: the explorer's
+ *                              {committed}), else "crashdemo: FAIL"
  */
 #include "user.h"
 
@@ -83,6 +91,7 @@ static int txn(uint64 k, const char *mode)
 {
     int nobarrier = strcmp(mode, "nobarrier") == 0;
     int oneslot = strcmp(mode, "oneslot") == 0;
+    int early = strcmp(mode, "early") == 0;
     uint64 slot = k % 2;
     fill(dbuf, K_DATA, k, slot, 0);
     if (put(2 + (long)slot, dbuf) < 0 || (!nobarrier && sync() < 0))
@@ -90,7 +99,13 @@ static int txn(uint64 k, const char *mode)
     fill(buf, K_COMMIT, k, slot, dbuf[WORDS - 1]);
     if (put(oneslot ? 0 : (long)slot, buf) < 0)
         return -1;
-    return sync();
+    if (early)
+        printf("crashdemo: committed %ld\n", k);
+    if (sync() < 0)
+        return -1;
+    if (!early)
+        printf("crashdemo: committed %ld\n", k);
+    return 0;
 }
 
 static int verdict(int ok)
@@ -110,8 +125,8 @@ static int do_format(void)
 
 static int do_run(long n, const char *mode)
 {
-    if (strcmp(mode, "safe") && strcmp(mode, "nobarrier") && strcmp(mode, "oneslot")) {
-        printf("crashdemo: unknown mode %s (safe, nobarrier, oneslot)\n", mode);
+    if (strcmp(mode, "safe") && strcmp(mode, "nobarrier") && strcmp(mode, "oneslot") && strcmp(mode, "early")) {
+        printf("crashdemo: unknown mode %s (safe, nobarrier, oneslot, early)\n", mode);
         return 2;
     }
     for (long k = 1; k <= n; k++)
@@ -121,7 +136,7 @@ static int do_run(long n, const char *mode)
     return verdict(1);
 }
 
-static int do_check(void)
+static int do_check(long min)
 {
     static uint64 c[2][WORDS];
     int best = -1;
@@ -143,6 +158,11 @@ static int do_check(void)
                valid(dbuf, K_DATA) ? "txn" : "garbage, txn word", dbuf[2]);
         return verdict(0);
     }
+    if ((long)k < min) {
+        printf("crashdemo: check: commit %ld (slot %d) is older than transaction %ld, reported committed\n",
+               k, best, min);
+        return verdict(0);
+    }
     printf("crashdemo: check: commit %ld (slot %d), data intact\n", k, best);
     return verdict(1);
 }
@@ -154,7 +174,7 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "run") == 0)
         return do_run(atoi(argv[2]), argv[3]);
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
-        return do_check();
-    printf("usage: crashdemo format | run <n> safe|nobarrier|oneslot | check\n");
+        return do_check(argc >= 3 ? atoi(argv[2]) : 0);
+    printf("usage: crashdemo format | run <n> safe|nobarrier|oneslot|early | check [min]\n");
     return 2;
 }

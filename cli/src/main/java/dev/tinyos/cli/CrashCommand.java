@@ -52,6 +52,13 @@ public final class CrashCommand implements Callable<Integer> {
             description = "a match fails the state even if --pass matched; empty: none (default: FAIL|panic)")
     String fail = "FAIL|panic";
 
+    @Option(names = "--committed", paramLabel = "REGEX",
+            description = "content oracle: {committed} in --check becomes the first group of the last line of the "
+                    + "recorded run's console before the crash point that matches REGEX (0 if none), e.g. "
+                    + "'committed (\\d+)' with --check 'crashdemo check {committed}'; {epoch} and {icount} are "
+                    + "replaced too")
+    String committed;
+
     @Option(names = "--kernel", paramLabel = "ELF", description = "kernel to boot the checker with (default: the trace's)")
     Path kernel;
 
@@ -150,7 +157,7 @@ public final class CrashCommand implements Callable<Integer> {
             Path dir = out != null ? out : trace.resolve("crash");
             Files.createDirectories(dir);
             Path csv = dir.resolve("states.csv");
-            StatesCsv.write(r, csv);
+            StatesCsv.write(x, r, csv);
             summary(h, r, replayNanos, csv);
             if (keep != null && r.failed > 0) {
                 keepFailing(x, r);
@@ -184,8 +191,9 @@ public final class CrashCommand implements Callable<Integer> {
         try {
             o.checker.pass = Pattern.compile(pass);
             o.checker.fail = fail.isEmpty() ? null : Pattern.compile(fail);
+            o.committed = committed == null ? null : Pattern.compile(committed);
         } catch (PatternSyntaxException e) {
-            throw new BadInputException("--pass/--fail is not a regular expression: " + e.getDescription()
+            throw new BadInputException("--pass, --fail or --committed is not a regular expression: " + e.getDescription()
                     + " in '" + e.getPattern() + "'");
         }
         return o;
@@ -231,11 +239,12 @@ public final class CrashCommand implements Callable<Integer> {
             Files.deleteIfExists(img);
             x.writeImage(s.state, img);
             Files.writeString(keep.resolve(name + ".txt"), "state " + s.state + " (" + s.state.family + ")\n"
+                    + "checker input: " + String.join(" / ", x.commands(s.state.epoch)) + "\n"
                     + "verdict: " + s.verdict().reason() + "\n" + "checker console:\n" + s.verdict().console(),
                     StandardCharsets.UTF_8);
             Path t = keep.resolve(name + ".trace");
             try {
-                Checker.Verdict again = x.recordChecker(img, t);
+                Checker.Verdict again = x.recordChecker(s.state, img, t);
                 String same = again.consoleDigest().equals(s.verdict().consoleDigest()) ? ""
                         : " (warning: the recorded boot printed something else than the explored one)";
                 System.out.println("crash: kept " + img + ", " + t + same);

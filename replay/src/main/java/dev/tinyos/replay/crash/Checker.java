@@ -28,17 +28,20 @@ public final class Checker {
     public static final class Options {
         public Path kernel;
         public int memoryMiB = 128;
-        /** Command lines typed at the prompt, before {@code poweroff}. */
+        /**
+         * Command lines typed at the prompt, before {@code poweroff}; the explorer replaces
+         * {@code {committed}}, {@code {epoch}} and {@code {icount}} in them per state.
+         */
         public List<String> commands = List.of();
         public Pattern pass = Pattern.compile("PASS");
         /** A match fails the state even if {@code pass} matched; null: none. */
         public Pattern fail = Pattern.compile("FAIL|panic");
         public long maxInstructions = 1_000_000_000L;
 
-        /** The bytes typed on the console. */
-        public byte[] script() {
+        /** The bytes typed on the console for {@code lines}. */
+        public static byte[] script(List<String> lines) {
             StringBuilder b = new StringBuilder();
-            for (String c : commands) {
+            for (String c : lines) {
                 b.append(c).append('\n');
             }
             return b.append("poweroff\n").toString().getBytes(StandardCharsets.US_ASCII);
@@ -55,11 +58,9 @@ public final class Checker {
     static final int CONSOLE_LIMIT = 1 << 20;
 
     private final Options o;
-    private final byte[] script;
 
     public Checker(Options o) {
         this.o = o;
-        this.script = o.script();
     }
 
     public Options options() {
@@ -67,12 +68,13 @@ public final class Checker {
     }
 
     /**
-     * Boots on {@code image} (used as a scratch disk: the checker's own writes land on it, and
-     * {@code tap}, if not null, sees them so the caller can undo them).
+     * Boots on {@code image} with {@code lines} typed (then poweroff); the image is used as a
+     * scratch disk: the checker's own writes land on it, and {@code tapOut[0]}, if the array is
+     * not null, receives the tap that saw them so the caller can undo them.
      */
-    public Verdict check(Path image, DiskRequestTap[] tapOut) throws IOException {
+    public Verdict check(Path image, List<String> lines, DiskRequestTap[] tapOut) throws IOException {
         Console console = new Console();
-        DiskRequestTap tap = new DiskRequestTap(VirtualClock.withInput(script));
+        DiskRequestTap tap = new DiskRequestTap(VirtualClock.withInput(Options.script(lines)));
         MachineConfig cfg = MachineConfig.builder().memoryMiB(o.memoryMiB).kernel(o.kernel).console(console)
                 .input(tap).disk(image).diskScratch(true).build();
         RunResult r;

@@ -17,8 +17,9 @@ import java.util.function.LongConsumer;
 /**
  * The disk write stream of a recorded run: every write and flush the guest's disk received,
  * with their data and order, extracted by replaying the trace (every digest checked, as
- * {@code verify} does) with a {@link DiskRequestTap} on the machine's input; plus the trace's
- * initial disk image, unpacked into a scratch file this object owns.
+ * {@code verify} does) with a {@link DiskRequestTap} on the machine's input; the console lines
+ * of the run with their icounts ({@link ConsoleLines}); and the trace's initial disk image,
+ * unpacked into a scratch file this object owns.
  *
  * <p>Invariant (checked by {@link #extract}): applying the completed writes in completion order
  * to the initial image gives, sector for sector, what the replayed drive itself holds at the
@@ -35,9 +36,10 @@ public final class DiskHistory implements AutoCloseable {
     private final Path initialImage;
     private final long diskSectors;
     private final long endIcount;
+    private final List<ConsoleLines.Line> console;
 
     DiskHistory(Path traceDir, Path kernel, int memoryMiB, List<DiskOp> ops, Path initialImage, long diskSectors,
-                long endIcount) {
+                long endIcount, List<ConsoleLines.Line> console) {
         this.traceDir = traceDir;
         this.kernel = kernel;
         this.memoryMiB = memoryMiB;
@@ -45,6 +47,7 @@ public final class DiskHistory implements AutoCloseable {
         this.initialImage = initialImage;
         this.diskSectors = diskSectors;
         this.endIcount = endIcount;
+        this.console = List.copyOf(console);
     }
 
     /**
@@ -56,9 +59,11 @@ public final class DiskHistory implements AutoCloseable {
      */
     public static DiskHistory extract(Path dir, Path scratchDir, LongConsumer progress) throws TraceException {
         DiskRequestTap[] tap = new DiskRequestTap[1];
+        ConsoleLines console = new ConsoleLines();
         Path initial = null;
-        try (Replay replay = Replay.open(dir, null, src -> tap[0] = new DiskRequestTap(src))) {
+        try (Replay replay = Replay.open(dir, console, src -> tap[0] = new DiskRequestTap(src))) {
             Machine m = replay.machine();
+            console.attach(m);
             if (m.block() == null) {
                 throw new TraceException("trace " + dir + " ran without a disk: there is no write stream to explore.");
             }
@@ -77,7 +82,7 @@ public final class DiskHistory implements AutoCloseable {
             }
             initial = replay.trace().unpackDisk(scratchDir);
             return new DiskHistory(dir, replay.trace().kernel(), replay.trace().header().memoryMiB, tap[0].ops(),
-                    initial, m.block().cache().backend().sectors(), m.hart().icount());
+                    initial, m.block().cache().backend().sectors(), m.hart().icount(), console.lines());
         } catch (IOException e) {
             deleteQuietly(initial);
             throw new TraceException("cannot read the replayed disk of " + dir + ": " + e.getMessage() + ".");
@@ -156,6 +161,11 @@ public final class DiskHistory implements AutoCloseable {
     /** The icount at which the replayed run ended. */
     public long endIcount() {
         return endIcount;
+    }
+
+    /** The recorded run's console lines, each with the icount of its newline. */
+    List<ConsoleLines.Line> console() {
+        return console;
     }
 
     public long writes() {

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * The crash-state explorer (docs/crash-explorer.md): from a recorded run's disk stream
@@ -48,6 +49,12 @@ public final class Explorer {
         /** Check exactly these states instead of enumerating (null: enumerate). */
         public List<CrashState> only;
         public Path scratchDir = Path.of(System.getProperty("java.io.tmpdir"));
+        /**
+         * The content oracle's source: in the recorded run's console, the last line printed
+         * before the crash point that this finds something in gives {@code {committed}} (its
+         * first group, or the match); "0" if no line matched yet. Null: no oracle.
+         */
+        public Pattern committed;
     }
 
     /** A unique state: its description, fingerprint, how many generated states it stands for, verdict. */
@@ -283,11 +290,31 @@ public final class Explorer {
         return failed.get();
     }
 
+    /** The value of {@code {committed}} at epoch {@code e}'s crash point, or null without an oracle. */
+    public String committed(int e) {
+        if (o.committed == null) {
+            return null;
+        }
+        String v = ConsoleLines.lastMatchBefore(history.console(), o.committed, model.epochs().get(e).crashIcount);
+        return v == null ? "0" : v;
+    }
+
+    /** The checker's command lines for a state of epoch {@code e}, placeholders replaced. */
+    public List<String> commands(int e) {
+        String committed = committed(e);
+        List<String> out = new ArrayList<>();
+        for (String c : o.checker.commands) {
+            out.add(c.replace("{committed}", committed == null ? "0" : committed).replace("{epoch}", Integer.toString(e))
+                    .replace("{icount}", Long.toString(model.epochs().get(e).crashIcount)));
+        }
+        return out;
+    }
+
     private Checker.Verdict checkOne(WorkerImage img, SectorSpace.Base base, CrashState s) throws IOException {
         img.load(base.versions(s));
         DiskRequestTap[] tap = new DiskRequestTap[1];
         try {
-            return checker.check(img.file(), tap);
+            return checker.check(img.file(), commands(s.epoch), tap);
         } finally {
             if (tap[0] != null) {
                 img.undo(tap[0].ops());
@@ -316,15 +343,16 @@ public final class Explorer {
     }
 
     /**
-     * Records the checker's boot on image {@code image} as trace {@code traceDir} (virtual clock,
-     * the same script and budget), so that the failure replays exactly with {@code tinyos replay};
-     * returns the verdict of that recorded boot (the same as the exploration's, the boot being
-     * deterministic).
+     * Records the checker's boot for state {@code s} on its image {@code image} as trace
+     * {@code traceDir} (virtual clock, the same input and budget), so that the failure replays
+     * exactly with {@code tinyos replay}; returns the verdict of that recorded boot (the same as
+     * the exploration's, the boot being deterministic).
      */
-    public Checker.Verdict recordChecker(Path image, Path traceDir) throws IOException, TraceException {
+    public Checker.Verdict recordChecker(CrashState s, Path image, Path traceDir) throws IOException, TraceException {
         Checker.Options c = o.checker;
         RecordSession.Options ro = new RecordSession.Options();
-        VirtualClock clock = VirtualClock.withInput(c.script());
+        List<String> lines = commands(s.epoch);
+        VirtualClock clock = VirtualClock.withInput(Checker.Options.script(lines));
         Checker.Console console = new Checker.Console();
         ro.traceDir = traceDir;
         ro.kernel = c.kernel;
@@ -334,7 +362,7 @@ public final class Explorer {
         ro.skew = clock::skew;
         ro.ipt = clock.ipt();
         ro.console = console;
-        ro.command = "crash explorer checker: " + String.join(" / ", c.commands);
+        ro.command = "crash explorer checker of state " + s + ": " + String.join(" / ", lines);
         dev.tinyos.core.RunResult r;
         try (RecordSession session = RecordSession.start(ro)) {
             r = session.run(c.maxInstructions);

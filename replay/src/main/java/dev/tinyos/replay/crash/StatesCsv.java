@@ -19,18 +19,19 @@ public final class StatesCsv {
     private StatesCsv() {
     }
 
-    public static void write(Explorer.Report r, Path file) throws IOException {
+    public static void write(Explorer x, Explorer.Report r, Path file) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("state,id,epoch,crash_icount,crash_point,family,writes_in_flight,writes_kept,torn,duplicates,"
+            w.write("state,id,epoch,crash_icount,crash_point,committed,family,writes_in_flight,writes_kept,torn,duplicates,"
                     + "fingerprint,verdict,reason,checker_exit,checker_icount,console_sha256_16\n");
             for (Explorer.StateResult s : r.unique) {
                 CrashModel.Epoch e = r.model.epochs().get(s.state.epoch);
                 Checker.Verdict v = s.verdict();
+                String committed = x.committed(e.index);
                 String torn = s.state.torn() ? "w" + s.state.tornWrite + " sectors " + s.state.tornFrom + "-"
                         + s.state.tornTo : "";
                 String[] cells = {
                     Integer.toString(s.number), s.state.toString(), Integer.toString(e.index),
-                    Long.toString(e.crashIcount), e.where(), s.state.family, Integer.toString(e.inFlightCount()),
+                    Long.toString(e.crashIcount), e.where(), committed == null ? "" : committed, s.state.family, Integer.toString(e.inFlightCount()),
                     Integer.toString(s.state.keptCount()), torn, Integer.toString(s.duplicates()), s.fingerprint(),
                     v == null ? "not-checked" : v.pass() ? "pass" : "fail", v == null ? "" : v.reason(),
                     v == null ? "" : v.exit(), v == null ? "" : Long.toString(v.icount()),

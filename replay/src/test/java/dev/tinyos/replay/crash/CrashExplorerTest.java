@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,21 +20,41 @@ class CrashExplorerTest {
     Path tmp;
 
     private Explorer.Report explore(String mode, int txns) throws Exception {
-        Path trace = tmp.resolve(mode);
-        CrashDemo.record(trace, CrashDemo.formatted(tmp), "crashdemo run " + txns + " " + mode + "\npoweroff\n");
-        try (DiskHistory h = DiskHistory.extract(trace, tmp, i -> { })) {
-            Explorer x = new Explorer(h, CrashDemo.options(tmp));
+        return explore(mode, txns, false);
+    }
+
+    private Explorer.Report explore(String mode, int txns, boolean oracle) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory(tmp, mode);
+        Path trace = dir.resolve("trace");
+        CrashDemo.record(trace, CrashDemo.formatted(dir), "crashdemo run " + txns + " " + mode + "\npoweroff\n");
+        try (DiskHistory h = DiskHistory.extract(trace, dir, i -> { })) {
+            Explorer.Options o = CrashDemo.options(dir);
+            if (oracle) {
+                o.committed = Pattern.compile("crashdemo: committed (\\d+)");
+                o.checker.commands = List.of("crashdemo check {committed}");
+            }
+            Explorer x = new Explorer(h, o);
             return x.run((d, t, f) -> { });
         }
     }
 
     @Test
-    void safeProtocolPassesEveryState() throws Exception {
-        Explorer.Report r = explore("safe", 3);
+    void safeProtocolPassesEveryStateWithTheContentOracle() throws Exception {
+        Explorer.Report r = explore("safe", 3, true);
         System.out.println("safe: " + r.generated + " generated, " + r.unique.size() + " unique, " + r.checked
                 + " checked in " + r.checkNanos / 1e9 + " s");
         assertTrue(r.checked > 20, "states checked: " + r.checked);
         assertEquals(0, r.failed, () -> r.failures().get(0).state + ": " + r.failures().get(0).verdict().reason());
+    }
+
+    @Test
+    void aLostCommittedTransactionIsCaughtOnlyByTheOracle() throws Exception {
+        Explorer.Report without = explore("early", 3, false);
+        assertEquals(0, without.failed, "every state is consistent: only older than reported");
+        Explorer.Report with = explore("early", 3, true);
+        List<Explorer.StateResult> bad = with.failures();
+        assertFalse(bad.isEmpty(), "a transaction reported committed can be lost: some state must fail");
+        assertTrue(bad.get(0).verdict().console().contains("reported committed"), bad.get(0).verdict().console());
     }
 
     @Test
