@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 /**
  * The crash-state explorer (docs/crash-explorer.md): from a recorded run's disk stream
  * ({@link DiskHistory}) it computes the epochs ({@link CrashModel}), generates the states of
- * each ({@link StateEnumerator}), folds identical images (fingerprints, {@link SectorSpace}),
+ * each ({@link StateEnumerator}), folds identical images checked with identical input
+ * (fingerprints, {@link SectorSpace}; the content oracle's value is part of the input),
  * keeps at most {@code maxStates} of them (a seeded sample beyond that), and checks each on a
  * pool of workers ({@link Checker}), each with its own scratch image ({@link WorkerImage}).
  *
@@ -175,7 +176,8 @@ public final class Explorer {
                 validate(s);
                 generated++;
                 long[] fp = base.fingerprint(s);
-                Fp key = new Fp(fp[0], fp[1]);
+                // the same image is checked once per checker input (the oracle's value may differ)
+                Fp key = new Fp(fp[0], fp[1], String.join("\n", commands(s.epoch)));
                 StateResult r = seen.get(key);
                 if (r == null) {
                     r = new StateResult(unique.size(), s, fp);
@@ -189,7 +191,7 @@ public final class Explorer {
         return generated;
     }
 
-    private record Fp(long a, long b) {}
+    private record Fp(long a, long b, String input) {}
 
     /** Throws IllegalArgumentException with a sentence if {@code s} is not a state of this run. */
     public void validate(CrashState s) {
