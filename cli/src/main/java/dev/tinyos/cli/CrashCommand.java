@@ -93,6 +93,11 @@ public final class CrashCommand implements Callable<Integer> {
             description = "check only this state (repeatable), as printed and in states.csv, e.g. e3:5,7:t6@0-4")
     List<String> states;
 
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = "check only the unique states numbered K modulo N (0 <= K < N): N runs, one per machine, "
+                    + "check every state once; each writes its own states.csv")
+    String shard;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: TRACE/crash)")
     Path out;
 
@@ -185,6 +190,18 @@ public final class CrashCommand implements Callable<Integer> {
         o.enumeration.seed = seed;
         o.jobs = jobs;
         o.maxStates = maxStates;
+        if (shard != null) {
+            String[] kn = shard.split("/");
+            try {
+                o.shard = Integer.parseInt(kn[0].trim());
+                o.shards = kn.length == 2 ? Integer.parseInt(kn[1].trim()) : -1;
+            } catch (NumberFormatException e) {
+                o.shards = -1;
+            }
+            if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) {
+                throw new BadInputException("--shard must be K/N with 0 <= K < N, e.g. 0/4, not '" + shard + "'");
+            }
+        }
         o.checker.kernel = kernel;
         o.checker.commands = List.copyOf(check);
         o.checker.maxInstructions = maxInstructions;
@@ -205,9 +222,12 @@ public final class CrashCommand implements Callable<Integer> {
         double checkS = r.checkNanos / 1e9;
         System.out.printf(Locale.ROOT, "crash: %s: %,d writes, %,d flushes, %,d epochs (at most %d write%s in flight)%n",
                 trace, h.writes(), h.flushes(), m.epochs().size(), largest, largest == 1 ? "" : "s");
+        String part = r.unique.size() > maxStates ? " (a sample: --max-states " + maxStates + ", --seed " + seed + ")" : "";
+        if (shard != null) {
+            part += " (shard " + shard + ")";
+        }
         System.out.printf(Locale.ROOT, "crash: states: %,d generated, %,d unique, %,d checked, %,d passed, %,d failed%s%n",
-                r.generated, r.unique.size(), r.checked, r.checked - r.failed, r.failed,
-                r.checked < r.unique.size() ? " (a sample: --max-states " + maxStates + ", --seed " + seed + ")" : "");
+                r.generated, r.unique.size(), r.checked, r.checked - r.failed, r.failed, part);
         double cpuS = r.checkCpuNanos() / 1e9;
         System.out.printf(Locale.ROOT, "crash: time: replay %.2f s, generate %.2f s, check %.2f s on %d jobs "
                 + "(%.1f states/s; %.1f states per CPU-second); enumeration: --exhaustive %d --random %d --seed %d%s%n",

@@ -127,6 +127,21 @@ class CrashCommandTest {
         assertTrue(out.contains("1 checked, 0 passed, 1 failed"), out);
         assertEquals(0, tinyos("crash", t.toString(), "--check", "crashdemo check", "--pass", "crashdemo: PASS",
                 "--state", "e0:", "-o", o.toString()), out + err);
+
+        // two shards check every state once between them, with the same verdicts
+        long failing = csv.stream().filter(l -> l.contains(",fail,")).count();
+        long checked = 0;
+        long failed = 0;
+        for (String k : new String[] {"0/2", "1/2"}) {
+            Path so = dir.resolve("shard" + k.charAt(0));
+            tinyos("crash", t.toString(), "--check", "crashdemo check", "--pass", "crashdemo: PASS", "--no-torn",
+                    "--shard", k, "-o", so.toString());
+            List<String> rows = Files.readAllLines(so.resolve("states.csv"));
+            checked += rows.stream().filter(l -> l.contains(",pass,") || l.contains(",fail,")).count();
+            failed += rows.stream().filter(l -> l.contains(",fail,")).count();
+        }
+        assertEquals(csv.size() - 1, checked);
+        assertEquals(failing, failed);
     }
 
     private void assertOneLineError(int status, String fragment) {
@@ -141,6 +156,7 @@ class CrashCommandTest {
         assertOneLineError(tinyos("crash", dir.toString()), "--check");
         assertOneLineError(tinyos("crash", dir.toString(), "--check", "x", "--pass", "("), "not a regular expression");
         assertOneLineError(tinyos("crash", dir.toString(), "--check", "x", "--exhaustive", "30"), "--exhaustive");
+        assertOneLineError(tinyos("crash", dir.toString(), "--check", "x", "--shard", "2/2"), "--shard");
         Path t = nobarrierTrace();
         assertOneLineError(tinyos("crash", t.toString(), "--check", "x", "--state", "e99:"), "epochs 0..");
         assertOneLineError(tinyos("crash", t.toString(), "--check", "x", "--state", "bogus"), "not a crash state");

@@ -56,6 +56,13 @@ public final class Explorer {
          * first group, or the match); "0" if no line matched yet. Null: no oracle.
          */
         public Pattern committed;
+        /**
+         * Fan-out: check only the unique states whose number is {@code shard} modulo
+         * {@code shards} (the others stay not-checked); N runs with shards 0..N-1 of N check
+         * each state exactly once, on as many machines.
+         */
+        public int shard = 0;
+        public int shards = 1;
     }
 
     /** A unique state: its description, fingerprint, how many generated states it stands for, verdict. */
@@ -138,8 +145,9 @@ public final class Explorer {
     private final Checker checker;
 
     public Explorer(DiskHistory history, Options o) throws IOException {
-        if (o.jobs < 1 || o.maxStates < 0) {
-            throw new IllegalArgumentException("jobs must be at least 1 and max states not negative");
+        if (o.jobs < 1 || o.maxStates < 0 || o.shards < 1 || o.shard < 0 || o.shard >= o.shards) {
+            throw new IllegalArgumentException("jobs and shards must be at least 1, the shard below shards, max states "
+                    + "not negative");
         }
         this.history = history;
         this.o = o;
@@ -157,7 +165,7 @@ public final class Explorer {
         long t0 = System.nanoTime();
         List<StateResult> unique = new ArrayList<>();
         long generated = generate(unique);
-        List<StateResult> toCheck = sample(unique);
+        List<StateResult> toCheck = sample(unique).stream().filter(r -> r.number % o.shards == o.shard).toList();
         long t1 = System.nanoTime();
         int failed = check(toCheck, progress);
         long t2 = System.nanoTime();
