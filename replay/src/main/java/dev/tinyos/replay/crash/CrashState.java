@@ -13,14 +13,15 @@ import java.util.regex.Pattern;
  * description ({@link SectorSpace}), so a state can be checked anywhere, by anyone.
  *
  * <p>Text form (what the CSV prints and {@code --state} accepts):
- * {@code e<epoch>:<id>,<id>,...[:t<id>@<from>-<to>]}, e.g. {@code e3:5,7:t6@0-4}
- * ({@code e3:} keeps nothing but the durable writes).
+ * {@code e<epoch>:<ids>[:t<id>@<from>-<to>]}, the kept ids as a comma-separated list of ids
+ * and ranges, e.g. {@code e3:5,7:t6@0-4} or {@code e0:0-254,256} ({@code e3:} keeps nothing but
+ * the durable writes).
  *
  * <p>Invariant: {@code kept} is strictly ascending; the torn write is not in {@code kept} and
  * {@code 0 <= tornFrom < tornTo}.
  */
 public final class CrashState {
-    private static final Pattern TEXT = Pattern.compile("e(\\d+):([0-9,]*)(?::t(\\d+)@(\\d+)-(\\d+))?");
+    private static final Pattern TEXT = Pattern.compile("e(\\d+):([0-9,-]*)(?::t(\\d+)@(\\d+)-(\\d+))?");
 
     public final int epoch;
     final int[] kept;
@@ -58,13 +59,34 @@ public final class CrashState {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + s + "' is not a crash state (expected e.g. e3:5,7 or e3:5,7:t6@0-4)");
         }
-        String list = m.group(2);
-        int[] kept = list.isEmpty() ? new int[0] : Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
-        Arrays.sort(kept);
+        int[] kept = ids(m.group(2), s);
         int torn = m.group(3) == null ? -1 : Integer.parseInt(m.group(3));
         int from = torn < 0 ? 0 : Integer.parseInt(m.group(4));
         int to = torn < 0 ? 0 : Integer.parseInt(m.group(5));
         return new CrashState(Integer.parseInt(m.group(1)), kept, torn, from, to, "given");
+    }
+
+    private static int[] ids(String list, String s) {
+        if (list.isEmpty()) {
+            return new int[0];
+        }
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (String part : list.split(",", -1)) {
+            String[] r = part.split("-", -1);
+            if (r.length > 2 || r[0].isEmpty() || r.length == 2 && r[1].isEmpty()) {
+                throw new IllegalArgumentException("'" + s + "' is not a crash state (bad id list '" + list + "')");
+            }
+            int from = Integer.parseInt(r[0]);
+            int to = r.length == 2 ? Integer.parseInt(r[1]) : from;
+            for (int i = from; i <= to; i++) {
+                out.add(i);
+            }
+        }
+        int[] a = out.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+        if (a.length != out.size()) {
+            throw new IllegalArgumentException("'" + s + "' is not a crash state (an id is listed twice)");
+        }
+        return a;
     }
 
     public int[] kept() {
@@ -82,8 +104,18 @@ public final class CrashState {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("e").append(epoch).append(':');
-        for (int i = 0; i < kept.length; i++) {
+        for (int i = 0; i < kept.length; ) {
+            int j = i;
+            while (j + 1 < kept.length && kept[j + 1] == kept[j] + 1) {
+                j++;
+            }
             b.append(i == 0 ? "" : ",").append(kept[i]);
+            if (j > i + 1) {
+                b.append('-').append(kept[j]);
+            } else if (j == i + 1) {
+                b.append(',').append(kept[j]);
+            }
+            i = j + 1;
         }
         if (tornWrite >= 0) {
             b.append(String.format(Locale.ROOT, ":t%d@%d-%d", tornWrite, tornFrom, tornTo));

@@ -104,9 +104,12 @@ class CrashModelTest {
 
     @Test
     void statesPrintAndParseTheSame() {
-        for (String s : List.of("e0:", "e3:5,7", "e12:1:t4@0-3", "e2::t0@7-8")) {
+        for (String s : List.of("e0:", "e3:5,7", "e12:1:t4@0-3", "e2::t0@7-8", "e4:0-254,256", "e1:3,4,6-8:t5@1-2")) {
             assertEquals(s, CrashState.parse(s).toString());
         }
+        assertArrayEquals(new int[] {1, 2, 3, 5}, CrashState.parse("e0:5,1-3").kept());
+        assertThrows(IllegalArgumentException.class, () -> CrashState.parse("e0:1-3,2"), "listed twice");
+        assertThrows(IllegalArgumentException.class, () -> CrashState.parse("e0:1-"));
         assertThrows(IllegalArgumentException.class, () -> CrashState.parse("3:5"));
         assertThrows(IllegalArgumentException.class, () -> CrashState.parse("e1:2:t2@0-1"), "torn write also kept");
     }
