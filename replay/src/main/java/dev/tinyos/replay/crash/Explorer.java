@@ -323,11 +323,16 @@ public final class Explorer {
     private Checker.Verdict checkOne(WorkerImage img, SectorSpace.Base base, CrashState s) throws IOException {
         img.load(base.versions(s));
         DiskRequestTap[] tap = new DiskRequestTap[1];
+        boolean done = false;
         try {
-            return checker.check(img.file(), commands(s.epoch), tap);
+            Checker.Verdict v = checker.check(img.file(), commands(s.epoch), tap);
+            done = true;
+            return v;
         } finally {
-            if (tap[0] != null) {
+            if (done && tap[0] != null && tap[0].error() == null) {
                 img.undo(tap[0].ops());
+            } else {
+                img.reset(); // what the checker wrote is not known: start the image over
             }
         }
     }

@@ -61,6 +61,31 @@ final class WorkerImage implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Starts over from a fresh copy of the initial image: for when the checker's writes are not
+     * known (its request stream could not be followed, or the boot failed half-way).
+     */
+    void reset() throws IOException {
+        ch.truncate(0);
+        try (FileChannel in = FileChannel.open(initial, StandardOpenOption.READ)) {
+            long size = in.size();
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            for (long pos = 0; pos < size; ) {
+                buf.clear();
+                int n = in.read(buf, pos);
+                if (n <= 0) {
+                    break;
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    ch.write(buf, pos + buf.position());
+                }
+                pos += n;
+            }
+        }
+        Arrays.fill(cur, SectorSpace.INITIAL);
+    }
+
     /** The checker may have written these requests' sectors: restore or forget them. */
     void undo(Iterable<DiskOp> checkerOps) throws IOException {
         for (DiskOp op : checkerOps) {

@@ -183,6 +183,14 @@ class CrashModelTest {
             CrashState s = CrashState.parse("e2:2");
             img.load(b.versions(s));
             assertArrayEquals(expected(space, b.versions(s), 16), Files.readAllBytes(img.file()));
+            // unknown checker writes: the image starts over
+            try (var ch = java.nio.channels.FileChannel.open(img.file(), java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(junk, 0, 512), 13 * 512);
+            }
+            img.reset();
+            CrashState e1 = CrashState.parse("e1:1");
+            img.load(b.versions(e1));
+            assertArrayEquals(expected(space, b.versions(e1), 16), Files.readAllBytes(img.file()));
         }
     }
 
