@@ -143,6 +143,8 @@ public final class Explorer {
     private final CrashModel model;
     private final SectorSpace space;
     private final Checker checker;
+    private final Map<Integer, List<String>> commandsByEpoch = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, String> committedByEpoch = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Explorer(DiskHistory history, Options o) throws IOException {
         if (o.jobs < 1 || o.maxStates < 0 || o.shards < 1 || o.shard < 0 || o.shard >= o.shards) {
@@ -181,7 +183,9 @@ public final class Explorer {
         int epochs = given != null ? 1 : model.epochs().size();
         for (int e = 0; e < epochs; e++) {
             for (CrashState s : given != null ? given : en.states(e)) {
-                validate(s);
+                if (given != null) {
+                    validate(s); // generated states are valid by construction
+                }
                 generated++;
                 long[] fp = base.fingerprint(s);
                 // the same image is checked once per checker input (the oracle's value may differ)
@@ -305,19 +309,25 @@ public final class Explorer {
         if (o.committed == null) {
             return null;
         }
-        String v = ConsoleLines.lastMatchBefore(history.console(), o.committed, model.epochs().get(e).crashIcount);
-        return v == null ? "0" : v;
+        return committedByEpoch.computeIfAbsent(e, k -> {
+            String v = ConsoleLines.lastMatchBefore(history.console(), o.committed, model.epochs().get(k).crashIcount);
+            return v == null ? "0" : v;
+        });
     }
 
     /** The checker's command lines for a state of epoch {@code e}, placeholders replaced. */
     public List<String> commands(int e) {
+        return commandsByEpoch.computeIfAbsent(e, this::commandsOf);
+    }
+
+    private List<String> commandsOf(int e) {
         String committed = committed(e);
         List<String> out = new ArrayList<>();
         for (String c : o.checker.commands) {
             out.add(c.replace("{committed}", committed == null ? "0" : committed).replace("{epoch}", Integer.toString(e))
                     .replace("{icount}", Long.toString(model.epochs().get(e).crashIcount)));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private Checker.Verdict checkOne(WorkerImage img, SectorSpace.Base base, CrashState s) throws IOException {
