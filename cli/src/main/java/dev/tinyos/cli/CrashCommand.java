@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
                 + "sectors), boot a checker on each unique state and report which fail.",
                 "Each state boots the kernel (default: the trace's) on a fresh machine with the --check lines and "
                 + "'poweroff' typed at the prompt; it passes if the console matches --pass and not --fail. "
-                + "Writes TRACE/crash/states.csv (or -o DIR). Exit 0: every checked state passed; 1: some failed; "
+                + "Writes TRACE/crash/states.csv (or -o DIR) and keeps failing states (image, console, a replayable "
+                + "trace of the checker) in its failing/. Exit 0: every checked state passed; 1: some failed; "
                 + "2: bad input."})
 public final class CrashCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "trace directory of a run with a disk (tinyos run --disk)")
@@ -102,11 +103,12 @@ public final class CrashCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--keep-failing", paramLabel = "DIR",
-            description = "for each failing state (at most --keep-max): its image state-N.img, its checker console "
-                    + "state-N.txt and a recorded trace of the checker's boot state-N.trace (tinyos replay it)")
+            description = "where failing states are kept (default: OUTPUT/failing): for each (at most --keep-max) "
+                    + "its image state-N.img, its checker input and console state-N.txt and a recorded trace of the "
+                    + "checker's boot state-N.trace (tinyos replay it)")
     Path keep;
 
-    @Option(names = "--keep-max", paramLabel = "N", description = "failing states kept by --keep-failing (default: 10)")
+    @Option(names = "--keep-max", paramLabel = "N", description = "failing states kept (default: 10; 0: none)")
     int keepMax = 10;
 
     @Override
@@ -164,8 +166,8 @@ public final class CrashCommand implements Callable<Integer> {
             Path csv = dir.resolve("states.csv");
             StatesCsv.write(x, r, csv);
             summary(h, r, replayNanos, csv);
-            if (keep != null && r.failed > 0) {
-                keepFailing(x, r);
+            if (keepMax > 0 && r.failed > 0) {
+                keepFailing(x, r, keep != null ? keep : dir.resolve("failing"));
             }
             return r.failed == 0 ? 0 : 1;
         } catch (TraceException e) {
@@ -247,7 +249,7 @@ public final class CrashCommand implements Callable<Integer> {
         }
     }
 
-    private void keepFailing(Explorer x, Explorer.Report r) throws IOException {
+    private void keepFailing(Explorer x, Explorer.Report r, Path keep) throws IOException {
         Files.createDirectories(keep);
         int n = 0;
         for (Explorer.StateResult s : r.failures()) {

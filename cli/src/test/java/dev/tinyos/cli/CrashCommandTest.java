@@ -122,11 +122,13 @@ class CrashCommandTest {
             assertEquals(ReplayOutcome.Status.MATCHED, ro.status(), ro.message());
         }
 
+        Path o2 = dir.resolve("o2");
         assertEquals(1, tinyos("crash", t.toString(), "--check", "crashdemo check", "--pass", "crashdemo: PASS",
-                "--state", id, "-o", o.toString()), out + err);
+                "--state", id, "-o", o2.toString()), out + err);
         assertTrue(out.contains("1 checked, 0 passed, 1 failed"), out);
+        assertTrue(Files.isDirectory(o2.resolve("failing").resolve("state-0.trace")), "kept by default: " + out);
         assertEquals(0, tinyos("crash", t.toString(), "--check", "crashdemo check", "--pass", "crashdemo: PASS",
-                "--state", "e0:", "-o", o.toString()), out + err);
+                "--state", "e0:", "-o", o.toString(), "--keep-max", "0"), out + err);
 
         // two shards check every state once between them, with the same verdicts
         long failing = csv.stream().filter(l -> l.contains(",fail,")).count();
@@ -135,7 +137,7 @@ class CrashCommandTest {
         for (String k : new String[] {"0/2", "1/2"}) {
             Path so = dir.resolve("shard" + k.charAt(0));
             tinyos("crash", t.toString(), "--check", "crashdemo check", "--pass", "crashdemo: PASS", "--no-torn",
-                    "--shard", k, "-o", so.toString());
+                    "--shard", k, "-o", so.toString(), "--keep-max", "0");
             List<String> rows = Files.readAllLines(so.resolve("states.csv"));
             checked += rows.stream().filter(l -> l.contains(",pass,") || l.contains(",fail,")).count();
             failed += rows.stream().filter(l -> l.contains(",fail,")).count();
