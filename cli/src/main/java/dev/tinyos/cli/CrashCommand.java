@@ -166,6 +166,7 @@ public final class CrashCommand implements Callable<Integer> {
             Path csv = dir.resolve("states.csv");
             StatesCsv.write(x, r, csv);
             summary(h, r, replayNanos, csv);
+            control(x, r);
             if (keepMax > 0 && r.failed > 0) {
                 keepFailing(x, r, keep != null ? keep : dir.resolve("failing"));
             }
@@ -246,6 +247,18 @@ public final class CrashCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "FAIL %s (%s, crash %s at icount %,d, %d of %d writes in flight kept%s): %s%n",
                     s.state, s.state.family, e.where(), e.crashIcount, s.state.keptCount(), e.inFlightCount(),
                     s.state.torn() ? ", one torn" : "", s.verdict().reason());
+        }
+    }
+
+    /** Notes on stderr when the checker looks misconfigured rather than the disk inconsistent. */
+    private void control(Explorer x, Explorer.Report r) {
+        Explorer.StateResult fin = x.find(r, x.finalState());
+        if (fin != null && fin.verdict() != null && !fin.verdict().pass()) {
+            System.err.println("tinyos: note: the checker fails on the disk the run itself left (state " + fin.state
+                    + ": " + fin.verdict().reason() + "); if that is not the bug you look for, check --check, --pass "
+                    + "and --fail.");
+        } else if (r.checked > 1 && r.failed == r.checked) {
+            System.err.println("tinyos: note: every state failed; check --check, --pass and --fail.");
         }
     }
 

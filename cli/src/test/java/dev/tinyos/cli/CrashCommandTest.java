@@ -146,6 +146,17 @@ class CrashCommandTest {
         assertEquals(failing, failed);
     }
 
+    @Test
+    void aCheckerThatFailsOnTheRunsOwnDiskIsPointedOut() throws Exception {
+        Path t = nobarrierTrace();
+        assertEquals(1, tinyos("crash", t.toString(), "--check", "crashdemo chekc", "--pass", "crashdemo: PASS",
+                "--no-torn", "--keep-max", "0", "-o", dir.resolve("o").toString()), out + err);
+        assertTrue(err.contains("the checker fails on the disk the run itself left"), err);
+        assertEquals(1, tinyos("crash", t.toString(), "--check", "crashdemo check", "--pass", "crashdemo: PASS",
+                "--no-torn", "--keep-max", "0", "-o", dir.resolve("o2").toString()), out + err);
+        assertTrue(!err.contains("note:"), "the real bug fails other states only: " + err);
+    }
+
     private void assertOneLineError(int status, String fragment) {
         assertEquals(BadInputException.EXIT_CODE, status, out + err);
         assertEquals(1, err.lines().count(), "one line, no stack trace: " + err);

@@ -205,6 +205,30 @@ public final class Explorer {
 
     private record Fp(long a, long b, String input) {}
 
+    /**
+     * The state the run itself left on the disk: the last epoch with every write in flight
+     * kept (what a clean shutdown writes back). Its verdict is the checker's control: a checker
+     * that fails there fails on the recorded run's own result.
+     */
+    public CrashState finalState() {
+        int last = model.epochs().size() - 1;
+        int[] all = model.epochs().get(last).inFlight();
+        java.util.Arrays.sort(all);
+        return new CrashState(last, all, "final");
+    }
+
+    /** The unique state of {@code r} with the same image and checker input as {@code s}, or null. */
+    public StateResult find(Report r, CrashState s) {
+        long[] fp = space.base().fingerprint(s);
+        List<String> in = commands(s.epoch);
+        for (StateResult u : r.unique) {
+            if (u.fp0 == fp[0] && u.fp1 == fp[1] && commands(u.state.epoch).equals(in)) {
+                return u;
+            }
+        }
+        return null;
+    }
+
     /** Throws IllegalArgumentException with a sentence if {@code s} is not a state of this run. */
     public void validate(CrashState s) {
         if (s.epoch < 0 || s.epoch >= model.epochs().size()) {
