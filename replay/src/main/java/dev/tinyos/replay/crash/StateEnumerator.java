@@ -14,11 +14,12 @@ import java.util.SplittableRandom;
  *   <li>otherwise a bounded sample: every prefix in start order, i.e. an in-order drive cut
  *       after 0..m writes ({@code prefix}, m+1), the full set less each single write
  *       ({@code omit}, m), and {@code random} subsets (each write kept with probability 1/2);</li>
- *   <li>torn writes, unless disabled, for each multi-sector write in flight (for at most
- *       {@code random} of them, chosen at random, when the epoch is sampled): the writes started
- *       before it kept and it cut after each sector ({@code torn}: the in-order drive losing power
- *       inside the write), and all other writes kept with each strict prefix and suffix of its
- *       sectors.</li>
+ *   <li>torn writes, unless disabled, for each multi-sector write in flight: with at most
+ *       {@value #TORN_EXHAUSTIVE} writes in flight, every subset of the other writes with each
+ *       strict prefix and each strict suffix of its sectors; otherwise (for at most
+ *       {@code random} of them, chosen at random, when the epoch is sampled) the writes started
+ *       before it kept and it cut after each sector (the in-order drive losing power inside the
+ *       write), and all other writes kept with each strict prefix and suffix of its sectors.</li>
  * </ul>
  * The random choices come from a generator seeded with {@code seed} and the epoch index, so
  * the same options give the same states, epoch by epoch, whatever else changes.
@@ -34,6 +35,9 @@ public final class StateEnumerator {
         public boolean torn = true;
         public long seed = 1;
     }
+
+    /** Epochs with at most this many writes in flight tear each write with every subset of the others. */
+    static final int TORN_EXHAUSTIVE = 3;
 
     private final CrashModel model;
     private final Options o;
@@ -81,6 +85,17 @@ public final class StateEnumerator {
         for (int w : which) {
             int n = model.write(w).sectors();
             if (n < 2) {
+                continue;
+            }
+            if (f.length <= TORN_EXHAUSTIVE) {
+                int[] others = without(f, w);
+                for (int mask = 0; mask < 1 << others.length; mask++) {
+                    int[] keep = pick(others, mask);
+                    for (int k = 1; k < n; k++) {
+                        out.add(new CrashState(e, keep, w, 0, k, "torn"));
+                        out.add(new CrashState(e, keep, w, k, n, "torn"));
+                    }
+                }
                 continue;
             }
             int pos = 0;

@@ -80,10 +80,24 @@ class CrashModelTest {
         long subsets = e1.stream().filter(s -> s.family.equals("subset")).count();
         long torn = e1.stream().filter(CrashState::torn).count();
         assertEquals(4, subsets);
-        assertEquals(3 * 7, torn, "w1 has 8 sectors: 7 cuts, each as a prefix after its predecessors and "
-                + "as a prefix and a suffix with the others kept");
+        assertEquals(2 * 2 * 7, torn, "w1 has 8 sectors: 7 cuts, each kept as a prefix and as a suffix, with "
+                + "each subset of the other write (w2, one sector, does not tear)");
         o.torn = false;
         assertEquals(4, new StateEnumerator(m, o).states(1).size());
+    }
+
+    @Test
+    void midSizedEpochsTearAfterThePredecessorsAndWithAllOthers() {
+        List<DiskOp> ops = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ops.add(write(8L * i, 8, i, 2L * i, 2L * i + 1));
+        }
+        CrashModel m = new CrashModel(ops, 100);
+        List<CrashState> s = new StateEnumerator(m, new StateEnumerator.Options()).states(0);
+        assertEquals(32, s.stream().filter(x -> !x.torn()).count());
+        assertEquals(5 * 3 * 7, s.stream().filter(CrashState::torn).count());
+        assertTrue(s.stream().anyMatch(x -> x.toString().equals("e0:0,1:t2@0-3")), "in-order drive cut inside w2");
+        assertTrue(s.stream().anyMatch(x -> x.toString().equals("e0:0,1,3,4:t2@3-8")), "all others, a suffix of w2");
     }
 
     @Test
