@@ -16,12 +16,12 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "tinyos", mixinStandardHelpOptions = true,
         description = "tiny-os: a deterministic RISC-V (RV64) emulator of QEMU's virt board, and the "
                 + "tiny-os teaching kernel that runs on it.",
-        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class, CrashCommand.class,
             CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements java.util.concurrent.Callable<Integer> {
-    /** The commands that open a Chronicle queue: only recording does (traces are read without it). */
-    private static final Set<String> TRACE_COMMANDS = Set.of("run");
+    /** The commands that open a Chronicle queue: recording and the crash explorer (which records failing checks); traces are read without it. */
+    private static final Set<String> TRACE_COMMANDS = Set.of("run", "crash");
     static final String VERSION = "tinyos 0.1.0";
 
     /** No command: the usage on stderr and exit 2 (a script that forgot the command must notice). */

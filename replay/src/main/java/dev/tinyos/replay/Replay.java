@@ -4,6 +4,7 @@ import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.RunResult;
+import dev.tinyos.core.input.InputSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 /**
  * Replays a trace: builds the machine from the trace's own kernel and initial disk (unpacked
@@ -56,6 +58,15 @@ public final class Replay implements AutoCloseable {
 
     /** Opens and checks trace {@code dir}; console output goes to {@code out} (null: discard). */
     public static Replay open(Path dir, OutputStream out) throws TraceException {
+        return open(dir, out, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #open(Path, OutputStream)}, with the machine's input source being
+     * {@code tap.apply(replayer)}: an observer that must forward every call unchanged (e.g. the
+     * crash explorer's record of the disk requests); the replay itself is unaffected.
+     */
+    public static Replay open(Path dir, OutputStream out, UnaryOperator<InputSource> inputTap) throws TraceException {
         Trace trace = Trace.open(dir);
         TraceHeader h = trace.header();
         // the whole queue is read and checked first (plain reads, fast): a damaged trace is
@@ -69,7 +80,7 @@ public final class Replay implements AutoCloseable {
             Replayer replayer = new Replayer(reader, h.ipt);
             ConsoleTap tap = new ConsoleTap(out);
             MachineConfig.Builder b = MachineConfig.builder().memoryMiB(h.memoryMiB).kernel(trace.kernel())
-                    .console(tap).input(replayer);
+                    .console(tap).input(inputTap.apply(replayer));
             if (disk != null) {
                 b.disk(disk).diskReadOnly(h.diskReadOnly).diskScratch(true); // deleted after the replay
             }

@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
  * (disk images are mostly zeros; a 64 MiB image with a small file system costs a few hundred
  * KiB). Invariant: the copy reads back byte for byte equal to the source and has its length.
  */
-final class SparseCopy {
+public final class SparseCopy {
     private static final int BLOCK = 64 << 10;
 
     private SparseCopy() {
@@ -47,7 +47,7 @@ final class SparseCopy {
     }
 
     /** Copies {@code from} to a new file {@code to} (which must not exist). */
-    static void copy(Path from, Path to) throws IOException {
+    public static void copy(Path from, Path to) throws IOException {
         try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                      StandardOpenOption.SPARSE)) {
