@@ -90,6 +90,9 @@ public final class Machine implements AutoCloseable {
         this.elf = ElfFile.read(config.kernel());
         elf.load(ram);
         this.tohost = tohostOffset(elf, ram);
+        if (tohost >= 0) {
+            ram.watchStores(tohost); // the run ends right after the store to tohost, as on QEMU
+        }
         this.backend = config.disk() == null ? null : BlockBackend.open(config.disk(), config.diskReadOnly(),
                 !config.diskScratch());
         this.block = backend == null ? null
