@@ -9,7 +9,7 @@ capped at --cap seconds (a capped run is reported as such, never as a time). Pri
 engine and the ratios against QEMU plain.
 
 usage: scripts/xv6-bench.py [--engines ours,ours-rec,ours-rec-host,qemu,qemu-rr] [--cap S]
-                            [--boot-only] [--jar cli/target/tinyos.jar]
+                            [--boot-only]
 """
 import argparse
 import os
@@ -38,8 +38,11 @@ def qemu_cmd(kernel, disk, record, work):
                   "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
 
 
-def ours_cmd(jar, kernel, disk, mode, work):
-    cmd = ["java", "-jar", jar, "run", "--kernel", kernel, "--disk", disk]
+TINYOS = os.path.join(ROOT, "tinyos")
+
+
+def ours_cmd(kernel, disk, mode, work):
+    cmd = [TINYOS, "run", "--kernel", kernel, "--disk", disk]
     if mode == "ours":
         return cmd + ["--no-record"]
     clock = "host" if mode == "ours-rec-host" else "virtual"
@@ -68,7 +71,7 @@ def run_engine(engine, args, work):
     if engine.startswith("qemu"):
         cmd = qemu_cmd(kernel, disk, engine == "qemu-rr", work)
     else:
-        cmd = ours_cmd(args.jar, kernel, disk, engine, work)
+        cmd = ours_cmd(kernel, disk, engine, work)
     t0 = time.time()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     buf = [b""]
@@ -99,7 +102,7 @@ def run_engine(engine, args, work):
         except subprocess.TimeoutExpired:
             proc.kill()
         if engine.startswith("ours-rec") and result.get("usertests"):
-            v = subprocess.run(["java", "-jar", args.jar, "verify", os.path.join(work, "trace")],
+            v = subprocess.run([TINYOS, "verify", os.path.join(work, "trace")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             result["verify"] = "exit %d" % v.returncode
 
@@ -113,7 +116,6 @@ def main():
     p.add_argument("--engines", default="ours,ours-rec,ours-rec-host,qemu,qemu-rr")
     p.add_argument("--cap", type=float, default=1500)
     p.add_argument("--boot-only", action="store_true")
-    p.add_argument("--jar", default=os.path.join(ROOT, "cli", "target", "tinyos.jar"))
     args = p.parse_args()
     if not os.path.isfile(os.path.join(XV6, "kernel")):
         sys.exit("xv6-bench: no xv6 build at %s" % XV6)

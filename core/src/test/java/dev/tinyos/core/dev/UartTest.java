@@ -136,4 +136,27 @@ class UartTest {
         write(MCR, 0);
         assertEquals(0xB0, read(MSR) & 0xF0);
     }
+
+    @Test
+    void lineUpdatesWhereQemuUpdatesTheLineNotOnPolling() {
+        write(IER, 0x03); // THR empty and received data
+        int u = uart.lineUpdates();
+        read(LSR);
+        read(LSR);
+        read(LCR);
+        read(SCR);
+        assertEquals(u, uart.lineUpdates(), "polling LSR (and reading plain registers) leaves the line alone");
+        assertTrue(uart.interruptPending(), "THR empty stays latched: a driver that never reads IIR keeps it");
+        write(RBR, 'x');
+        assertEquals(u + 1, uart.lineUpdates(), "a THR write updates the line");
+        uart.receive('y');
+        assertEquals(u + 2, uart.lineUpdates(), "a received byte updates it");
+        read(RBR);
+        assertEquals(u + 3, uart.lineUpdates(), "so does reading it");
+        read(IIR);
+        assertEquals(u + 4, uart.lineUpdates(), "an IIR read that clears THR empty updates it");
+        assertFalse(uart.interruptPending());
+        read(IIR);
+        assertEquals(u + 4, uart.lineUpdates(), "an IIR read that clears nothing does not");
+    }
 }
