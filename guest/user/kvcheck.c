@@ -2,7 +2,7 @@
  * kvcheck.c — checks that the store holds exactly one committed state of a
  * kvstress run (the crash-state oracle; workload and marker: kvwork.h).
  *
- *   kvcheck
+ *   kvcheck [MIN]
  *
  * Mounts the store, reads the commit marker (key 0), recomputes the model
  * of that kvstress run after the operations the marker covers, and compares
@@ -14,7 +14,9 @@
  *
  * and exits 0 or 1. A checker of a crash state compares C with the commits
  * the crashed run had completed ("kvstress: commit C gen G" lines): C must
- * be the last one completed before the power cut or a later one.
+ * be the last one completed before the power cut or a later one. Given MIN,
+ * kvcheck does that itself: a store whose commit is below MIN lost a commit
+ * the run had reported durable ("FAIL lost a reported commit (C, MIN)").
  */
 #include "kvwork.h"
 
@@ -48,10 +50,15 @@ static int compare(void)
     return why ? fail(why, 0, 0) : 0;
 }
 
+/* The store holds commit c: fails if that is older than the reported min. */
+static int check_durable(long c, long min)
+{
+    return c < min ? fail("lost a reported commit", c, min) : 0;
+}
+
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    long min = argc > 1 ? atoi(argv[1]) : 0;
     static struct kv_marker mk;
     long gen = kv_mount();
     if (gen < 0)
@@ -62,12 +69,14 @@ int main(int argc, char **argv)
         int r = kv_next(0, &next);
         if (r != KV_ENOENT)
             return fail("no commit marker but the store is not empty", r, (long)next);
+        if (check_durable(0, min))
+            return 1;
         printf("kvcheck: PASS commit 0 gen %ld keys 0\n", gen);
         return 0;
     }
     if (n < 0)
         return fail("reading the commit marker", n, 0);
-    if (check_marker(&mk, n) || compare())
+    if (check_marker(&mk, n) || compare() || check_durable((long)mk.commit, min))
         return 1;
     struct kvstat st;
     kv_stat(&st);

@@ -48,11 +48,16 @@ final class CrashDemo {
 
     /** Records {@code input} on a copy of {@code disk} as trace {@code trace}; returns the console. */
     static String record(Path trace, Path disk, String input) throws Exception {
+        return recordWith(kernel(), trace, disk, input);
+    }
+
+    /** Like {@link #record}, with another kernel. */
+    static String recordWith(Path kernel, Path trace, Path disk, String input) throws Exception {
         RecordSession.Options o = new RecordSession.Options();
         VirtualClock clock = VirtualClock.withInput(input.getBytes(StandardCharsets.US_ASCII));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         o.traceDir = trace;
-        o.kernel = kernel();
+        o.kernel = kernel;
         o.disk = disk;
         o.live = clock;
         o.skew = clock::skew;
