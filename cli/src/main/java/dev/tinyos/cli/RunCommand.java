@@ -39,8 +39,22 @@ public final class RunCommand implements Callable<Integer> {
     /** Exit status of a run stopped because the host disk filled up (EX_IOERR). */
     static final int HOST_FULL_EXIT = 74;
 
-    @Option(names = "--kernel", paramLabel = "ELF", description = "kernel ELF to boot (default: ${DEFAULT-VALUE})")
+    @Option(names = "--kernel", paramLabel = "FILE", description = "kernel to boot: an ELF; with --bios also a raw "
+            + "image, loaded at 0x80200000 (default: ${DEFAULT-VALUE})")
     Path kernel = Home.guestBuild().resolve("kernel.elf");
+
+    @Option(names = "--bios", paramLabel = "FILE", description = "firmware to start in M-mode (a0 = hart id, a1 = the "
+            + "device tree): an ELF, or a raw binary loaded at 0x80000000, e.g. OpenSBI's fw_jump.bin "
+            + "(default: none, the hart starts at the kernel ELF's entry; docs/firmware.md)")
+    Path bios;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "initial ramdisk, loaded at kernel entry + "
+            + "min(RAM/2, 128 MiB) as QEMU does and named in /chosen linux,initrd-start/end")
+    Path initrd;
+
+    @Option(names = "--append", paramLabel = "ARGS", description = "kernel command line, in the device tree's "
+            + "/chosen bootargs")
+    String append;
 
     @Option(names = "--disk", paramLabel = "IMG", description = "raw disk image for virtio-blk slot 0")
     Path disk;
@@ -86,7 +100,8 @@ public final class RunCommand implements Callable<Integer> {
         RunRecording recording = null;
         if (record.recording()) {
             try {
-                recording = RunRecording.start(record, clockMode, clock, input, kernel, disk, memMiB, console, "run");
+                recording = RunRecording.start(record, clockMode, clock, input, kernel, disk, memMiB, console, "run",
+                        new RunRecording.Boot(bios, initrd, append));
             } catch (BadInputException e) {
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;
@@ -165,12 +180,29 @@ public final class RunCommand implements Callable<Integer> {
 
     private void checkArguments() throws BadInputException {
         boolean defaultKernel = kernel.equals(Home.guestBuild().resolve("kernel.elf"));
-        GuestFiles.requireElf(kernel, "kernel", defaultKernel ? "build it with: make -C guest kernel" : null);
+        if (bios == null) {
+            GuestFiles.requireElf(kernel, "kernel", defaultKernel ? "build it with: make -C guest kernel" : null);
+        } else {
+            GuestFiles.requireImage(bios, "bios");
+            GuestFiles.requireImage(kernel, "kernel");
+        }
+        if (initrd != null) {
+            GuestFiles.requireImage(initrd, "initrd");
+        }
         if (disk != null) {
             GuestFiles.requireDisk(disk);
         }
         GuestFiles.requireMemory(memMiB);
-        GuestFiles.requireKernelFits(kernel, memMiB);
+        if (bios == null) {
+            GuestFiles.requireKernelFits(kernel, memMiB);
+        }
+        try {
+            dev.tinyos.core.BootImages.of(bios, kernel, initrd, append, (long) memMiB << 20); // fits, parses
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + e.getMessage());
+        }
         if (maxInstructions <= 0) {
             throw new BadInputException("--max-instructions must be positive, not " + maxInstructions);
         }
@@ -184,6 +216,9 @@ public final class RunCommand implements Callable<Integer> {
         MachineConfig.Builder b = MachineConfig.builder()
                 .memoryMiB(memMiB)
                 .kernel(kernel)
+                .bios(bios)
+                .initrd(initrd)
+                .append(append)
                 .console(console)
                 .input(input);
         if (disk != null) {
