@@ -38,6 +38,36 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
     /** Exit status of a run stopped because the host disk filled up (EX_IOERR). */
     static final int HOST_FULL_EXIT = 74;
+    /**
+     * With --bios, scripted input waits for 1.2 s of guest time without console output before
+     * each line: longer than U-Boot's 1 s autoboot countdown steps, so a script reaches the prompt.
+     */
+    static final long FIRMWARE_QUIET_TICKS = 12_000_000L;
+
+    /** Counts the bytes the guest writes to its console (the typing pace of a firmware run). */
+    static final class CountingOutput extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutput(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            count++;
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            count += len;
+            out.write(b, off, len);
+        }
+
+        long count() {
+            return count;
+        }
+    }
 
     @Option(names = "--kernel", paramLabel = "FILE", description = "kernel to boot: an ELF; with --bios also a raw "
             + "image, loaded at 0x80200000 (default: ${DEFAULT-VALUE})")
@@ -96,11 +126,17 @@ public final class RunCommand implements Callable<Integer> {
         PrintStream messages = System.err;
         RecordOptions.Clock clock = RecordOptions.newClock(clockMode);
         ConsoleInput input = new ConsoleInput(clock.source(), System.in, tty, console, messages);
+        java.io.OutputStream guestConsole = console;
+        if (bios != null) { // firmware resets its UART: type scripted lines when the console falls quiet
+            CountingOutput counted = new CountingOutput(console);
+            input.typeWhenQuiet(FIRMWARE_QUIET_TICKS, counted::count);
+            guestConsole = counted;
+        }
         Machine machine;
         RunRecording recording = null;
         if (record.recording()) {
             try {
-                recording = RunRecording.start(record, clockMode, clock, input, kernel, disk, memMiB, console, "run",
+                recording = RunRecording.start(record, clockMode, clock, input, kernel, disk, memMiB, guestConsole, "run",
                         new RunRecording.Boot(bios, initrd, append));
             } catch (BadInputException e) {
                 System.err.println("tinyos: " + e.getMessage());
@@ -110,7 +146,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(recording.announcement());
         } else {
             try {
-                machine = new Machine(config(console, input));
+                machine = new Machine(config(guestConsole, input));
             } catch (dev.tinyos.core.dev.ImageInUseException e) {
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;
@@ -212,7 +248,7 @@ public final class RunCommand implements Callable<Integer> {
         record.check(disk != null);
     }
 
-    private MachineConfig config(BufferedOutputStream console, ConsoleInput input) {
+    private MachineConfig config(java.io.OutputStream console, ConsoleInput input) {
         MachineConfig.Builder b = MachineConfig.builder()
                 .memoryMiB(memMiB)
                 .kernel(kernel)
