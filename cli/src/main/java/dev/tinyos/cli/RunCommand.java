@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
                 + "as its serial console.",
                 "Ctrl-A x quits, Ctrl-A h shows help, Ctrl-A Ctrl-A sends Ctrl-A. When standard input "
                 + "is not a terminal its bytes are typed into the console, e.g. "
-                + "printf 'tests\\npoweroff\\n' | ./tinyos run",
+                + "printf 'tests\\npoweroff\\n' | ./tinyos run (with --bios a line at a time, each once the "
+                + "console has been quiet for 1.2 s of guest time: firmware drops what is typed ahead)",
                 "Exits with the guest's exit code (test finisher or HTIF) and prints a one-line "
                 + "summary on stderr.",
                 "Disk model (docs/disk-model.md): the drive has a volatile write cache. A clean end "
