@@ -74,6 +74,26 @@ class FirmwareBootTest {
         }
     }
 
+    /** --initrd and --append change /chosen only; the trace keeps the initrd and the line, and checks both. */
+    @Test
+    void initrdAndBootargsAreRecordedAndChecked() throws Exception {
+        Path kernel = Home.guestBuild().resolve("kernel.elf");
+        assumeTrue(Files.isRegularFile(kernel), "guest/build/kernel.elf not built");
+        Path initrd = Files.write(tmp.resolve("rd.img"), "an initrd".getBytes(StandardCharsets.US_ASCII));
+        Path trace = tmp.resolve("t");
+        Cli.Result run = Cli.run("poweroff\n".getBytes(StandardCharsets.US_ASCII), 300, "run", "--trace",
+                trace.toString(), "--kernel", kernel.toString(), "--initrd", initrd.toString(), "--append", "a b=c");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(Files.readString(trace.resolve("header.properties")).contains("append=a b\\=c"));
+        Cli.Result verify = Cli.run(new byte[0], 300, "verify", trace.toString());
+        assertEquals(0, verify.status(), verify.err() + verify.out());
+        Files.write(trace.resolve("initrd.img"), "another".getBytes(StandardCharsets.US_ASCII));
+        Cli.Result refused = Cli.run(new byte[0], 300, "verify", trace.toString());
+        assertEquals(2, refused.status(), refused.err() + refused.out());
+        assertTrue(refused.err().contains("initrd"), refused.err());
+        assertFalse(refused.leaksInternals(), refused.err());
+    }
+
     private static String tail(String s) {
         return s.length() <= 3000 ? s : s.substring(s.length() - 3000);
     }
