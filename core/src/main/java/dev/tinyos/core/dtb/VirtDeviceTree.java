@@ -69,15 +69,17 @@ public final class VirtDeviceTree {
                 .propCells("#size-cells", 2)
                 .propStrings("compatible", "riscv-virtio")
                 .propStrings("model", MODEL);
-        w.beginNode("chosen").propStrings("stdout-path", "/soc/" + unit("serial", Machine.UART_BASE));
+        // QEMU 7.2's /chosen order (checked with dumpdtb): initrd end and start (one cell each:
+        // RAM lies below 4 GiB), rng-seed (we have none), bootargs, stdout-path
+        w.beginNode("chosen");
+        if (chosen.initrdStart() >= 0) {
+            w.propCells("linux,initrd-end", (int) chosen.initrdEnd());
+            w.propCells("linux,initrd-start", (int) chosen.initrdStart());
+        }
         if (chosen.bootargs() != null) {
             w.propStrings("bootargs", chosen.bootargs());
         }
-        if (chosen.initrdStart() >= 0) {
-            w.propCells64("linux,initrd-start", chosen.initrdStart());
-            w.propCells64("linux,initrd-end", chosen.initrdEnd());
-        }
-        w.endNode();
+        w.propStrings("stdout-path", "/soc/" + unit("serial", Machine.UART_BASE)).endNode();
         syscon(w, "poweroff", TestFinisher.FINISHER_PASS);
         syscon(w, "reboot", TestFinisher.FINISHER_RESET);
         w.beginNode(unit("memory", Machine.RAM_BASE))
