@@ -58,6 +58,7 @@ public final class BootImages {
         List<ElfFile.Segment> segs = new ArrayList<>();
         if (bios != null) {
             segs.addAll(bios.segments());
+            requireApart(bios, kernel);
         }
         segs.addAll(kernel.segments());
         byte[] rd = null;
@@ -75,6 +76,19 @@ public final class BootImages {
                 rd == null ? -1 : rdStart, rd == null ? -1 : rdStart + rd.length);
         byte[] dtb = VirtDeviceTree.build(ramBytes, chosen);
         return new BootImages(bios, kernel, rd, rdStart, dtb, Collections.unmodifiableList(segs));
+    }
+
+    /** Refuses images whose bytes would overwrite each other, as QEMU refuses overlapping ROM regions. */
+    private static void requireApart(ElfFile a, ElfFile b) {
+        for (ElfFile.Segment x : a.segments()) {
+            for (ElfFile.Segment y : b.segments()) {
+                if (x.memsz() > 0 && y.memsz() > 0 && x.paddr() < y.paddr() + y.memsz()
+                        && y.paddr() < x.paddr() + x.memsz()) {
+                    throw new IllegalArgumentException(String.format("%s (0x%x-0x%x) and %s (0x%x-0x%x) overlap in RAM",
+                            a.name(), x.paddr(), x.paddr() + x.memsz(), b.name(), y.paddr(), y.paddr() + y.memsz()));
+                }
+            }
+        }
     }
 
     /** An ELF file, or a raw binary placed at {@code address}; refused if it does not fit in RAM. */

@@ -76,6 +76,9 @@ class BootImagesTest {
         assertTrue(e.getMessage().contains("does not fit in RAM"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BootImages.of(small, small, big, null, 4 * MIB));
         assertTrue(e.getMessage().contains("initrd"), e.getMessage());
+        Path bigBios = raw("bigbios.bin", 0, (int) (3 * MIB)); // reaches past 0x80200000
+        e = assertThrows(IllegalArgumentException.class, () -> BootImages.of(bigBios, small, null, null, 8 * MIB));
+        assertTrue(e.getMessage().contains("overlap"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BootImages.of(null, small, null, null, 4 * MIB));
         assertTrue(e.getMessage().contains("not an ELF"), e.getMessage());
     }
