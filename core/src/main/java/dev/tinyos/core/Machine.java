@@ -93,6 +93,9 @@ public final class Machine implements AutoCloseable {
         images.load(ram);
         this.elf = images.kernel();
         this.tohost = tohostOffset(elf, ram);
+        if (tohost >= 0) {
+            ram.watchStores(tohost); // the run ends right after the store to tohost, as on QEMU
+        }
         this.backend = config.disk() == null ? null : BlockBackend.open(config.disk(), config.diskReadOnly(),
                 !config.diskScratch());
         this.block = backend == null ? null

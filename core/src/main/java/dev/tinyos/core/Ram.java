@@ -56,6 +56,8 @@ public final class Ram {
      * block. The hart's links between cached blocks are valid only within one epoch.
      */
     public int codeEpoch = 1;
+    /** The one page whose stores end the hart's slice ({@link #watchStores}), or -1. */
+    private int watchedPage = -1;
 
     public Ram(long base, int size) {
         if (size <= 0 || (size & ((1 << PAGE_SHIFT) - 1)) != 0) {
@@ -115,6 +117,20 @@ public final class Ram {
         boolean fresh = codeLines[page] == 0;
         codeLines[page] |= (-1L >>> (63 - hi)) & (-1L << lo);
         return fresh;
+    }
+
+    /**
+     * Makes every store to the page holding {@code off} end the hart's slice right after it
+     * (the hart keeps no fast store translation for that page), so that the machine sees a
+     * store to an HTIF {@code tohost} word at the next instruction boundary, as QEMU does.
+     */
+    public void watchStores(int off) {
+        watchedPage = off >>> PAGE_SHIFT;
+    }
+
+    /** True if stores to the page holding {@code off} must end the slice ({@link #watchStores}). */
+    public boolean isWatched(int off) {
+        return off >>> PAGE_SHIFT == watchedPage;
     }
 
     /** True if the page holding offset {@code off} holds decoded instructions. */

@@ -621,7 +621,9 @@ public final class Hart {
         pmpCheck(va, pa, size, Sv39.STORE, dataPriv());
         if (ram.contains(pa, size)) {
             int off = (int) (pa - ramBase);
-            if (pageInRam(pa)) {
+            if (ram.isWatched(off)) {
+                sliceEnd = true; // a watched page (HTIF tohost) is never cached for stores
+            } else if (pageInRam(pa)) {
                 if (ram.isCode(off)) {
                     filling(3, t);
                     cTag[t] = va >>> 12;

@@ -133,6 +133,19 @@ class BoardProgramsTest {
         assertEquals("htif: writing tohost\n", run.console(), "stopped before the finisher fallback");
     }
 
+    @Test
+    void htifStopsRightAfterTheStoreToToHost() throws IOException {
+        long end = boot("htif", MachineConfig.builder()).result().icount();
+        assertTrue(end < Machine.SLICE, "ended at the store, not at the next slice boundary: " + end);
+        Machine m = new Machine(MachineConfig.builder().kernel(program("htif")).build());
+        RunResult before = m.run(end - 1);
+        assertEquals(ExitReason.INSTRUCTION_LIMIT, before.reason(), "one instruction earlier tohost is unwritten");
+        RunResult at = m.run(1);
+        assertEquals(ExitReason.HTIF, at.reason());
+        assertEquals(end, at.icount(), "the store is the last instruction the run retires");
+        m.close();
+    }
+
     /** Delegates to a VirtualClock and asks the machine to stop at a chosen icount. */
     static final class StopAt implements dev.tinyos.core.input.InputSource {
         final VirtualClock clock = new VirtualClock();
