@@ -66,6 +66,13 @@ public final class ConsoleInput implements InputSource {
     private long anchorWall;
     private long anchorMtime;
     private long scriptEndMtime = -1;
+    /** Typing pace (see {@link #typeWhenQuiet}): 0 types at once. */
+    private long quietTicks;
+    private java.util.function.LongSupplier outputBytes;
+    private long outputSeen = -1;
+    private long lastOutputMtime;
+    /** True while a scripted line waits for the guest's console to fall quiet. */
+    private boolean heldForQuiet;
 
     /**
      * @param clock       the deterministic time base (normally a fresh {@code VirtualClock})
@@ -81,6 +88,18 @@ public final class ConsoleInput implements InputSource {
         this.interactive = interactive;
         this.output = output;
         this.messages = messages;
+    }
+
+    /**
+     * Scripted input is typed as a person at a serial terminal types it: a line at a time, each
+     * once the guest's console output ({@code outputBytes}, bytes written so far) has been quiet
+     * for {@code ticks} of guest time. Firmware resets its UART and drops what was typed ahead
+     * (on QEMU and on hardware alike), so runs with a bios type this way. Deterministic in guest
+     * time; a recording logs each byte at the icount it arrived. Interactive input is unaffected.
+     */
+    public void typeWhenQuiet(long ticks, java.util.function.LongSupplier outputBytes) {
+        this.quietTicks = interactive ? 0 : ticks;
+        this.outputBytes = outputBytes;
     }
 
     /** Starts the reader thread. */
@@ -212,11 +231,19 @@ public final class ConsoleInput implements InputSource {
                 stopDelivered = true;
                 sink.stop();
             }
-            while (count > 0 && sink.uartCanReceive()) {
-                sink.uartByte(ring[head] & 0xff);
+            boolean quiet = quietFor(icount);
+            heldForQuiet = count > 0 && !quiet;
+            while (count > 0 && quiet && sink.uartCanReceive()) {
+                int b = ring[head] & 0xff;
+                sink.uartByte(b);
                 head = (head + 1) % CAPACITY;
                 count--;
                 lock.notifyAll();
+                if (quietTicks > 0 && b == '\n') {
+                    lastOutputMtime = clock.mtime(icount); // the next line waits for the answer to this one
+                    heldForQuiet = count > 0;
+                    break;
+                }
             }
             blockedAt = count > 0 ? icount : -1;
         }
@@ -224,9 +251,30 @@ public final class ConsoleInput implements InputSource {
         flush();
     }
 
+    /** True if input may be typed now: always, or once the console has been quiet long enough. */
+    private boolean quietFor(long icount) {
+        if (quietTicks <= 0) {
+            return true;
+        }
+        long now = clock.mtime(icount);
+        long out = outputBytes.getAsLong();
+        if (out != outputSeen) {
+            outputSeen = out;
+            lastOutputMtime = now;
+        }
+        return now - lastOutputMtime >= quietTicks;
+    }
+
     @Override
     public void idle(long icount, long wakeMtime) {
         flush();
+        if (heldForQuiet && blockedAt == icount) { // a line waits for quiet: time runs on to then
+            idleAt = icount;
+            long quietEnd = lastOutputMtime + quietTicks;
+            clock.idle(icount, Math.min(wakeMtime, quietEnd));
+            nextPoll = icount;
+            return;
+        }
         idleAt = icount;
         long seen;
         synchronized (lock) {
@@ -260,7 +308,7 @@ public final class ConsoleInput implements InputSource {
     public boolean exhausted() {
         synchronized (lock) {
             boolean undeliverable = count == 0 || blockedAt == idleAt;
-            return eof && undeliverable && !stopRequested && clock.exhausted();
+            return eof && undeliverable && !heldForQuiet && !stopRequested && clock.exhausted();
         }
     }
 

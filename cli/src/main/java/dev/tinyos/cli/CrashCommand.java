@@ -186,6 +186,17 @@ public final class CrashCommand implements Callable<Integer> {
         if (kernel != null && !Files.isRegularFile(kernel)) {
             throw new BadInputException("there is no kernel at " + kernel);
         }
+        if (kernel == null && Files.isRegularFile(trace.resolve(dev.tinyos.replay.TraceHeader.FILE))) {
+            try {
+                dev.tinyos.replay.TraceHeader h = dev.tinyos.replay.TraceHeader.read(trace);
+                if (h.biosSha256 != null || h.initrdSha256 != null || h.append != null) {
+                    throw new BadInputException("trace " + trace + " was booted with --bios, --initrd or --append, "
+                            + "which crash checkers do not get: give the checker's kernel ELF with --kernel");
+                }
+            } catch (TraceException e) {
+                // the exploration reports a bad trace in its own words
+            }
+        }
         Explorer.Options o = new Explorer.Options();
         o.enumeration.exhaustive = exhaustive;
         o.enumeration.random = random;

@@ -44,6 +44,18 @@ public final class GuestFiles {
     }
 
     /** A disk image: any readable regular file whose size is a whole number of 512-byte sectors. */
+    /** A readable, non-empty file: an ELF or a raw image (loaders decide which). */
+    public static void requireImage(Path file, String what) throws BadInputException {
+        requireReadable(file, what, null);
+        try {
+            if (Files.size(file) == 0) {
+                throw new BadInputException(what + " " + file + " is empty");
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + what + " " + file + ": " + e.getMessage());
+        }
+    }
+
     public static void requireDisk(Path img) throws BadInputException {
         requireReadable(img, "disk image", null);
         try {

@@ -32,6 +32,12 @@ public final class InfoCommand implements Callable<Integer> {
             System.out.println("format:       version " + h.formatVersion + ", created " + h.created);
             System.out.println("machine:      revision " + h.machineRevision + ", " + h.memoryMiB + " MiB, kernel "
                     + h.kernelName + " (sha256 " + h.kernelSha256.substring(0, 16) + "...)");
+            if (h.biosSha256 != null || h.initrdSha256 != null || h.append != null) {
+                System.out.println("boot:         bios " + (h.biosSha256 == null ? "none" : h.biosName + " (sha256 "
+                        + h.biosSha256.substring(0, 16) + "...)") + ", initrd " + (h.initrdSha256 == null ? "none"
+                        : "sha256 " + h.initrdSha256.substring(0, 16) + "...") + (h.append == null ? ""
+                        : ", append '" + h.append + "'"));
+            }
             System.out.println("disk:         " + (h.hasDisk() ? String.format(Locale.ROOT, "%,d bytes%s (sha256 %s...)",
                     h.diskBytes, h.diskReadOnly ? ", read-only" : "", h.diskSha256.substring(0, 16)) : "none"));
             java.nio.file.Path fin = t.dir().resolve(dev.tinyos.replay.RecordSession.FINAL_DISK);

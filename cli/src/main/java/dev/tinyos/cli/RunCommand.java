@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
                 + "as its serial console.",
                 "Ctrl-A x quits, Ctrl-A h shows help, Ctrl-A Ctrl-A sends Ctrl-A. When standard input "
                 + "is not a terminal its bytes are typed into the console, e.g. "
-                + "printf 'tests\\npoweroff\\n' | ./tinyos run",
+                + "printf 'tests\\npoweroff\\n' | ./tinyos run (with --bios a line at a time, each once the "
+                + "console has been quiet for 1.2 s of guest time: firmware drops what is typed ahead)",
                 "Exits with the guest's exit code (test finisher or HTIF) and prints a one-line "
                 + "summary on stderr.",
                 "Disk model (docs/disk-model.md): the drive has a volatile write cache. A clean end "
@@ -38,9 +39,53 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
     /** Exit status of a run stopped because the host disk filled up (EX_IOERR). */
     static final int HOST_FULL_EXIT = 74;
+    /**
+     * With --bios, scripted input waits for 1.2 s of guest time without console output before
+     * each line: longer than U-Boot's 1 s autoboot countdown steps, so a script reaches the prompt.
+     */
+    static final long FIRMWARE_QUIET_TICKS = 12_000_000L;
 
-    @Option(names = "--kernel", paramLabel = "ELF", description = "kernel ELF to boot (default: ${DEFAULT-VALUE})")
+    /** Counts the bytes the guest writes to its console (the typing pace of a firmware run). */
+    static final class CountingOutput extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutput(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            count++;
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            count += len;
+            out.write(b, off, len);
+        }
+
+        long count() {
+            return count;
+        }
+    }
+
+    @Option(names = "--kernel", paramLabel = "FILE", description = "kernel to boot: an ELF; with --bios also a raw "
+            + "image, loaded at 0x80200000 (default: ${DEFAULT-VALUE})")
     Path kernel = Home.guestBuild().resolve("kernel.elf");
+
+    @Option(names = "--bios", paramLabel = "FILE", description = "firmware to start in M-mode (a0 = hart id, a1 = the "
+            + "device tree): an ELF, or a raw binary loaded at 0x80000000, e.g. OpenSBI's fw_jump.bin "
+            + "(default: none, the hart starts at the kernel ELF's entry; docs/firmware.md)")
+    Path bios;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "initial ramdisk, loaded at kernel entry + "
+            + "min(RAM/2, 128 MiB) as QEMU does and named in /chosen linux,initrd-start/end")
+    Path initrd;
+
+    @Option(names = "--append", paramLabel = "ARGS", description = "kernel command line, in the device tree's "
+            + "/chosen bootargs")
+    String append;
 
     @Option(names = "--disk", paramLabel = "IMG", description = "raw disk image for virtio-blk slot 0")
     Path disk;
@@ -82,11 +127,18 @@ public final class RunCommand implements Callable<Integer> {
         PrintStream messages = System.err;
         RecordOptions.Clock clock = RecordOptions.newClock(clockMode);
         ConsoleInput input = new ConsoleInput(clock.source(), System.in, tty, console, messages);
+        java.io.OutputStream guestConsole = console;
+        if (bios != null) { // firmware resets its UART: type scripted lines when the console falls quiet
+            CountingOutput counted = new CountingOutput(console);
+            input.typeWhenQuiet(FIRMWARE_QUIET_TICKS, counted::count);
+            guestConsole = counted;
+        }
         Machine machine;
         RunRecording recording = null;
         if (record.recording()) {
             try {
-                recording = RunRecording.start(record, clockMode, clock, input, kernel, disk, memMiB, console, "run");
+                recording = RunRecording.start(record, clockMode, clock, input, kernel, disk, memMiB, guestConsole, "run",
+                        new RunRecording.Boot(bios, initrd, append));
             } catch (BadInputException e) {
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;
@@ -95,7 +147,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(recording.announcement());
         } else {
             try {
-                machine = new Machine(config(console, input));
+                machine = new Machine(config(guestConsole, input));
             } catch (dev.tinyos.core.dev.ImageInUseException e) {
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;
@@ -165,12 +217,29 @@ public final class RunCommand implements Callable<Integer> {
 
     private void checkArguments() throws BadInputException {
         boolean defaultKernel = kernel.equals(Home.guestBuild().resolve("kernel.elf"));
-        GuestFiles.requireElf(kernel, "kernel", defaultKernel ? "build it with: make -C guest kernel" : null);
+        if (bios == null) {
+            GuestFiles.requireElf(kernel, "kernel", defaultKernel ? "build it with: make -C guest kernel" : null);
+        } else {
+            GuestFiles.requireImage(bios, "bios");
+            GuestFiles.requireImage(kernel, "kernel");
+        }
+        if (initrd != null) {
+            GuestFiles.requireImage(initrd, "initrd");
+        }
         if (disk != null) {
             GuestFiles.requireDisk(disk);
         }
         GuestFiles.requireMemory(memMiB);
-        GuestFiles.requireKernelFits(kernel, memMiB);
+        if (bios == null) {
+            GuestFiles.requireKernelFits(kernel, memMiB);
+        }
+        try {
+            dev.tinyos.core.BootImages.of(bios, kernel, initrd, append, (long) memMiB << 20); // fits, parses
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + e.getMessage());
+        }
         if (maxInstructions <= 0) {
             throw new BadInputException("--max-instructions must be positive, not " + maxInstructions);
         }
@@ -180,10 +249,13 @@ public final class RunCommand implements Callable<Integer> {
         record.check(disk != null);
     }
 
-    private MachineConfig config(BufferedOutputStream console, ConsoleInput input) {
+    private MachineConfig config(java.io.OutputStream console, ConsoleInput input) {
         MachineConfig.Builder b = MachineConfig.builder()
                 .memoryMiB(memMiB)
                 .kernel(kernel)
+                .bios(bios)
+                .initrd(initrd)
+                .append(append)
                 .console(console)
                 .input(input);
         if (disk != null) {

@@ -32,12 +32,26 @@ final class RunRecording {
     static RunRecording start(RecordOptions opts, String clockMode, RecordOptions.Clock clock,
                               dev.tinyos.core.input.InputSource live, Path kernel, Path disk, int memMiB,
                               OutputStream console, String command) throws BadInputException {
+        return start(opts, clockMode, clock, live, kernel, disk, memMiB, console, command, Boot.NONE);
+    }
+
+    /** Firmware, initrd and command line of a run (all null: none). */
+    record Boot(Path bios, Path initrd, String append) {
+        static final Boot NONE = new Boot(null, null, null);
+    }
+
+    static RunRecording start(RecordOptions opts, String clockMode, RecordOptions.Clock clock,
+                              dev.tinyos.core.input.InputSource live, Path kernel, Path disk, int memMiB,
+                              OutputStream console, String command, Boot boot) throws BadInputException {
         Path dir = opts.trace != null ? opts.trace : Trace.newDefaultDir(Path.of("traces"));
         RecordSession.Options o = new RecordSession.Options();
         o.traceDir = dir;
         o.memoryMiB = memMiB;
         o.kernel = kernel;
         o.disk = disk;
+        o.bios = boot.bios();
+        o.initrd = boot.initrd();
+        o.append = boot.append();
         o.diskWriteback = opts.diskWriteback;
         o.live = live;
         o.skew = clock.skew();
@@ -55,7 +69,7 @@ final class RunRecording {
                     + "; replay with: " + invokedAs() + " replay " + dir + ")");
         } catch (TraceException e) {
             throw new BadInputException(e.getMessage());
-        } catch (dev.tinyos.core.dev.ImageInUseException e) {
+        } catch (dev.tinyos.core.dev.ImageInUseException | IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         } catch (IOException e) {
             throw new BadInputException(IoMessages.isDiskFull(e) ? "cannot record to " + dir

@@ -151,4 +151,29 @@ class ConsoleInputTest {
         assertEquals("k", sink.bytes.toString(StandardCharsets.US_ASCII));
         keys.close();
     }
+
+    /** --bios pacing: a line at a time, each once the guest's console has been quiet long enough. */
+    @Test
+    void typeWhenQuietTypesALineAfterEachQuietPeriod() {
+        ConsoleInput c = source(new ByteArrayInputStream(ascii("ab\ncd\n")), false);
+        long[] out = {0};
+        c.typeWhenQuiet(1000, () -> out[0]);
+        RecordingSink sink = new RecordingSink(16);
+        c.idle(1000, Long.MAX_VALUE); // waits until the reader thread has queued the bytes
+        c.deliver(1000, sink);
+        assertEquals("", sink.bytes.toString(StandardCharsets.US_ASCII), "nothing before the console was quiet");
+        long quietAt = c.icountForMtime(1000, c.mtime(1000) + 1000);
+        c.deliver(quietAt - 1, sink);
+        assertEquals("", sink.bytes.toString(StandardCharsets.US_ASCII));
+        c.deliver(quietAt, sink);
+        assertEquals("ab\n", sink.bytes.toString(StandardCharsets.US_ASCII), "one line, then wait again");
+        out[0] += 3; // the guest echoes
+        c.deliver(quietAt + 1, sink);
+        assertFalse(c.exhausted(), "a held line is still to come");
+        long next = c.icountForMtime(quietAt + 1, c.mtime(quietAt + 1) + 1000);
+        c.deliver(next - 1, sink);
+        assertEquals("ab\n", sink.bytes.toString(StandardCharsets.US_ASCII));
+        c.deliver(next, sink);
+        assertEquals("ab\ncd\n", sink.bytes.toString(StandardCharsets.US_ASCII));
+    }
 }

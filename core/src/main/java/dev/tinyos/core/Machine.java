@@ -35,6 +35,8 @@ import java.util.OptionalLong;
  */
 public final class Machine implements AutoCloseable {
     public static final long RAM_BASE = 0x8000_0000L;
+    /** Where a raw kernel image goes when a bios is given: fw_jump's payload address on RV64, as QEMU. */
+    public static final long KERNEL_BASE = 0x8020_0000L;
     public static final long TEST_BASE = 0x0010_0000L;
     public static final long CLINT_BASE = 0x0200_0000L;
     public static final long PLIC_BASE = 0x0C00_0000L;
@@ -87,8 +89,9 @@ public final class Machine implements AutoCloseable {
         this.plic = new Plic();
         this.uart = new Uart16550(config.console());
         this.finisher = new TestFinisher();
-        this.elf = ElfFile.read(config.kernel());
-        elf.load(ram);
+        BootImages images = BootImages.of(config, ram.size);
+        images.load(ram);
+        this.elf = images.kernel();
         this.tohost = tohostOffset(elf, ram);
         if (tohost >= 0) {
             ram.watchStores(tohost); // the run ends right after the store to tohost, as on QEMU
@@ -101,9 +104,10 @@ public final class Machine implements AutoCloseable {
             virtio[n] = new VirtioMmio(ram, n == 0 ? block : null);
         }
         mapDevices();
-        hart.reset(elf.entry());
+        hart.reset(images.entry());
         this.probes = new Probes(hart, elf, String.valueOf(config.kernel().getFileName()));
-        hart.x[11] = dev.tinyos.core.dtb.FdtPlacement.install(ram, elf.segments()); // a1, as QEMU
+        // a0 = 0 (hart id), a1 = the device tree, as QEMU's reset vector passes them
+        hart.x[11] = dev.tinyos.core.dtb.FdtPlacement.install(ram, images.segments(), images.deviceTree());
     }
 
     private void mapDevices() {

@@ -18,6 +18,9 @@ public final class MachineConfig {
     private final int memoryMiB;
     private final Path kernel;
     private final Path disk;
+    private final Path bios;
+    private final Path initrd;
+    private final String append;
     private final boolean diskReadOnly;
     private final boolean diskScratch;
     private final OutputStream console;
@@ -27,6 +30,9 @@ public final class MachineConfig {
         this.memoryMiB = b.memoryMiB;
         this.kernel = b.kernel;
         this.disk = b.disk;
+        this.bios = b.bios;
+        this.initrd = b.initrd;
+        this.append = b.append;
         this.diskReadOnly = b.diskReadOnly;
         this.diskScratch = b.diskScratch;
         this.console = b.console;
@@ -48,6 +54,25 @@ public final class MachineConfig {
     /** The raw disk image for virtio-blk slot 0, or null. */
     public Path disk() {
         return disk;
+    }
+
+    /**
+     * The firmware (an ELF, or a raw image loaded at {@link Machine#RAM_BASE}), or null for none:
+     * the hart then starts at the kernel ELF's entry. With a bios the hart starts at the bios
+     * entry and the kernel may also be a raw image, loaded at {@link Machine#KERNEL_BASE}.
+     */
+    public Path bios() {
+        return bios;
+    }
+
+    /** The initial ramdisk, placed as QEMU places it and named in /chosen; or null. */
+    public Path initrd() {
+        return initrd;
+    }
+
+    /** The kernel command line for /chosen bootargs, or null. */
+    public String append() {
+        return append;
     }
 
     public boolean diskReadOnly() {
@@ -73,6 +98,9 @@ public final class MachineConfig {
         private int memoryMiB = 128;
         private Path kernel;
         private Path disk;
+        private Path bios;
+        private Path initrd;
+        private String append;
         private boolean diskReadOnly;
         private boolean diskScratch;
         private OutputStream console;
@@ -96,6 +124,23 @@ public final class MachineConfig {
 
         public Builder disk(Path image) {
             this.disk = image;
+            return this;
+        }
+
+        /** Firmware to start at (null: none, the kernel ELF's entry). */
+        public Builder bios(Path firmware) {
+            this.bios = firmware;
+            return this;
+        }
+
+        public Builder initrd(Path ramdisk) {
+            this.initrd = ramdisk;
+            return this;
+        }
+
+        /** The kernel command line (/chosen bootargs); null or empty for none. */
+        public Builder append(String cmdline) {
+            this.append = cmdline == null || cmdline.isEmpty() ? null : cmdline;
             return this;
         }
 

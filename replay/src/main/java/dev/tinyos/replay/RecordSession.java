@@ -32,6 +32,10 @@ public final class RecordSession implements AutoCloseable {
         public int memoryMiB = 128;
         public Path kernel;
         public Path disk;
+        /** Firmware, initrd and kernel command line (null: none); copied into the trace like the kernel. */
+        public Path bios;
+        public Path initrd;
+        public String append;
         public boolean diskReadOnly;
         /** Run on the user's image itself instead of a copy. */
         public boolean diskWriteback;
@@ -81,11 +85,12 @@ public final class RecordSession implements AutoCloseable {
         h.diskReadOnly = o.diskReadOnly;
         h.created = LocalDateTime.now().toString();
         h.command = o.command;
+        h.append = o.append == null || o.append.isEmpty() ? null : o.append;
         Trace trace;
         Path work = null;
         // the user's image must not change while it is hashed, compressed and copied
         try (FileChannel userImage = o.disk == null ? null : lockForReading(o.disk)) {
-            trace = Trace.create(o.traceDir, o.kernel, o.disk, h, o.diskProgress);
+            trace = Trace.create(o.traceDir, new Trace.Boot(o.kernel, o.bios, o.initrd), o.disk, h, o.diskProgress);
             try {
                 if (o.disk != null) {
                     if (o.diskWriteback) {
@@ -113,7 +118,7 @@ public final class RecordSession implements AutoCloseable {
             Recorder rec = new Recorder(o.live, o.skew, log);
             ConsoleTap tap = new ConsoleTap(o.console);
             MachineConfig.Builder b = MachineConfig.builder().memoryMiB(o.memoryMiB).kernel(o.kernel)
-                    .console(tap).input(rec);
+                    .bios(o.bios).initrd(o.initrd).append(o.append).console(tap).input(rec);
             if (work != null) {
                 b.disk(work).diskReadOnly(o.diskReadOnly);
             }

@@ -32,6 +32,14 @@ import java.util.zip.GZIPOutputStream;
 public final class Trace {
     public static final String KERNEL = "kernel.elf";
     public static final String DISK = "disk.img.gz";
+    /** The copy of the firmware (--bios), if the run had one. */
+    public static final String BIOS = "bios.bin";
+    /** The copy of the initial ramdisk (--initrd), if the run had one. */
+    public static final String INITRD = "initrd.img";
+
+    /** The images a run boots from: a kernel, and optionally a bios and an initrd (null: none). */
+    public record Boot(Path kernel, Path bios, Path initrd) {
+    }
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path dir;
@@ -52,6 +60,16 @@ public final class Trace {
 
     public Path kernel() {
         return dir.resolve(KERNEL);
+    }
+
+    /** The trace's copy of the bios, or null if the run had none. */
+    public Path bios() {
+        return header.biosSha256 == null ? null : dir.resolve(BIOS);
+    }
+
+    /** The trace's copy of the initrd, or null if the run had none. */
+    public Path initrd() {
+        return header.initrdSha256 == null ? null : dir.resolve(INITRD);
     }
 
     /** A fresh directory name under {@code parent}: {@code yyyyMMdd-HHmmss}, with -2, -3... if taken. */
@@ -79,6 +97,12 @@ public final class Trace {
      */
     public static Trace create(Path dir, Path kernel, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
             throws TraceException, IOException {
+        return create(dir, new Boot(kernel, null, null), disk, h, progress);
+    }
+
+    /** As {@link #create(Path, Path, Path, TraceHeader, java.util.function.LongConsumer)}, copying a bios and initrd too. */
+    public static Trace create(Path dir, Boot boot, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
+            throws TraceException, IOException {
         if (Files.exists(dir) && (!Files.isDirectory(dir) || !isEmpty(dir))) {
             throw new TraceException(dir + " already exists; choose another --trace directory "
                     + "(tinyos never overwrites a trace).");
@@ -87,7 +111,7 @@ public final class Trace {
         Thread undo = new Thread(() -> deleteTree(dir), "tinyos-trace-undo");
         Runtime.getRuntime().addShutdownHook(undo); // stopped half-way: no header-less trace left
         try {
-            fill(dir, kernel, disk, h, progress);
+            fill(dir, boot, disk, h, progress);
         } catch (IOException | RuntimeException e) {
             deleteTree(dir); // the directory was new or empty: leave nothing half-made behind
             throw e;
@@ -101,12 +125,22 @@ public final class Trace {
         return new Trace(dir, h);
     }
 
-    private static void fill(Path dir, Path kernel, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
+    private static void fill(Path dir, Boot boot, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
             throws IOException {
+        Path kernel = boot.kernel();
         Files.copy(kernel, dir.resolve(KERNEL), StandardCopyOption.REPLACE_EXISTING);
         h.kernelName = kernel.getFileName().toString();
         h.kernelSha256 = sha256(dir.resolve(KERNEL));
-        h.dtbSha256 = dtbSha256(h.memoryMiB);
+        if (boot.bios() != null) {
+            Files.copy(boot.bios(), dir.resolve(BIOS), StandardCopyOption.REPLACE_EXISTING);
+            h.biosName = boot.bios().getFileName().toString();
+            h.biosSha256 = sha256(dir.resolve(BIOS));
+        }
+        if (boot.initrd() != null) {
+            Files.copy(boot.initrd(), dir.resolve(INITRD), StandardCopyOption.REPLACE_EXISTING);
+            h.initrdSha256 = sha256(dir.resolve(INITRD));
+        }
+        h.dtbSha256 = dtbSha256(dir, h);
         if (disk != null) {
             MessageDigest md = newSha256();
             try (InputStream in = new DigestInputStream(Files.newInputStream(disk), md);
@@ -157,6 +191,8 @@ public final class Trace {
         } catch (IOException e) {
             throw new TraceException("the kernel in trace " + dir + " cannot be read (" + e.getMessage() + ").");
         }
+        checkCopy(dir, BIOS, "bios", h.biosSha256);
+        checkCopy(dir, INITRD, "initrd", h.initrdSha256);
         if (h.hasDisk() && !Files.isRegularFile(dir.resolve(DISK))) {
             throw new TraceException("trace " + dir + " lacks its initial disk image (" + DISK + ").");
         }
@@ -165,7 +201,13 @@ public final class Trace {
                     + h.machineRevision + "; this one implements " + TraceHeader.MACHINE_REVISION
                     + "): replay it with that version.");
         }
-        if (h.dtbSha256 != null && !h.dtbSha256.equals(dtbSha256(h.memoryMiB))) {
+        String dtb;
+        try {
+            dtb = h.dtbSha256 == null ? null : dtbSha256(dir, h);
+        } catch (IOException e) {
+            throw new TraceException("the boot images of trace " + dir + " cannot be laid out (" + e.getMessage() + ").");
+        }
+        if (h.dtbSha256 != null && !h.dtbSha256.equals(dtb)) {
             throw new TraceException("trace " + dir + " was recorded on a machine with another device tree than "
                     + "this tinyos builds (SHA-256 differs): replay it with the tinyos that recorded it.");
         }
@@ -257,6 +299,43 @@ public final class Trace {
                 def.setLevel(Deflater.BEST_SPEED);
             }
         };
+    }
+
+    /** Refuses the trace if its copy {@code name} is missing or differs from {@code sha} (null: no copy expected). */
+    private static void checkCopy(Path dir, String name, String what, String sha) throws TraceException {
+        if (sha == null) {
+            return;
+        }
+        Path f = dir.resolve(name);
+        if (!Files.isRegularFile(f)) {
+            throw new TraceException("trace " + dir + " lacks its " + what + " copy (" + name + ").");
+        }
+        try {
+            if (!sha256(f).equals(sha)) {
+                throw new TraceException("the " + what + " in trace " + dir + " does not match the one recorded (SHA-256 differs).");
+            }
+        } catch (IOException e) {
+            throw new TraceException("the " + what + " in trace " + dir + " cannot be read (" + e.getMessage() + ").");
+        }
+    }
+
+    /**
+     * Hex SHA-256 of the device tree this tinyos builds for trace {@code dir}'s configuration:
+     * the plain tree for its RAM size, or with a bios, initrd or command line the tree of that
+     * boot (its /chosen depends on the images).
+     */
+    static String dtbSha256(Path dir, TraceHeader h) throws IOException {
+        if (h.biosSha256 == null && h.initrdSha256 == null && h.append == null) {
+            return dtbSha256(h.memoryMiB);
+        }
+        try {
+            byte[] dtb = dev.tinyos.core.BootImages.of(h.biosSha256 == null ? null : dir.resolve(BIOS),
+                    dir.resolve(KERNEL), h.initrdSha256 == null ? null : dir.resolve(INITRD), h.append,
+                    (long) h.memoryMiB << 20).deviceTree();
+            return HexFormat.of().formatHex(newSha256().digest(dtb));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Hex SHA-256 of the device tree this tinyos places in a machine with {@code memoryMiB} of RAM. */

@@ -48,6 +48,13 @@ public final class TraceHeader {
     public String diskSha256;
     public long diskBytes;
     public boolean diskReadOnly;
+    /** The bios's file name and SHA-256 (its copy is {@link Trace#BIOS}); null without a bios. */
+    public String biosName;
+    public String biosSha256;
+    /** SHA-256 of the initrd (its copy is {@link Trace#INITRD}); null without one. */
+    public String initrdSha256;
+    /** The kernel command line (/chosen bootargs); null without one. */
+    public String append;
     /**
      * SHA-256 of the device tree the machine placed in RAM (part of the guest's memory from
      * its first instruction); null in traces recorded before it was kept.
@@ -78,6 +85,16 @@ public final class TraceHeader {
         }
         if (dtbSha256 != null) {
             p.setProperty("machine.dtb.sha256", dtbSha256);
+        }
+        if (biosSha256 != null) {
+            p.setProperty("bios.name", biosName);
+            p.setProperty("bios.sha256", biosSha256);
+        }
+        if (initrdSha256 != null) {
+            p.setProperty("initrd.sha256", initrdSha256);
+        }
+        if (append != null) {
+            p.setProperty("append", append);
         }
         p.setProperty("machine.revision", Integer.toString(machineRevision));
         p.setProperty("created", created);
@@ -127,6 +144,10 @@ public final class TraceHeader {
                 h.diskReadOnly = parseBoolean(p.getProperty("disk.readOnly", "false"), "disk.readOnly", dir);
             }
             h.dtbSha256 = p.getProperty("machine.dtb.sha256");
+            h.biosSha256 = p.getProperty("bios.sha256");
+            h.biosName = p.getProperty("bios.name", "bios");
+            h.initrdSha256 = p.getProperty("initrd.sha256");
+            h.append = p.getProperty("append");
             h.machineRevision = p.getProperty("machine.revision") == null ? 1
                     : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number(p, "machine.revision", dir)));
             h.created = p.getProperty("created", "");
@@ -163,6 +184,12 @@ public final class TraceHeader {
         }
         if (h.dtbSha256 != null && !isSha256(h.dtbSha256)) {
             return "machine.dtb.sha256 is not a SHA-256";
+        }
+        if (h.biosSha256 != null && !isSha256(h.biosSha256)) {
+            return "bios.sha256 is not a SHA-256";
+        }
+        if (h.initrdSha256 != null && !isSha256(h.initrdSha256)) {
+            return "initrd.sha256 is not a SHA-256";
         }
         if (h.diskSha256 != null && !isSha256(h.diskSha256)) {
             return "disk.sha256 is not a SHA-256";

@@ -51,7 +51,11 @@ public final class FdtPlacement {
      * that address, or 0 if it does not fit beside the kernel (the value for a1 either way).
      */
     public static long install(Ram ram, List<ElfFile.Segment> segments) {
-        byte[] blob = VirtDeviceTree.build(ram.size);
+        return install(ram, segments, VirtDeviceTree.build(ram.size));
+    }
+
+    /** As {@link #install(Ram, List)} for a given blob. */
+    public static long install(Ram ram, List<ElfFile.Segment> segments, byte[] blob) {
         long addr = address(ram.base, ram.size, blob.length, segments);
         if (addr < 0) {
             return 0;

@@ -48,15 +48,38 @@ public final class VirtDeviceTree {
     private VirtDeviceTree() {
     }
 
+    /**
+     * What /chosen says besides stdout-path: the kernel command line (bootargs, null for none)
+     * and the initrd's range [initrdStart, initrdEnd) (linux,initrd-start/end; -1 for none).
+     */
+    public record Chosen(String bootargs, long initrdStart, long initrdEnd) {
+        public static final Chosen NONE = new Chosen(null, -1, -1);
+    }
+
     /** The flattened device tree for a board with {@code ramSize} bytes of RAM at {@link Machine#RAM_BASE}. */
     public static byte[] build(long ramSize) {
+        return build(ramSize, Chosen.NONE);
+    }
+
+    /** As {@link #build(long)}, with /chosen also holding {@code chosen}'s bootargs and initrd range. */
+    public static byte[] build(long ramSize, Chosen chosen) {
         FdtWriter w = new FdtWriter();
         w.beginNode("")
                 .propCells("#address-cells", 2)
                 .propCells("#size-cells", 2)
                 .propStrings("compatible", "riscv-virtio")
                 .propStrings("model", MODEL);
-        w.beginNode("chosen").propStrings("stdout-path", "/soc/" + unit("serial", Machine.UART_BASE)).endNode();
+        // QEMU 7.2's /chosen order (checked with dumpdtb): initrd end and start (one cell each:
+        // RAM lies below 4 GiB), rng-seed (we have none), bootargs, stdout-path
+        w.beginNode("chosen");
+        if (chosen.initrdStart() >= 0) {
+            w.propCells("linux,initrd-end", (int) chosen.initrdEnd());
+            w.propCells("linux,initrd-start", (int) chosen.initrdStart());
+        }
+        if (chosen.bootargs() != null) {
+            w.propStrings("bootargs", chosen.bootargs());
+        }
+        w.propStrings("stdout-path", "/soc/" + unit("serial", Machine.UART_BASE)).endNode();
         syscon(w, "poweroff", TestFinisher.FINISHER_PASS);
         syscon(w, "reboot", TestFinisher.FINISHER_RESET);
         w.beginNode(unit("memory", Machine.RAM_BASE))

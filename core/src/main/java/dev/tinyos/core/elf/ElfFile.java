@@ -53,6 +53,27 @@ public final class ElfFile {
         readSymbols();
     }
 
+    /** A raw image: its bytes form one segment at {@code address}, which is also its entry; no symbols. */
+    private ElfFile(String name, byte[] image, long address) {
+        this.name = name;
+        this.image = image;
+        this.entry = address;
+        this.segments = List.of(new Segment(address, address, 0, image.length, image.length, 7));
+    }
+
+    /**
+     * A raw binary loaded at {@code address} (QEMU's convention for -bios and -kernel images that
+     * are not ELF): one segment holding the whole file, entry at its first byte, no symbols.
+     */
+    public static ElfFile raw(String name, byte[] bytes, long address) {
+        return new ElfFile(name, bytes, address);
+    }
+
+    /** True if {@code bytes} start with the ELF magic. */
+    public static boolean isElf(byte[] bytes) {
+        return bytes.length >= 4 && bytes[0] == 0x7F && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F';
+    }
+
     /** Reads and checks {@code file}; format errors are IllegalArgumentExceptions. */
     public static ElfFile read(Path file) throws IOException {
         return parse(file.getFileName().toString(), Files.readAllBytes(file));
