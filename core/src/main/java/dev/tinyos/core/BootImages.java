@@ -47,11 +47,19 @@ public final class BootImages {
 
     /** Reads and lays out the images of {@code config} for {@code ramBytes} of RAM at {@link Machine#RAM_BASE}. */
     public static BootImages of(MachineConfig config, long ramBytes) throws IOException {
-        return of(config.bios(), config.kernel(), config.initrd(), config.append(), ramBytes);
+        return of(config.bios(), config.kernel(), config.initrd(), config.append(), ramBytes,
+                config.boardRevision());
     }
 
+    /** As {@link #of(MachineConfig, long)} for the current {@link BoardRevision}. */
     public static BootImages of(Path biosFile, Path kernelFile, Path initrdFile, String append, long ramBytes)
             throws IOException {
+        return of(biosFile, kernelFile, initrdFile, append, ramBytes, BoardRevision.CURRENT);
+    }
+
+    /** The images and the device tree of board revision {@code revision}. */
+    public static BootImages of(Path biosFile, Path kernelFile, Path initrdFile, String append, long ramBytes,
+            int revision) throws IOException {
         long ramEnd = Machine.RAM_BASE + ramBytes;
         ElfFile bios = biosFile == null ? null : image(biosFile, Machine.RAM_BASE, ramEnd);
         ElfFile kernel = biosFile == null ? ElfFile.read(kernelFile) : image(kernelFile, Machine.KERNEL_BASE, ramEnd);
@@ -74,7 +82,7 @@ public final class BootImages {
         }
         VirtDeviceTree.Chosen chosen = new VirtDeviceTree.Chosen(append == null || append.isEmpty() ? null : append,
                 rd == null ? -1 : rdStart, rd == null ? -1 : rdStart + rd.length);
-        byte[] dtb = VirtDeviceTree.build(ramBytes, chosen);
+        byte[] dtb = VirtDeviceTree.build(ramBytes, chosen, revision);
         return new BootImages(bios, kernel, rd, rdStart, dtb, Collections.unmodifiableList(segs));
     }
 

@@ -25,6 +25,7 @@ public final class MachineConfig {
     private final boolean diskScratch;
     private final OutputStream console;
     private final InputSource input;
+    private final int boardRevision;
 
     private MachineConfig(Builder b) {
         this.memoryMiB = b.memoryMiB;
@@ -37,6 +38,7 @@ public final class MachineConfig {
         this.diskScratch = b.diskScratch;
         this.console = b.console;
         this.input = b.input != null ? b.input : new VirtualClock();
+        this.boardRevision = b.boardRevision;
     }
 
     public static Builder builder() {
@@ -89,6 +91,11 @@ public final class MachineConfig {
         return console;
     }
 
+    /** The {@link BoardRevision} to build: {@link BoardRevision#CURRENT} unless replaying an older trace. */
+    public int boardRevision() {
+        return boardRevision;
+    }
+
     public InputSource input() {
         return input;
     }
@@ -105,6 +112,7 @@ public final class MachineConfig {
         private boolean diskScratch;
         private OutputStream console;
         private InputSource input;
+        private int boardRevision = BoardRevision.CURRENT;
 
         private Builder() {
         }
@@ -167,6 +175,12 @@ public final class MachineConfig {
 
         public Builder input(InputSource src) {
             this.input = src;
+            return this;
+        }
+
+        /** Builds the board of an older {@link BoardRevision} (a replay of a trace recorded on it). */
+        public Builder boardRevision(int revision) {
+            this.boardRevision = BoardRevision.require(revision);
             return this;
         }
 

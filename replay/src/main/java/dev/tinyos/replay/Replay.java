@@ -80,7 +80,8 @@ public final class Replay implements AutoCloseable {
             Replayer replayer = new Replayer(reader, h.ipt);
             ConsoleTap tap = new ConsoleTap(out);
             MachineConfig.Builder b = MachineConfig.builder().memoryMiB(h.memoryMiB).kernel(trace.kernel())
-                    .bios(trace.bios()).initrd(trace.initrd()).append(h.append).console(tap).input(inputTap.apply(replayer));
+                    .bios(trace.bios()).initrd(trace.initrd()).append(h.append).console(tap).input(inputTap.apply(replayer))
+                    .boardRevision(h.machineRevision);
             if (disk != null) {
                 b.disk(disk).diskReadOnly(h.diskReadOnly).diskScratch(true); // deleted after the replay
             }

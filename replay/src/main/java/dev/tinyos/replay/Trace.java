@@ -326,21 +326,25 @@ public final class Trace {
      */
     static String dtbSha256(Path dir, TraceHeader h) throws IOException {
         if (h.biosSha256 == null && h.initrdSha256 == null && h.append == null) {
-            return dtbSha256(h.memoryMiB);
+            return dtbSha256(h.memoryMiB, h.machineRevision);
         }
         try {
             byte[] dtb = dev.tinyos.core.BootImages.of(h.biosSha256 == null ? null : dir.resolve(BIOS),
                     dir.resolve(KERNEL), h.initrdSha256 == null ? null : dir.resolve(INITRD), h.append,
-                    (long) h.memoryMiB << 20).deviceTree();
+                    (long) h.memoryMiB << 20, h.machineRevision).deviceTree();
             return HexFormat.of().formatHex(newSha256().digest(dtb));
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
 
-    /** Hex SHA-256 of the device tree this tinyos places in a machine with {@code memoryMiB} of RAM. */
-    static String dtbSha256(int memoryMiB) {
-        return HexFormat.of().formatHex(newSha256().digest(VirtDeviceTree.build((long) memoryMiB << 20)));
+    /**
+     * Hex SHA-256 of the device tree this tinyos places in a machine of board revision
+     * {@code revision} with {@code memoryMiB} of RAM.
+     */
+    static String dtbSha256(int memoryMiB, int revision) {
+        return HexFormat.of().formatHex(newSha256().digest(
+                VirtDeviceTree.build((long) memoryMiB << 20, VirtDeviceTree.Chosen.NONE, revision)));
     }
 
     /** Hex SHA-256 of a file. */

@@ -24,14 +24,10 @@ public final class TraceHeader {
     /** The key of the header's own checksum (format version 2 on). */
     static final String CRC_KEY = "header.crc32c";
     /**
-     * Revision of the machine's guest-visible behaviour, bumped whenever a guest could observe
-     * a change (an instruction, CSR or device behaving differently): 1, the first machine;
-     * 2, Sstc (stimecmp) and PMP enforcement; 3, QEMU's PLIC gateway (a pending bit follows
-     * the device's line updates, no re-pend at completion), virtio-mmio accepting a driver
-     * without VIRTIO_F_VERSION_1, and a run that ends right after the store to HTIF tohost.
-     * A trace without the key is revision 1.
+     * Revision of the machine's guest-visible behaviour ({@link dev.tinyos.core.BoardRevision}
+     * lists them); a trace without the key is revision 1.
      */
-    public static final int MACHINE_REVISION = 3;
+    public static final int MACHINE_REVISION = dev.tinyos.core.BoardRevision.CURRENT;
     public static final String FILE = "header.properties";
 
     public int formatVersion = FORMAT_VERSION;

@@ -1,5 +1,6 @@
 package dev.tinyos.core.dtb;
 
+import dev.tinyos.core.BoardRevision;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.dev.TestFinisher;
 
@@ -9,17 +10,28 @@ import dev.tinyos.core.dev.TestFinisher;
  * flash, platform bus, goldfish RTC, PCIe) and minus /chosen's rng-seed (QEMU's is random;
  * a deterministic machine has no random seed to give). Nodes, properties, their order and
  * the phandles (cpu 1, cpu interrupt controller 2, PLIC 3, test device 4) are QEMU's, so a
- * kernel sees the same tree on both machines except for what describes our hart truthfully:
- * riscv,isa {@value #RISCV_ISA} (no F, D, H, Zba, Zbb, Zbc or Zbs, which QEMU lists; Sstc is
- * implemented but not listed, since the blob is part of every recorded run's memory and
- * traces recorded before Sstc must keep replaying; software finds it by probing stimecmp)
- * and mmu-type riscv,sv39 (QEMU's default hart has Sv48), and the model string.
+ * kernel sees the same tree on both machines except for what describes our hart truthfully
+ * (no F, D, H, Zba, Zbb, Zbc or Zbs, which QEMU lists; mmu-type riscv,sv39 where QEMU's
+ * default hart has Sv48) and the model string. The hart's description depends on the
+ * {@link BoardRevision}: from revision {@value BoardRevision#ISA_EXTENSIONS_IN_DEVICE_TREE}
+ * riscv,isa is {@value #RISCV_ISA} and the newer binding's riscv,isa-base and
+ * riscv,isa-extensions name the same set (as QEMU 8.2 and later add them); before it,
+ * riscv,isa was {@value #RISCV_ISA_BEFORE_4}, which left out the Sstc the hart had since
+ * revision 2, and those trees are still built bit for bit so older traces replay.
  *
  * <p>Invariant: the blob is a pure function of the RAM size; every node it lists is a device
  * that {@link Machine} maps at that address with that interrupt.
  */
 public final class VirtDeviceTree {
-    public static final String RISCV_ISA = "rv64imac_zicsr_zifencei";
+    /** Every extension the hart implements, in the ISA manual's canonical order. */
+    public static final String RISCV_ISA = "rv64imac_zicntr_zicsr_zifencei_zihintpause_zihpm_sstc";
+    /** The base ISA of the riscv,isa-base property. */
+    public static final String RISCV_ISA_BASE = "rv64i";
+    /** riscv,isa-extensions: {@link #RISCV_ISA} as a list (the base's "i" included). */
+    static final String[] RISCV_ISA_EXTENSIONS = {
+        "i", "m", "a", "c", "zicntr", "zicsr", "zifencei", "zihintpause", "zihpm", "sstc"};
+    /** riscv,isa of board revisions 1 to 3. */
+    public static final String RISCV_ISA_BEFORE_4 = "rv64imac_zicsr_zifencei";
     public static final String MMU_TYPE = "riscv,sv39";
     public static final String MODEL = "riscv-virtio,tinyos";
     /** The CLINT's mtime frequency: 10 MHz, as on QEMU. */
@@ -63,6 +75,12 @@ public final class VirtDeviceTree {
 
     /** As {@link #build(long)}, with /chosen also holding {@code chosen}'s bootargs and initrd range. */
     public static byte[] build(long ramSize, Chosen chosen) {
+        return build(ramSize, chosen, BoardRevision.CURRENT);
+    }
+
+    /** As {@link #build(long, Chosen)} for board revision {@code revision} ({@link BoardRevision}). */
+    public static byte[] build(long ramSize, Chosen chosen, int revision) {
+        BoardRevision.require(revision);
         FdtWriter w = new FdtWriter();
         w.beginNode("")
                 .propCells("#address-cells", 2)
@@ -86,7 +104,7 @@ public final class VirtDeviceTree {
                 .propStrings("device_type", "memory")
                 .propCells64("reg", Machine.RAM_BASE, ramSize)
                 .endNode();
-        cpus(w);
+        cpus(w, revision);
         soc(w);
         return w.endNode().finish();
     }
@@ -100,7 +118,7 @@ public final class VirtDeviceTree {
                 .endNode();
     }
 
-    private static void cpus(FdtWriter w) {
+    private static void cpus(FdtWriter w, int revision) {
         w.beginNode("cpus")
                 .propCells("#address-cells", 1)
                 .propCells("#size-cells", 0)
@@ -110,9 +128,15 @@ public final class VirtDeviceTree {
                 .propStrings("device_type", "cpu")
                 .propCells("reg", 0)
                 .propStrings("status", "okay")
-                .propStrings("compatible", "riscv")
-                .propStrings("riscv,isa", RISCV_ISA)
-                .propStrings("mmu-type", MMU_TYPE);
+                .propStrings("compatible", "riscv");
+        if (revision >= BoardRevision.ISA_EXTENSIONS_IN_DEVICE_TREE) {
+            w.propStrings("riscv,isa", RISCV_ISA)
+                    .propStrings("riscv,isa-base", RISCV_ISA_BASE)
+                    .propStrings("riscv,isa-extensions", RISCV_ISA_EXTENSIONS);
+        } else {
+            w.propStrings("riscv,isa", RISCV_ISA_BEFORE_4);
+        }
+        w.propStrings("mmu-type", MMU_TYPE);
         w.beginNode("interrupt-controller")
                 .propCells("#interrupt-cells", 1)
                 .propEmpty("interrupt-controller")
