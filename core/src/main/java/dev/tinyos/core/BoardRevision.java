@@ -15,7 +15,8 @@ package dev.tinyos.core;
  *       that ends right after the store to HTIF {@code tohost};</li>
  *   <li>the device tree names every extension the hart implements: {@code riscv,isa} lists
  *       Sstc (and Zicntr, Zihpm, Zihintpause), and {@code riscv,isa-base} with
- *       {@code riscv,isa-extensions} give the same set as the newer binding does.</li>
+ *       {@code riscv,isa-extensions} give the same set as the newer binding does; an IER write that leaves
+ *       IER unchanged no longer updates the UART's interrupt line (QEMU's 16550).</li>
  * </ol>
  *
  * <p>Invariant: {@link #CURRENT} is the highest revision, and every revision from 1 to it is

@@ -21,7 +21,8 @@ import java.io.UncheckedIOException;
  * "IIR bit 0 reads 0".
  *
  * <p>{@link #lineUpdates()} counts the moments at which the UART updates its interrupt line
- * (where QEMU's 16550 does): a received byte, a THR, IER, FCR or MCR write, an RBR read, and
+ * (where QEMU's 16550 does): a received byte, a THR, FCR or MCR write, an IER write that changes
+ * its value (rewriting the value it holds updates nothing), an RBR read, and
  * the reads that clear a cause (IIR clearing THR empty, LSR clearing OE, MSR clearing its
  * deltas). Other reads, LSR polling above all, leave the line alone. The PLIC sees only these
  * updates ({@link Plic#signal}).
@@ -259,9 +260,14 @@ public final class Uart16550 implements Device {
         thrEmptyLatched = true; // the byte left THR at once
     }
 
+    /** Only a write that changes IER updates the line (QEMU's 16550; board test plicgate). */
     private void writeIer(int v) {
         boolean thriTurnedOn = (v & IER_ETBEI) != 0 && (ier & IER_ETBEI) == 0;
+        boolean changed = (v & 0x0F) != ier;
         ier = v & 0x0F;
+        if (!changed) {
+            return;
+        }
         lineUpdates++;
         if (thriTurnedOn) {
             thrEmptyLatched = true;

@@ -158,5 +158,9 @@ class UartTest {
         assertFalse(uart.interruptPending());
         read(IIR);
         assertEquals(u + 4, uart.lineUpdates(), "an IIR read that clears nothing does not");
+        write(IER, 0x03);
+        assertEquals(u + 4, uart.lineUpdates(), "rewriting IER with the value it holds does not");
+        write(IER, 0x01);
+        assertEquals(u + 5, uart.lineUpdates(), "changing IER does");
     }
 }
