@@ -62,4 +62,28 @@ final class Cli {
     static Result run(String... args) throws InterruptedException {
         return run(new byte[0], 120, args);
     }
+
+    /**
+     * Runs {@code args} on the calling thread with empty standard input, for commands that
+     * end by themselves (a crash exploration, mkdisk): no deadline, nothing to interrupt.
+     */
+    static synchronized Result runHere(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        InputStream oldIn = System.in;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int status;
+        try {
+            System.setIn(new ByteArrayInputStream(new byte[0]));
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            status = Main.commandLine().execute(args);
+        } finally {
+            System.setIn(oldIn);
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Result(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
 }

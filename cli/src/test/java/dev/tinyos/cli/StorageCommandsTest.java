@@ -10,11 +10,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,23 +29,10 @@ class StorageCommandsTest {
     private String err;
 
     private int tinyos(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        InputStream oldIn = System.in;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setIn(new ByteArrayInputStream(new byte[0]));
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return Main.commandLine().execute(args);
-        } finally {
-            System.setIn(oldIn);
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            out = o.toString(StandardCharsets.UTF_8);
-            err = e.toString(StandardCharsets.UTF_8);
-        }
+        Cli.Result r = Cli.runHere(args);
+        out = r.out();
+        err = r.err();
+        return r.status();
     }
 
     private void assertOneLineError(int status, String fragment) {
