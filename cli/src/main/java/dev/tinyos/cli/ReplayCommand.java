@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replay a recorded trace: prints the guest's console output exactly as recorded and "
                 + "stops at the same icount, checking every state digest.",
-                "--until ICOUNT or --until-panic stop early and print pc, registers and a backtrace."})
+                "--until ICOUNT or --until-panic stop early and print pc, registers and a backtrace.",
+                "--gdb [PORT] serves gdb there instead (localhost only, port 1234 by default), with reverse "
+                        + "execution: docs/debugging.md."})
 public final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "trace directory (written by tinyos run)")
     Path trace;
@@ -32,8 +34,17 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--until-panic", description = "stop at the entry of the kernel's panic()")
     boolean untilPanic;
 
+    @Option(names = "--gdb", arity = "0..1", fallbackValue = "1234", paramLabel = "PORT",
+            description = "serve gdb on localhost:PORT (default 1234; 0 picks a free port), starting at icount 0, "
+                    + "--until or --until-panic; reverse-continue and reverse-stepi work")
+    Integer gdbPort;
+
     @Override
     public Integer call() {
+        if (gdbPort != null && (gdbPort < 0 || gdbPort > 65535)) {
+            System.err.println("tinyos: --gdb PORT must be 0..65535, not " + gdbPort);
+            return BadInputException.EXIT_CODE;
+        }
         if (until != null && until < 0) {
             System.err.println("tinyos: --until must not be negative, not " + until);
             return BadInputException.EXIT_CODE;
@@ -41,6 +52,9 @@ public final class ReplayCommand implements Callable<Integer> {
         if (until != null && untilPanic) {
             System.err.println("tinyos: give --until ICOUNT or --until-panic, not both");
             return BadInputException.EXIT_CODE;
+        }
+        if (gdbPort != null) {
+            return GdbSession.replay(trace, gdbPort, until, untilPanic);
         }
         BufferedOutputStream out = new BufferedOutputStream(System.out, 1 << 16); // 64 KiB chunks: System.out costs nothing
         try (Replay replay = Replay.open(trace, out)) {

@@ -1,0 +1,241 @@
+package dev.tinyos.replay.gdb;
+
+import dev.tinyos.core.Machine;
+import dev.tinyos.core.cpu.Hart;
+import dev.tinyos.core.probe.AccessProbe;
+import dev.tinyos.core.probe.Probes;
+import dev.tinyos.replay.Replay;
+import dev.tinyos.replay.ReplayOutcome;
+import dev.tinyos.replay.TraceException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A recorded trace as a debug target: the replay moves forward with {@link Replay#runTo} and
+ * backward by replaying again from the start (no checkpoints yet, so going back costs a replay
+ * of the prefix). A continue in either direction first finds the icount of the next (or
+ * previous) hit by replaying with observers attached, then moves to exactly that icount, so it
+ * stops where a forward run would: before the instruction at a breakpoint, after the
+ * instruction that touched a watched range.
+ *
+ * <p>Invariant: the replay's machine is always at an instruction boundary at {@link #icount()},
+ * every digest up to it matched, and the guest's console output reaches {@code console} once
+ * (replaying a prefix again prints nothing new).
+ */
+public final class ReplayTarget implements DebugTarget {
+    /** Instructions replayed between checks for Ctrl-C while looking for the next hit. */
+    static final long CHUNK = 4_000_000;
+
+    private final Path dir;
+    private final HighWaterOutput console;
+    private final TreeSet<Long> breakpoints = new TreeSet<>();
+    private final List<Watch> watches = new ArrayList<>();
+    private Replay replay;
+    private final long end;
+
+    record Watch(int kind, long va, int len) {
+        boolean matches(int access, long addr, int size) {
+            boolean kindOk = kind == WATCH_ACCESS || (kind == WATCH_WRITE ? access == AccessProbe.STORE
+                    : access == AccessProbe.LOAD);
+            return kindOk && (access == AccessProbe.LOAD || access == AccessProbe.STORE)
+                    && addr < va + len && va < addr + size;
+        }
+    }
+
+    /** A hit found while scanning: where the target stops for it, and why. */
+    private record Hit(long icount, Stop stop) {}
+
+    public ReplayTarget(Path dir, OutputStream console) throws TraceException {
+        this.dir = dir;
+        this.console = new HighWaterOutput(console);
+        this.replay = open();
+        var s = replay.summary();
+        this.end = s.hasEnd() ? s.endIcount() : s.lastIcount();
+    }
+
+    private Replay open() throws TraceException {
+        console.rewind();
+        return Replay.open(dir, console);
+    }
+
+    private Machine machine() {
+        return replay.machine();
+    }
+
+    private Hart hart() {
+        return replay.machine().hart();
+    }
+
+    @Override public long icount() { return hart().icount(); }
+    @Override public long pc() { return hart().pc; }
+    @Override public long x(int n) { return n == 0 ? 0 : hart().x[n]; }
+    @Override public int priv() { return hart().priv; }
+    @Override public Long csr(int csr) { return hart().readCsr(csr); }
+    @Override public long endIcount() { return end; }
+    @Override public boolean canReverse() { return true; }
+
+    @Override
+    public byte[] readVirtual(long va, int len) {
+        return DebugMemory.virtual(hart(), machine().ram(), va, len);
+    }
+
+    @Override
+    public byte[] readPhysical(long pa, int len) {
+        return DebugMemory.physical(machine().ram(), pa, len);
+    }
+
+    @Override public void addBreakpoint(long pc) { breakpoints.add(pc); }
+    @Override public void removeBreakpoint(long pc) { breakpoints.remove(pc); }
+    @Override public void addWatchpoint(int kind, long va, int len) { watches.add(new Watch(kind, va, len)); }
+    @Override public void removeWatchpoint(int kind, long va, int len) { watches.remove(new Watch(kind, va, len)); }
+
+    @Override
+    public String symbolize(long pc) {
+        return machine().elf() == null ? String.format("0x%x", pc) : machine().elf().symbolize(pc);
+    }
+
+    @Override
+    public Stop step() throws IOException {
+        if (icount() >= end) {
+            return Stop.of(Stop.Kind.LOG_END);
+        }
+        return moveTo(icount() + 1, Stop.of(Stop.Kind.STEP));
+    }
+
+    @Override
+    public Stop reverseStep() throws IOException {
+        if (icount() == 0) {
+            return Stop.of(Stop.Kind.LOG_BEGIN);
+        }
+        return moveTo(icount() - 1, Stop.of(Stop.Kind.STEP));
+    }
+
+    @Override
+    public Stop seek(long target) throws IOException {
+        long to = Math.max(0, Math.min(target, end));
+        return moveTo(to, Stop.of(to == end ? Stop.Kind.LOG_END : Stop.Kind.STEP));
+    }
+
+    /** Forward: scans chunk by chunk with the observers on; the first hit after here is where it stops. */
+    @Override
+    public Stop resume(BooleanSupplier interrupted) throws IOException {
+        long from = icount();
+        List<Hit> hits = new ArrayList<>();
+        observe(hits, from, Long.MAX_VALUE, false);
+        try {
+            while (hits.isEmpty() && icount() < end) {
+                if (interrupted.getAsBoolean()) {
+                    return Stop.of(Stop.Kind.INTERRUPTED);
+                }
+                advance(Math.min(end, icount() + CHUNK));
+            }
+        } finally {
+            machine().probes().clear();
+        }
+        if (hits.isEmpty()) {
+            return Stop.of(Stop.Kind.LOG_END);
+        }
+        Hit first = hits.get(0);
+        return moveTo(first.icount(), first.stop());
+    }
+
+    /** Backward: replays the prefix with the observers on; the last hit before here is where it stops. */
+    @Override
+    public Stop reverseResume() throws IOException {
+        long from = icount();
+        if (from == 0) {
+            return Stop.of(Stop.Kind.LOG_BEGIN);
+        }
+        List<Hit> hits = new ArrayList<>();
+        reopen();
+        observe(hits, -1, from, true);
+        try {
+            advance(from);
+        } finally {
+            machine().probes().clear();
+        }
+        if (hits.isEmpty()) {
+            return moveTo(0, Stop.of(Stop.Kind.LOG_BEGIN));
+        }
+        Hit last = hits.get(hits.size() - 1);
+        return moveTo(last.icount(), last.stop());
+    }
+
+    /**
+     * Attaches observers that add every hit whose stop icount lies in (after, before) to
+     * {@code hits}, in order: a breakpoint stops at the icount of the instruction at it; a
+     * watchpoint, going forward, one past the instruction that made the access (the access has
+     * happened), and going backward at that instruction (its effect undone, as rr and gdb's
+     * own reverse execution stop on the store).
+     */
+    private void observe(List<Hit> hits, long after, long before, boolean reverse) {
+        Probes probes = machine().probes();
+        for (long bp : breakpoints) {
+            probes.atPc(bp, (h, pc) -> note(hits, h.icount(), after, before, Stop.of(Stop.Kind.BREAKPOINT)));
+        }
+        if (!watches.isEmpty()) {
+            Hart hart = hart();
+            probes.onAccess((kind, va, pa, size, priv, pc) -> {
+                for (Watch w : watches) {
+                    if (w.matches(kind, va, size)) {
+                        note(hits, hart.icount() + (reverse ? 0 : 1), after, before, new Stop(watchKind(w.kind()), w.va(), 0));
+                    }
+                }
+            });
+        }
+    }
+
+    private static void note(List<Hit> hits, long at, long after, long before, Stop stop) {
+        if (at > after && at < before && (hits.isEmpty() || hits.get(hits.size() - 1).icount() != at)) {
+            hits.add(new Hit(at, stop));
+        }
+    }
+
+    private static Stop.Kind watchKind(int kind) {
+        return kind == WATCH_WRITE ? Stop.Kind.WATCH_WRITE : kind == WATCH_READ ? Stop.Kind.WATCH_READ
+                : Stop.Kind.WATCH_ACCESS;
+    }
+
+    /** Replays to exactly {@code target}: on from here, or again from the start if it lies behind. */
+    private Stop moveTo(long target, Stop stop) throws IOException {
+        if (target < icount()) {
+            reopen();
+        }
+        advance(target);
+        return stop;
+    }
+
+    private void advance(long target) throws IOException {
+        if (target <= icount()) {
+            return;
+        }
+        ReplayOutcome o = replay.runTo(target);
+        if (!o.ok()) {
+            throw new IOException("the replay stopped following the trace: " + o.message());
+        }
+    }
+
+    private void reopen() throws IOException {
+        replay.close();
+        try {
+            replay = open();
+        } catch (TraceException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Moves to the entry of the kernel's panic (see {@link Replay#runToPanic}); the outcome says where. */
+    public ReplayOutcome toPanic() {
+        return replay.runToPanic();
+    }
+
+    @Override
+    public void close() {
+        replay.close();
+    }
+}
