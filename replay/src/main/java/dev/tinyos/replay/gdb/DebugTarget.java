@@ -6,8 +6,9 @@ import java.util.function.BooleanSupplier;
 /**
  * What the gdb stub drives: one hart's state at an instruction boundary, and the runs between
  * boundaries. Breakpoints are virtual pcs; watchpoints are ranges of virtual addresses of
- * loads and stores. A stop after a watchpoint lies after the accessing instruction; a stop at
- * a breakpoint lies before the instruction at it (it has not executed).
+ * loads and stores. A stop at a breakpoint lies before the instruction at it (it has not
+ * executed); where a watchpoint stop lies is the target's to document (gdb steps over the
+ * accessing instruction after it, in the direction of travel).
  *
  * <p>Invariant: every operation leaves the target at an instruction boundary; reading never
  * changes what the run does next.

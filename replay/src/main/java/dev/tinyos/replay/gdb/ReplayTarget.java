@@ -20,8 +20,8 @@ import java.util.function.BooleanSupplier;
  * backward by replaying again from the start (no checkpoints yet, so going back costs a replay
  * of the prefix). A continue in either direction first finds the icount of the next (or
  * previous) hit by replaying with observers attached, then moves to exactly that icount, so it
- * stops where a forward run would: before the instruction at a breakpoint, after the
- * instruction that touched a watched range.
+ * stops where a forward run would: before the instruction at a breakpoint, at the instruction
+ * that touches a watched range (see {@link #observe} for how gdb then steps over it).
  *
  * <p>Invariant: the replay's machine is always at an instruction boundary at {@link #icount()},
  * every digest up to it matched, and the guest's console output reaches {@code console} once
@@ -121,12 +121,11 @@ public final class ReplayTarget implements DebugTarget {
         return moveTo(to, Stop.of(to == end ? Stop.Kind.LOG_END : Stop.Kind.STEP));
     }
 
-    /** Forward: scans chunk by chunk with the observers on; the first hit after here is where it stops. */
+    /** Forward: scans chunk by chunk with the observers on; the first hit from here is where it stops. */
     @Override
     public Stop resume(BooleanSupplier interrupted) throws IOException {
-        long from = icount();
         List<Hit> hits = new ArrayList<>();
-        observe(hits, from, Long.MAX_VALUE, false);
+        observe(hits, icount(), false);
         try {
             while (hits.isEmpty() && icount() < end) {
                 if (interrupted.getAsBoolean()) {
@@ -153,7 +152,7 @@ public final class ReplayTarget implements DebugTarget {
         }
         List<Hit> hits = new ArrayList<>();
         reopen();
-        observe(hits, -1, from, true);
+        observe(hits, from, true);
         try {
             advance(from);
         } finally {
@@ -167,31 +166,40 @@ public final class ReplayTarget implements DebugTarget {
     }
 
     /**
-     * Attaches observers that add every hit whose stop icount lies in (after, before) to
-     * {@code hits}, in order: a breakpoint stops at the icount of the instruction at it; a
-     * watchpoint, going forward, one past the instruction that made the access (the access has
-     * happened), and going backward at that instruction (its effect undone, as rr and gdb's
-     * own reverse execution stop on the store).
+     * Attaches observers that add to {@code hits}, in order, every hit on the way from icount
+     * {@code from} (forward) or up to it (backward), with the icount the target reports it at.
+     * A breakpoint: the instruction at it, not yet executed, other than the one at
+     * {@code from} itself. A watchpoint: RISC-V's triggers fire before the access, and gdb
+     * (which treats them as such) then steps over the instruction itself in the direction of
+     * travel; so going forward the stop is reported at the accessing instruction i, and gdb's
+     * step shows the access done; going backward it is reported at i + 1, and gdb's reverse
+     * step lands on the store with its effect undone, as rr does.
      */
-    private void observe(List<Hit> hits, long after, long before, boolean reverse) {
+    private void observe(List<Hit> hits, long from, boolean reverse) {
         Probes probes = machine().probes();
         for (long bp : breakpoints) {
-            probes.atPc(bp, (h, pc) -> note(hits, h.icount(), after, before, Stop.of(Stop.Kind.BREAKPOINT)));
+            probes.atPc(bp, (h, pc) -> {
+                long i = h.icount();
+                if (reverse ? i < from : i > from) {
+                    note(hits, i, Stop.of(Stop.Kind.BREAKPOINT));
+                }
+            });
         }
         if (!watches.isEmpty()) {
             Hart hart = hart();
             probes.onAccess((kind, va, pa, size, priv, pc) -> {
+                long i = hart.icount();
                 for (Watch w : watches) {
-                    if (w.matches(kind, va, size)) {
-                        note(hits, hart.icount() + (reverse ? 0 : 1), after, before, new Stop(watchKind(w.kind()), w.va(), 0));
+                    if (w.matches(kind, va, size) && (reverse ? i < from : i >= from)) {
+                        note(hits, reverse ? i + 1 : i, new Stop(watchKind(w.kind()), w.va(), 0));
                     }
                 }
             });
         }
     }
 
-    private static void note(List<Hit> hits, long at, long after, long before, Stop stop) {
-        if (at > after && at < before && (hits.isEmpty() || hits.get(hits.size() - 1).icount() != at)) {
+    private static void note(List<Hit> hits, long at, Stop stop) {
+        if (hits.isEmpty() || hits.get(hits.size() - 1).icount() != at) {
             hits.add(new Hit(at, stop));
         }
     }

@@ -1,0 +1,139 @@
+package dev.tinyos.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tinyos.core.input.VirtualClock;
+import dev.tinyos.replay.gdb.GdbListener;
+import dev.tinyos.replay.gdb.ReplayTarget;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * gdb-multiarch, the real client, against the stub on a replay of tiny-os (built with debug
+ * information): breakpoints by symbol, backtraces, kernel variables, continue and
+ * reverse-continue landing on the same icounts, reverse-stepi, and a watchpoint that
+ * reverse-continue takes back to the very store that changed the variable.
+ */
+class GdbReplayTest {
+    private static final Pattern ICOUNT = Pattern.compile("icount (\\d+) \\(pc 0x([0-9a-f]+)");
+
+    @TempDir
+    Path tmp;
+    private Path trace;
+    private Path kernel;
+
+    @BeforeEach
+    void record() throws Exception {
+        assumeTrue(onPath("gdb-multiarch"), "gdb-multiarch not installed");
+        kernel = Guest.require("kernel.elf");
+        trace = tmp.resolve("t");
+        VirtualClock clock = VirtualClock.withInput("echo hi\npoweroff\n".getBytes(StandardCharsets.US_ASCII));
+        RecordReplayTest.record(trace, kernel, null, clock, new ByteArrayOutputStream(), 2_000_000_000L, 1L << 20);
+    }
+
+    @Test
+    void breakBacktraceVariablesAndReverseContinue() throws Exception {
+        String out = gdb("break sys_write", "continue", "bt", "print proc_table[0].name", "monitor icount",
+                "continue", "monitor icount", "reverse-continue", "monitor icount", "reverse-stepi", "monitor icount",
+                "stepi", "monitor icount");
+        assertTrue(out.contains("Breakpoint 1, sys_write ()"), out);
+        assertTrue(out.matches("(?s).*#1 .* in syscall \\(\\) at syscall\\.c.*#2 .* in usertrap \\(\\).*"), out);
+        assertTrue(out.contains("$1 = \"init"), out);
+        List<long[]> at = icounts(out);
+        assertEquals(5, at.size(), out);
+        long first = at.get(0)[0];
+        assertTrue(at.get(1)[0] > first, "continue moves forward: " + out);
+        assertEquals(first, at.get(2)[0], "reverse-continue stops at the previous hit, exactly");
+        assertEquals(first - 1, at.get(3)[0], "reverse-stepi: one instruction back");
+        assertEquals(first, at.get(4)[0], "stepi: forward again");
+        assertEquals(at.get(0)[1], at.get(2)[1]);
+        assertEquals(at.get(0)[1], at.get(4)[1]);
+    }
+
+    /**
+     * From a later point, a watchpoint and reverse-continue find the stores that changed
+     * next_pid, newest first, standing on each store with its effect undone; continue then
+     * goes forward over them again, stopping just after each with the new value.
+     */
+    @Test
+    void watchpointsTakeReverseContinueToTheStoreAndContinueOverIt() throws Exception {
+        String out = gdb("break sys_write", "continue", "continue", "delete", "print next_pid", "watch next_pid",
+                "reverse-continue", "monitor icount", "x/i $pc", "print next_pid",
+                "reverse-continue", "monitor icount", "print next_pid",
+                "continue", "monitor icount", "print next_pid",
+                "continue", "monitor icount", "print next_pid");
+        List<long[]> at = icounts(out);
+        assertEquals(4, at.size(), out);
+        long a = at.get(0)[0], b = at.get(1)[0];
+        assertTrue(out.matches("(?s).*=> 0x[0-9a-f]+ <proc_alloc\\+\\d+>:\\s+sw\\s.*"), "on the store: " + out);
+        assertTrue(b < a, "an earlier store: " + out);
+        assertEquals(at.get(0)[1], at.get(1)[1], "the same store instruction, an earlier execution");
+        assertEquals(b + 1, at.get(2)[0], "continue stops just after the store");
+        assertEquals(a + 1, at.get(3)[0], "and after the next one");
+        List<String> values = new ArrayList<>();
+        Matcher m = Pattern.compile("\\$\\d+ = (\\d+)").matcher(out);
+        while (m.find()) {
+            values.add(m.group(1));
+        }
+        assertEquals(List.of("4", "3", "2", "3", "4"), values, out);
+    }
+
+    private String gdb(String... commands) throws Exception {
+        try (ReplayTarget target = new ReplayTarget(trace, new ByteArrayOutputStream());
+             GdbListener listener = new GdbListener(0)) {
+            Thread server = new Thread(() -> {
+                try {
+                    listener.serveOne(target);
+                } catch (Exception e) {
+                    // the client's transcript shows what went wrong
+                }
+            }, "gdb-stub");
+            server.start();
+            List<String> cmd = new ArrayList<>(List.of("gdb-multiarch", "-batch", "-nx", "-ex", "set pagination off",
+                    "-ex", "set confirm off", "-ex", "set architecture riscv:rv64", "-ex", "file " + kernel,
+                    "-ex", "target remote :" + listener.port()));
+            for (String c : commands) {
+                cmd.add("-ex");
+                cmd.add(c);
+            }
+            cmd.add("-ex");
+            cmd.add("detach");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+            server.join(10_000);
+            return out;
+        }
+    }
+
+    private static List<long[]> icounts(String out) {
+        List<long[]> r = new ArrayList<>();
+        Matcher m = ICOUNT.matcher(out);
+        while (m.find()) {
+            r.add(new long[] {Long.parseLong(m.group(1)), Long.parseUnsignedLong(m.group(2), 16)});
+        }
+        return r;
+    }
+
+    static boolean onPath(String exe) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, exe))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
