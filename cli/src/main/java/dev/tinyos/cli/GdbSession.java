@@ -42,6 +42,36 @@ final class GdbSession {
         }
     }
 
+    /** Creates the machine of a live run (it may fail as the run command's own boot does). */
+    interface MachineFactory {
+        dev.tinyos.core.Machine create() throws IOException;
+    }
+
+    /** {@code tinyos run --gdb [PORT]}: the live machine, stopped before its first instruction. */
+    static int live(MachineFactory factory, ConsoleInput input, int port, Path kernel) {
+        dev.tinyos.core.Machine machine;
+        try {
+            machine = factory.create();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("tinyos: cannot load " + kernel + ": " + e.getMessage());
+            return BadInputException.EXIT_CODE;
+        }
+        try (dev.tinyos.replay.gdb.LiveTarget target = new dev.tinyos.replay.gdb.LiveTarget(machine);
+             GdbListener listener = new GdbListener(port)) {
+            input.start();
+            listener.announce(System.err, "a live run of " + kernel.getFileName() + " (not recorded)");
+            listener.serveOne(target);
+            return 0;
+        } catch (BindException e) {
+            System.err.println("tinyos: cannot listen on localhost:" + port + " (" + e.getMessage()
+                    + "): give another --gdb PORT, or 0 for any free one");
+            return BadInputException.EXIT_CODE;
+        } catch (IOException e) {
+            System.err.println("tinyos: gdb session ended: " + e.getMessage());
+            return 1;
+        }
+    }
+
     /** Moves the target to where the session starts; a description of it, or null (message printed) if it cannot. */
     private static String startAt(ReplayTarget target, Long until, boolean untilPanic) throws IOException {
         if (untilPanic) {

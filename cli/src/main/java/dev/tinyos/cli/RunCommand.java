@@ -103,6 +103,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "are lost, as on real hardware (default: never)")
     Long stopAtIcount;
 
+    @Option(names = "--gdb", arity = "0..1", fallbackValue = "1234", paramLabel = "PORT",
+            description = "debug the live run with gdb on localhost:PORT (default 1234; 0 picks a free port), stopped "
+                    + "before its first instruction; forward only and not recorded (replay TRACE --gdb goes "
+                    + "backward too)")
+    Integer gdbPort;
+
     /** --trace, --no-record, --clock, --disk-writeback (docs/RECORDING.md). */
     @Mixin
     RecordOptions record = new RecordOptions();
@@ -127,6 +133,9 @@ public final class RunCommand implements Callable<Integer> {
         PrintStream messages = System.err;
         RecordOptions.Clock clock = RecordOptions.newClock(clockMode);
         ConsoleInput input = new ConsoleInput(clock.source(), System.in, tty, console, messages);
+        if (gdbPort != null) {
+            return GdbSession.live(() -> new Machine(config(console, input)), input, gdbPort, kernel);
+        }
         java.io.OutputStream guestConsole = console;
         if (bios != null) { // firmware resets its UART: type scripted lines when the console falls quiet
             CountingOutput counted = new CountingOutput(console);
@@ -247,6 +256,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new BadInputException("--stop-at-icount must be positive, not " + stopAtIcount);
         }
         record.check(disk != null);
+        if (gdbPort != null && (gdbPort < 0 || gdbPort > 65535)) {
+            throw new BadInputException("--gdb PORT must be 0..65535, not " + gdbPort);
+        }
+        if (gdbPort != null && (record.trace != null || stopAtIcount != null)) {
+            throw new BadInputException("run --gdb debugs a live run, which it does not record and gdb stops: "
+                    + "leave out --trace and --stop-at-icount (record with run, then debug with replay TRACE --gdb)");
+        }
     }
 
     private MachineConfig config(java.io.OutputStream console, ConsoleInput input) {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tinyos.core.input.VirtualClock;
+import dev.tinyos.replay.gdb.DebugTarget;
 import dev.tinyos.replay.gdb.GdbListener;
+import dev.tinyos.replay.gdb.LiveTarget;
 import dev.tinyos.replay.gdb.ReplayTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -91,9 +93,30 @@ class GdbReplayTest {
         assertEquals(List.of("4", "3", "2", "3", "4"), values, out);
     }
 
+    /** run --gdb: the live machine under gdb, forward only, to its power-off. */
+    @Test
+    void liveRunStopsAtBreakpointsAndExitsWithTheGuest() throws Exception {
+        VirtualClock clock = VirtualClock.withInput("echo hi\npoweroff\n".getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        dev.tinyos.core.Machine m = new dev.tinyos.core.Machine(dev.tinyos.core.MachineConfig.builder().kernel(kernel)
+                .console(console).input(clock).build());
+        String out = gdb(new LiveTarget(m), "break sys_write", "continue", "bt 2", "monitor icount", "continue",
+                "monitor icount", "reverse-stepi", "delete", "continue");
+        List<long[]> at = icounts(out);
+        assertEquals(2, at.size(), out);
+        assertTrue(at.get(1)[0] > at.get(0)[0], out);
+        assertTrue(out.contains("#1  0x") && out.contains("in syscall ()"), out);
+        assertTrue(out.contains("Target remote does not support this command"), "no reverse on a live run: " + out);
+        assertTrue(out.contains("exited normally"), out);
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("power off (code 0)"));
+    }
+
     private String gdb(String... commands) throws Exception {
-        try (ReplayTarget target = new ReplayTarget(trace, new ByteArrayOutputStream());
-             GdbListener listener = new GdbListener(0)) {
+        return gdb(new ReplayTarget(trace, new ByteArrayOutputStream()), commands);
+    }
+
+    private String gdb(DebugTarget debugTarget, String... commands) throws Exception {
+        try (DebugTarget target = debugTarget; GdbListener listener = new GdbListener(0)) {
             Thread server = new Thread(() -> {
                 try {
                     listener.serveOne(target);

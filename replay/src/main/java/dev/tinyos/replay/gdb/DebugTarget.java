@@ -56,6 +56,9 @@ public interface DebugTarget extends AutoCloseable {
     /** Back to the previous breakpoint or watchpoint hit, or to the start. */
     Stop reverseResume() throws IOException;
 
+    /** True if hardware watchpoints work (Z2-Z4); otherwise gdb falls back to software ones. */
+    boolean canWatch();
+
     /** True if reverse execution works (a replay). */
     boolean canReverse();
 

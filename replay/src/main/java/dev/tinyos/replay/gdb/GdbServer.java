@@ -158,7 +158,7 @@ public final class GdbServer {
             }
             return "OK";
         }
-        if (type >= DebugTarget.WATCH_WRITE && type <= DebugTarget.WATCH_ACCESS) {
+        if (type >= DebugTarget.WATCH_WRITE && type <= DebugTarget.WATCH_ACCESS && target.canWatch()) {
             if (insert) {
                 target.addWatchpoint(type, addr, len);
             } else {

@@ -78,6 +78,7 @@ public final class ReplayTarget implements DebugTarget {
     @Override public Long csr(int csr) { return hart().readCsr(csr); }
     @Override public long endIcount() { return end; }
     @Override public boolean canReverse() { return true; }
+    @Override public boolean canWatch() { return true; }
 
     @Override
     public byte[] readVirtual(long va, int len) {
