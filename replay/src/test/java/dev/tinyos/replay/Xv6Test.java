@@ -34,7 +34,7 @@ class Xv6Test {
         return dir;
     }
 
-    /** Records xv6 on a fresh copy of fs.img until the console shows {@code marker}, then replays. */
+    /** Records xv6 on a fresh copy of fs.img until the console shows {@code marker}, then replays (trace in tmp/trace). */
     private String recordAndReplay(String typed, String marker) throws Exception {
         Path dir = xv6();
         Path disk = tmp.resolve("fs.img");
@@ -72,6 +72,17 @@ class Xv6Test {
         assertTrue(console.contains("init: starting sh"), console);
         assertTrue(console.contains("usertests      2 15 180352"), "ls lists the file system: " + console);
         assertTrue(console.contains("$ hello xv6\n"), "echo ran: " + console);
+        debugWithGdb();
+    }
+
+    /** The debugger tests' gdb script works on xv6's trace too (xv6's ELF needs the FPU registers described). */
+    private void debugWithGdb() throws Exception {
+        if (!GdbClient.available()) {
+            return; // GdbReplayTest reports gdb-multiarch missing
+        }
+        String out = GdbClient.run(new dev.tinyos.replay.gdb.ReplayTarget(tmp.resolve("trace"),
+                new ByteArrayOutputStream()), xv6().resolve("kernel"), GdbClient.script("proc[0].name"));
+        GdbClient.checkScript(out, "syscall.c");
     }
 
     @Test

@@ -126,6 +126,10 @@ public final class GdbServer {
         if (n == TargetXml.PC) {
             return Hex.le64(target.pc());
         }
+        if (n >= TargetXml.FIRST_FPR && n < TargetXml.FIRST_FPR + 32
+                || n >= TargetXml.FIRST_FCSR && n <= TargetXml.LAST_FCSR) {
+            return "xxxxxxxxxxxxxxxx"; // described for gdb's sake, not implemented: unavailable
+        }
         if (n == TargetXml.PRIV) {
             return Hex.le64(target.priv());
         }

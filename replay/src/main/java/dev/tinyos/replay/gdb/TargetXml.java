@@ -8,13 +8,23 @@ import java.util.Map;
  * The target description gdb reads with {@code qXfer:features:read:target.xml}: riscv:rv64
  * with the 32 integer registers and pc (remote numbers 0-32, gdb's own), the main M- and
  * S-mode CSRs (number 65 + the CSR address, as gdb numbers them) and the privilege level
- * ({@code priv}, 65 + 4096). Invariant: every register listed is one {@link GdbServer} answers
- * with {@code p}, and {@code g} carries exactly registers 0-32.
+ * ({@code priv}, 65 + 4096). The floating-point registers (33-64, and fflags, frm, fcsr) are
+ * described too, although the hart has no F or D (misa says so): gdb refuses to debug an ELF
+ * built for the double-float ABI (xv6's) against a target without them, so they are listed and
+ * always read as unavailable. Invariant: every register listed is one {@link GdbServer}
+ * answers with {@code p}, and {@code g} carries exactly registers 0-32.
  */
 final class TargetXml {
     static final int PC = 32;
     static final int FIRST_CSR = 65;
     static final int PRIV = FIRST_CSR + 4096;
+    static final int FIRST_FPR = 33;
+    /** fflags, frm and fcsr: CSRs 1-3. */
+    static final int FIRST_FCSR = FIRST_CSR + 1, LAST_FCSR = FIRST_CSR + 3;
+
+    static final String[] F_NAMES = {"ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0",
+        "fa1", "fa2", "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9",
+        "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
 
     static final String[] X_NAMES = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0", "a1", "a2",
         "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5",
@@ -67,6 +77,13 @@ final class TargetXml {
             reg(b, X_NAMES[i], i, type);
         }
         reg(b, "pc", PC, "code_ptr");
+        b.append("</feature>\n<feature name=\"org.gnu.gdb.riscv.fpu\">\n");
+        for (int i = 0; i < 32; i++) {
+            reg(b, F_NAMES[i], FIRST_FPR + i, "ieee_double");
+        }
+        reg(b, "fflags", FIRST_FCSR, "int");
+        reg(b, "frm", FIRST_FCSR + 1, "int");
+        reg(b, "fcsr", LAST_FCSR, "int");
         b.append("</feature>\n<feature name=\"org.gnu.gdb.riscv.csr\">\n");
         CSRS.forEach((name, csr) -> reg(b, name, FIRST_CSR + csr, "int"));
         b.append("</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n");
