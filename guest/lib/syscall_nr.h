@@ -36,7 +36,8 @@
 #define SYS_kv_next   27  /* int kv_next(unsigned long key, unsigned long *next): first key > key */
 #define SYS_kv_commit 28  /* long kv_commit(void): make the transaction durable; its gen */
 #define SYS_kv_stat   29  /* int kv_stat(struct kvstat *out) */
-#define SYS_COUNT    30
+#define SYS_kbug     90   /* long kbug(int op, const char *label): kernel/kbug.c, a deliberate bug */
+#define SYS_COUNT    91
 
 /* Errors of the kv_* calls (kernel/syskv.c). -1 is "bad argument or not mounted". */
 #define KV_ENOENT (-2)    /* no such key */

@@ -25,6 +25,7 @@ int pstat(void);
 int sysinfo(struct sysinfo *out);
 int kstress(int threads, int rounds);
 int quantum(int ticks);
+long kbug(int op, const char *label);
 int blkread(long block, void *buf);
 int blkwrite(long block, const void *buf);
 int blksync(void);

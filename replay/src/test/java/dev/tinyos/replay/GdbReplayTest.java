@@ -81,6 +81,50 @@ class GdbReplayTest {
         assertEquals(List.of("4", "3", "2", "3", "4"), values, out);
     }
 
+    /**
+     * Who corrupted this? The kbug program makes the kernel overrun a label into its
+     * registry's magic, which a later check notices with a panic. From the panic, a
+     * watchpoint on the magic and reverse-continue land on the guilty store: the same pc and
+     * icount as an independent scan of the replay for the last store to the magic finds.
+     */
+    @Test
+    void fromThePanicAWatchpointAndReverseContinueFindTheGuiltyStore() throws Exception {
+        Path t = tmp.resolve("kbug");
+        VirtualClock clock = VirtualClock.withInput("kbug\n".getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        RecordReplayTest.record(t, kernel, null, clock, console, 2_000_000_000L, 1L << 20);
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("KERNEL PANIC: kbug: registry corrupted"));
+        long[] guilty = lastStoreTo(t, "registry", 16, 4);
+        ReplayTarget target = new ReplayTarget(t, new ByteArrayOutputStream());
+        assertEquals(ReplayOutcome.Status.STOPPED_AS_ASKED, target.toPanic().status());
+        String out = gdb(target, "bt 1", "watch registry.magic", "reverse-continue", "bt", "x/i $pc",
+                "monitor icount");
+        assertTrue(out.contains("#0  panic ("), "the session starts at the panic: " + out);
+        assertTrue(out.matches("(?s).*in copyinstr .*#1 .* in kbug_set_label .*"), out);
+        assertTrue(out.matches("(?s).*=> 0x[0-9a-f]+ <copyinstr\\+\\d+>:\\s+sb\\s.*"), "on the store: " + out);
+        List<long[]> at = icounts(out);
+        assertEquals(1, at.size(), out);
+        assertEquals(guilty[0], at.get(0)[0], "the icount of the last store to the magic");
+        assertEquals(guilty[1], at.get(0)[1], "its pc");
+    }
+
+    /** {icount, pc} of the last store that touched [symbol + off, + len) in trace {@code t}, by an access probe. */
+    private static long[] lastStoreTo(Path t, String symbol, int off, int len) throws Exception {
+        long[] last = {-1, -1};
+        try (Replay r = Replay.open(t, new ByteArrayOutputStream())) {
+            long addr = r.machine().elf().symbol(symbol).orElseThrow() + off;
+            var hart = r.machine().hart();
+            r.machine().probes().onAccess((kind, va, pa, size, priv, pc) -> {
+                if (kind == dev.tinyos.core.probe.AccessProbe.STORE && va < addr + len && addr < va + size) {
+                    last[0] = hart.icount();
+                    last[1] = pc;
+                }
+            });
+            r.run();
+        }
+        return last;
+    }
+
     /** run --gdb: the live machine under gdb, forward only, to its power-off. */
     @Test
     void liveRunStopsAtBreakpointsAndExitsWithTheGuest() throws Exception {
