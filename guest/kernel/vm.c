@@ -11,7 +11,8 @@
  * permissions that work: text R-X, rodata R, data/bss/free RAM RW. It also
  * maps the trampoline page at TRAMPOLINE and, below it, one kernel stack per
  * process slot with an unmapped guard page under each, so a stack overflow
- * faults instead of corrupting a neighbour.
+ * faults instead of corrupting a neighbour. Each stack is one contiguous
+ * KSTACK_PAGES allocation of the buddy allocator (kalloc_pages).
  *
  * User tables map the program image and stack with PTE_U, and the trampoline
  * and trapframe without PTE_U. Because user leaves are exactly the PTE_U
@@ -72,15 +73,14 @@ static void kmap(uint64 va, uint64 pa, uint64 size, uint64 perm)
         panic("kmap: cannot map %p", va);
 }
 
+/* Each stack is one contiguous multi-page allocation (kalloc_pages). */
 static void map_kernel_stacks(void)
 {
     for (int i = 0; i < NPROC; i++) {
-        for (int j = 0; j < KSTACK_PAGES; j++) {
-            void *pa = kalloc();
-            if (!pa)
-                panic("kvm_init: out of memory for kernel stacks");
-            kmap(KSTACK_BOTTOM(i) + j * PGSIZE, (uint64)pa, PGSIZE, PTE_R | PTE_W);
-        }
+        void *pa = kalloc_pages(KSTACK_PAGES);
+        if (!pa)
+            panic("kvm_init: out of memory for kernel stacks");
+        kmap(KSTACK_BOTTOM(i), (uint64)pa, KSTACK_PAGES * PGSIZE, PTE_R | PTE_W);
     }
 }
 
