@@ -78,6 +78,10 @@ pagetable_t uvm_create(uint64 trapframe_pa);
 void uvm_free(pagetable_t pt);
 int uvm_copy(pagetable_t src, pagetable_t dst);
 int uvm_alloc(pagetable_t pt, uint64 va, uint64 len, uint64 perm);
+void uvm_unmap(pagetable_t pt, uint64 va, uint64 end);
+
+/* sysheap.c — the process heap [HEAP_BASE, brk) */
+int64 heap_sbrk(struct proc *p, int64 n);
 uint64 uvm_translate(pagetable_t pt, uint64 va, uint64 need);
 int copyout(pagetable_t pt, uint64 udst, const void *src, uint64 n);
 int copyin(pagetable_t pt, void *dst, uint64 usrc, uint64 n);

@@ -190,6 +190,24 @@ int uvm_alloc(pagetable_t pt, uint64 va, uint64 len, uint64 perm)
     return 0;
 }
 
+/*
+ * Unmaps and frees the user pages of [va, end) (page aligned); pages that are
+ * not mapped are skipped, so it also undoes a partly failed uvm_alloc. The
+ * page-table pages stay (uvm_free releases them with the address space).
+ */
+void uvm_unmap(pagetable_t pt, uint64 va, uint64 end)
+{
+    for (uint64 a = va; a < end; a += PGSIZE) {
+        pte_t *pte = pt_walk(pt, a, 0);
+        if (pte == 0 || !(*pte & PTE_V))
+            continue;
+        if (!(*pte & PTE_U) || !is_leaf(*pte))
+            panic("uvm_unmap: %p is not a user page", a);
+        kfree((void *)PTE2PA(*pte));
+        *pte = 0;
+    }
+}
+
 /* Physical address of user va if it is mapped PTE_U with the `need` bits. */
 uint64 uvm_translate(pagetable_t pt, uint64 va, uint64 need)
 {

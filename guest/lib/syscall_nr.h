@@ -36,7 +36,9 @@
 #define SYS_kv_next   27  /* int kv_next(unsigned long key, unsigned long *next): first key > key */
 #define SYS_kv_commit 28  /* long kv_commit(void): make the transaction durable; its gen */
 #define SYS_kv_stat   29  /* int kv_stat(struct kvstat *out) */
-#define SYS_COUNT    30
+/* 30-59: reserved for the file system. 60-69: memory. */
+#define SYS_sbrk      60  /* long sbrk(long n): move the break n bytes; the old break or -1 */
+#define SYS_COUNT    70
 
 /* Errors of the kv_* calls (kernel/syskv.c). -1 is "bad argument or not mounted". */
 #define KV_ENOENT (-2)    /* no such key */

@@ -38,6 +38,7 @@ int kv_del(unsigned long key);
 int kv_next(unsigned long key, unsigned long *next);
 long kv_commit(void);
 int kv_stat(struct kvstat *out);
+long sbrk(long n);
 
 /* ulib.c */
 int printf(const char *fmt, ...);

@@ -40,3 +40,4 @@
         SYSCALL kv_next, SYS_kv_next
         SYSCALL kv_commit, SYS_kv_commit
         SYSCALL kv_stat, SYS_kv_stat
+        SYSCALL sbrk, SYS_sbrk
