@@ -79,6 +79,7 @@ void uvm_free(pagetable_t pt);
 int uvm_copy(pagetable_t src, pagetable_t dst);
 int uvm_alloc(pagetable_t pt, uint64 va, uint64 len, uint64 perm);
 void uvm_unmap(pagetable_t pt, uint64 va, uint64 end);
+void uvm_prune(pagetable_t pt, uint64 va, uint64 end);
 
 /* sysheap.c — the process heap [HEAP_BASE, brk) */
 int64 heap_sbrk(struct proc *p, int64 n);

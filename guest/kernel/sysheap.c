@@ -26,7 +26,9 @@
  * changes nothing; so does running out of frames, after giving back the
  * pages the failed call had mapped. Fork copies the heap with the rest of
  * the address space (uvm_copy) and the break with it; exit frees it with the
- * address space. Empty page-table pages stay until exit.
+ * address space. A shrink also frees the level-0 page-table pages it leaves
+ * empty (uvm_prune), so growing and shrinking leaks no frame; the level-1
+ * table of the heap's gigabyte stays until exit.
  */
 #include "kernel.h"
 #include "proc.h"
@@ -48,6 +50,7 @@ static int heap_grow(pagetable_t pt, uint64 old, uint64 new)
     uint64 from = PGROUNDUP(old), to = PGROUNDUP(new);
     if (to > from && uvm_alloc(pt, from, to - from, PTE_R | PTE_W) < 0) {
         uvm_unmap(pt, from, to);
+        uvm_prune(pt, from, to);
         return -1;
     }
     return 0;
@@ -57,6 +60,7 @@ static void heap_shrink(pagetable_t pt, uint64 old, uint64 new)
 {
     zero_tail(pt, new);
     uvm_unmap(pt, PGROUNDUP(new), PGROUNDUP(old));
+    uvm_prune(pt, PGROUNDUP(new), PGROUNDUP(old));
 }
 
 /* Moves p's break by n bytes; the old break, or -1 for a refused request. */

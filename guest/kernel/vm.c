@@ -193,7 +193,7 @@ int uvm_alloc(pagetable_t pt, uint64 va, uint64 len, uint64 perm)
 /*
  * Unmaps and frees the user pages of [va, end) (page aligned); pages that are
  * not mapped are skipped, so it also undoes a partly failed uvm_alloc. The
- * page-table pages stay (uvm_free releases them with the address space).
+ * page-table pages stay (uvm_prune frees the empty ones).
  */
 void uvm_unmap(pagetable_t pt, uint64 va, uint64 end)
 {
@@ -205,6 +205,31 @@ void uvm_unmap(pagetable_t pt, uint64 va, uint64 end)
             panic("uvm_unmap: %p is not a user page", a);
         kfree((void *)PTE2PA(*pte));
         *pte = 0;
+    }
+}
+
+#define TABLE_SPAN (512UL * PGSIZE)     /* what one level-0 table maps: 2 MiB */
+
+static int table_empty(pagetable_t t)
+{
+    for (int i = 0; i < 512; i++)
+        if (t[i] & PTE_V)
+            return 0;
+    return 1;
+}
+
+/* Frees the level-0 tables of [va, end) that no longer map anything. */
+void uvm_prune(pagetable_t pt, uint64 va, uint64 end)
+{
+    for (uint64 a = va & ~(TABLE_SPAN - 1); a < end; a += TABLE_SPAN) {
+        pte_t *l2 = &pt[PX(2, a)];
+        if (!(*l2 & PTE_V) || is_leaf(*l2))
+            continue;
+        pte_t *l1 = &((pagetable_t)PTE2PA(*l2))[PX(1, a)];
+        if ((*l1 & PTE_V) && !is_leaf(*l1) && table_empty((pagetable_t)PTE2PA(*l1))) {
+            kfree((void *)PTE2PA(*l1));
+            *l1 = 0;
+        }
     }
 }
 
