@@ -40,8 +40,9 @@
  * Checks (each ends the program through heap_abort: one line on stderr,
  * "PROGRAM: heap: WHAT PTR (...)", then the program kills itself, exit
  * status -1 as for any kill):
- *   - free/realloc of a pointer outside the heap, misaligned, or whose
- *     header has the wrong magic: "not a heap block";
+ *   - free/realloc of a pointer outside the heap or misaligned: "not from
+ *     malloc"; one whose header has the wrong magic: "without a valid block
+ *     header";
  *   - free/realloc of a block that is already free: "double free";
  *   - a changed redzone byte, footer, or the next block's header when a
  *     block is freed or reallocated (malloc_check walks every block):
@@ -154,7 +155,7 @@ static void list_del(struct hdr *h)
 
 static void heap_abort(const char *what, void *p, unsigned long size)
 {
-    char buf[160], sz[40] = "";
+    char buf[256], sz[40] = "";
     if (size)
         fmt_snprintf(sz, sizeof sz, " (block of %ld bytes)", (long)size);
     int n = fmt_snprintf(buf, sizeof buf, "%s: heap: %s %p%s; killed\n",
@@ -169,9 +170,11 @@ static struct hdr *block_of(void *p)
 {
     char *c = p;
     struct hdr *h = (struct hdr *)(c - HDR);
-    if (c < heap.lo + HDR || c >= heap.hi || ((unsigned long)c & (ALIGN - 1)) ||
-        h->magic != magic_of(h) || bsize(h) < MIN_BLOCK || bsize(h) > (unsigned long)(heap.hi - (char *)h))
-        heap_abort("free or realloc of a pointer that is not a heap block:", p, 0);
+    if (c < heap.lo + HDR || c >= heap.hi || ((unsigned long)c & (ALIGN - 1)))
+        heap_abort("free or realloc of a pointer that is not from malloc:", p, 0);
+    if (h->magic != magic_of(h) || bsize(h) < MIN_BLOCK || bsize(h) > (unsigned long)(heap.hi - (char *)h))
+        heap_abort("free or realloc of a pointer without a valid block header (not from malloc, "
+                   "or overwritten):", p, 0);
     return h;
 }
 
