@@ -291,7 +291,29 @@ void kalloc_stats(uint64 *nfree, uint64 *nused)
     release(&kmem.lock);
 }
 
-/* Free blocks of each order 0..KALLOC_MAX_ORDER into counts[] (self-tests, pstat). */
+/*
+ * 1 if the allocator agrees with itself: every listed block's management byte
+ * says FREE with its list's order, the lists hold nblocks blocks and nfree
+ * frames, and free + used frames are all the managed frames.
+ */
+int kalloc_consistent(void)
+{
+    uint64 frames = 0;
+    int ok = 1;
+    acquire(&kmem.lock);
+    for (int k = 0; k <= KALLOC_MAX_ORDER; k++) {
+        uint64 n = 0;
+        for (struct fblock *b = kmem.free[k]; b; b = b->next, n++)
+            ok &= kmem.meta[frame_index((uint64)b)] == (M_FREE | k);
+        ok &= n == kmem.nblocks[k];
+        frames += n << k;
+    }
+    ok &= frames == kmem.nfree && kmem.nfree + kmem.nused == kmem.nframes - kmem.first;
+    release(&kmem.lock);
+    return ok;
+}
+
+/* Free blocks of each order 0..KALLOC_MAX_ORDER into counts[] (self-tests). */
 void kalloc_orders(uint64 *counts)
 {
     acquire(&kmem.lock);

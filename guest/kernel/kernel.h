@@ -68,6 +68,7 @@ void kfree(void *pa);
 int kfree_checked(void *pa);
 void kalloc_stats(uint64 *free, uint64 *used);
 void kalloc_orders(uint64 *counts);
+int kalloc_consistent(void);
 
 /* vm.c — Sv39 page tables */
 void kvm_init(void);

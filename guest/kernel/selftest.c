@@ -67,17 +67,6 @@ static int same_orders(const uint64 *a, const uint64 *b)
     return 1;
 }
 
-/* The frames on the free lists add up to the free counter. */
-static int lists_match_count(void)
-{
-    uint64 f, u, o[KALLOC_MAX_ORDER + 1], sum = 0;
-    kalloc_stats(&f, &u);
-    kalloc_orders(o);
-    for (int k = 0; k <= KALLOC_MAX_ORDER; k++)
-        sum += o[k] << k;
-    return sum == f;
-}
-
 /* Every byte of n frames at p holds tag (the run is contiguous and private). */
 static int run_holds(const uint8 *p, uint64 n, uint8 tag)
 {
@@ -100,7 +89,7 @@ static void test_buddy(void)
     memset(c, 0xc3, PGSIZE);
     CHECK(run_holds(a, 3, 0xa1) && run_holds(b, 16, 0xb2) && run_holds(c, 1, 0xc3));
     kalloc_stats(&f1, &u1);
-    CHECK(f1 == f0 - 20 && u1 == u0 + 20 && lists_match_count());
+    CHECK(f1 == f0 - 20 && u1 == u0 + 20 && kalloc_consistent());
     CHECK(kfree_checked(a + PGSIZE) == -1);        /* inside an allocation */
     CHECK(kfree_checked(a + 2 * PGSIZE) == -1);    /* its second block */
     CHECK(kalloc_pages(0) == 0 && kalloc_pages((1UL << KALLOC_MAX_ORDER) + 1) == 0);
@@ -112,6 +101,7 @@ static void test_buddy(void)
     kalloc_stats(&f1, &u1);
     kalloc_orders(o1);
     CHECK(f1 == f0 && u1 == u0 && same_orders(o0, o1));   /* every split merged back */
+    CHECK(kalloc_consistent());
 }
 
 /* Single frames freed in a checkerboard stay apart, then merge completely. */
@@ -124,7 +114,7 @@ static void test_buddy_merge(void)
         CHECK((f[i] = kalloc()) != 0);
     for (int i = 0; i < 8; i += 2)
         kfree(f[i]);
-    CHECK(lists_match_count());
+    CHECK(kalloc_consistent());
     for (int i = 1; i < 8; i += 2)
         kfree(f[i]);
     kalloc_orders(o1);
