@@ -8,6 +8,9 @@
  *   heapabuse badfree    free a pointer into the middle of a block
  *   heapabuse uaf        realloc a block after freeing it
  *   heapabuse ok         an honest workload (a list of 1000 nodes) for contrast
+ *   heapabuse oom        grow the heap with sbrk 1 MiB at a time until it is
+ *                        refused (HEAP_MAX, or no free frames on a small machine):
+ *                        the refused call must give back every frame it took
  *
  * Each abuse prints "heapabuse: MODE" first; the next line must be malloc's
  * "heapabuse: heap: ...; killed". If the program survives the abuse it
@@ -44,6 +47,27 @@ static int honest(void)
     return sum == 500500 && st.used_blocks == 0 ? 0 : 1;
 }
 
+#define MIB (1L << 20)
+
+static int oom(void)
+{
+    struct sysinfo before, after;
+    long got = 0;
+    for (;;) {
+        sysinfo(&before);
+        if (sbrk(MIB) == -1)
+            break;
+        got += MIB;
+    }
+    sysinfo(&after);
+    int limit = got == 16 * MIB;               /* kernel/memlayout.h HEAP_MAX */
+    printf("heapabuse: oom: %ld KiB, then refused (%s), free pages %ld before the refused call, %ld after\n",
+           got >> 10, limit ? "the heap limit" : "out of frames", before.free_pages, after.free_pages);
+    char *p = (char *)sbrk(0) - 1;
+    *p = 1;                                    /* the heap is still usable */
+    return before.free_pages == after.free_pages && sbrk(-got) != -1 ? 0 : 1;
+}
+
 static void abuse(const char *mode)
 {
     char *p = malloc(40);
@@ -70,6 +94,8 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "ok") == 0)
         return honest();
+    if (strcmp(mode, "oom") == 0)
+        return oom();
     static const char *modes[] = {"double", "overflow", "smash", "badfree", "uaf"};
     for (unsigned i = 0; i < ARRAY_SIZE(modes); i++) {
         if (strcmp(mode, modes[i]) == 0) {
@@ -79,6 +105,6 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    printf("usage: heapabuse double|overflow|smash|badfree|uaf|ok\n");
+    printf("usage: heapabuse double|overflow|smash|badfree|uaf|ok|oom\n");
     return 2;
 }

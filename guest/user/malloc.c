@@ -275,9 +275,11 @@ static struct hdr *grow(unsigned long need)
         return 0;
     struct hdr *top = heap.hi > heap.lo ? prev_block((struct hdr *)heap.hi) : 0;
     unsigned long have = top && !used(top) ? bsize(top) : 0;
-    unsigned long ask = ((need - have) + 4095) & ~4095UL;
-    ask = ask < GROW_MIN ? GROW_MIN : ask;
+    unsigned long least = ((need - have) + 4095) & ~4095UL;
+    unsigned long ask = least < GROW_MIN ? GROW_MIN : least;
     long old = sbrk((long)ask);
+    if (old == -1 && ask > least)         /* near the limit: just what is needed */
+        old = sbrk((long)(ask = least));
     if (old == -1 || (char *)old != heap.hi)
         return 0;
     struct hdr *h = (struct hdr *)heap.hi;

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,7 +58,7 @@ class HeapTest {
         for (String mode : ABUSES.keySet()) {
             typed.append("heapabuse ").append(mode).append('\n');
         }
-        return typed + "heapabuse ok\necho still alive\npoweroff\n";
+        return typed + "heapabuse ok\nheapabuse oom\necho still alive\npoweroff\n";
     }
 
     /** The lines printed after the prompt line {@code $ typed}, up to the next prompt. */
@@ -85,26 +86,51 @@ class HeapTest {
         }
         assertEquals(List.of("heapabuse: ok sum 500500, 0 blocks in use, 1 free"), answer(console, "heapabuse ok"),
                 where);
+        assertOom(where, console, "the heap limit");
         assertEquals(List.of("still alive"), answer(console, "echo still alive"), where);
         assertFalse(console.contains("NOT CAUGHT"), where + ":\n" + console);
         assertFalse(console.contains("panic"), where + ":\n" + console);
         assertTrue(console.contains("tiny-os: power off (code 0)"), where + ":\n" + console);
     }
 
-    @Test
-    void eachAbuseIsStoppedWithOneLineAndTheSystemGoesOn() throws Exception {
+    /** heapabuse oom: sbrk grew to `why`, and the refused call gave back every frame it took. */
+    static void assertOom(String where, String console, String why) {
+        List<String> lines = answer(console, "heapabuse oom");
+        Pattern oom = Pattern.compile("heapabuse: oom: (\\d+) KiB, then refused \\(" + Pattern.quote(why)
+                + "\\), free pages (\\d+) before the refused call, (\\d+) after");
+        assertEquals(1, lines.size(), where + ": " + lines);
+        Matcher m = oom.matcher(lines.get(0));
+        assertTrue(m.matches(), where + ": " + lines.get(0));
+        assertEquals(m.group(2), m.group(3), where + ": the refused sbrk kept frames");
+    }
+
+    static String boot(int mib, String typed) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MachineConfig cfg = MachineConfig.builder()
                 .kernel(kernel)
+                .memoryMiB(mib)
                 .console(out)
-                .input(VirtualClock.withInput(session().getBytes(StandardCharsets.US_ASCII)))
+                .input(VirtualClock.withInput(typed.getBytes(StandardCharsets.US_ASCII)))
                 .build();
         try (Machine m = new Machine(cfg)) {
             RunResult r = m.run(KernelTest.LIMIT);
             String console = out.toString(StandardCharsets.ISO_8859_1);
-            assertAbusesStopped("tinyos", console);
             assertEquals(ExitReason.FINISHER_PASS, r.reason(), console);
+            return console;
         }
+    }
+
+    @Test
+    void eachAbuseIsStoppedWithOneLineAndTheSystemGoesOn() throws Exception {
+        assertAbusesStopped("tinyos", boot(128, session()));
+    }
+
+    @Test
+    void runningOutOfFramesIsARefusalNotAFault() throws Exception {
+        String console = boot(8, "heapabuse oom\necho alive\npoweroff\n").replace("\r", "");
+        assertOom("8 MiB", console, "out of frames");
+        assertEquals(List.of("alive"), answer(console, "echo alive"));
+        assertFalse(console.contains("panic"), console);
     }
 
     @Test
