@@ -448,6 +448,56 @@ static int t_malloc_exhaust(void)
     return f0 - free_pages() == mapped + 2 && malloc(256 << 10) != 0 ? 0 : 3;   /* + 2 tables */
 }
 
+#define NLIVE 64
+static unsigned long rnd_state = 12345;
+static unsigned long rnd(unsigned long n)
+{
+    rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (rnd_state >> 33) % n;
+}
+
+/* One random step on slot i: malloc, realloc or free; contents checked first. */
+static int random_step(unsigned char **p, unsigned long *len, int i)
+{
+    if (p[i] && !holds(p[i], len[i], len[i]))
+        return 0;
+    unsigned long n = rnd(16) == 0 ? rnd(6000) : rnd(200);
+    int op = (int)rnd(3);
+    if (op == 0 || !p[i]) {
+        free(p[i]);
+        p[i] = malloc(n);
+    } else if (op == 1) {
+        unsigned char *q = realloc(p[i], n);
+        if (n && (!q || !holds(q, len[i], len[i] < n ? len[i] : n)))
+            return 0;
+        p[i] = q;
+    } else {
+        free(p[i]);
+        p[i] = 0, n = 0;
+    }
+    len[i] = p[i] ? n : 0;
+    if (p[i])
+        fill(p[i], n);
+    return 1;
+}
+
+/* 2000 random mallocs, reallocs and frees on 64 live slots, checked against their patterns. */
+static int t_malloc_random(void)
+{
+    static unsigned char *p[NLIVE];
+    static unsigned long len[NLIVE];
+    struct mallstat st;
+    for (int step = 0; step < 2000; step++) {
+        if (!random_step(p, len, (int)rnd(NLIVE)))
+            return 1;
+        if (step % 500 == 0)
+            malloc_check(&st);
+    }
+    for (int i = 0; i < NLIVE; i++)
+        free(p[i]);
+    return heap_is(0, 1) ? 0 : 2;
+}
+
 static int t_double_free(void)
 {
     char *p = malloc(24);
@@ -586,6 +636,7 @@ static const struct test tests[] = {
     {"realloc", t_realloc, 0},
     {"calloc", t_calloc, 0},
     {"malloc_exhaust", t_malloc_exhaust, 0},
+    {"malloc_random", t_malloc_random, 0},
     {"illegal_instruction", t_illegal_instruction, KILLED},
     {"null_deref", t_null_deref, KILLED},
     {"kernel_memory", t_kernel_memory, KILLED},
