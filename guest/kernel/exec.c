@@ -16,7 +16,8 @@
  *                      | argv[0..argc-1], 0 | <- a1 (argv)
  *                      | (alignment)        | <- sp
  *
- *   4. commit: swap the table, set epc = e_entry, sp, a0 = argc, a1 = argv.
+ *   4. commit: swap the table, set epc = e_entry, sp, a0 = argc, a1 = argv,
+ *      and an empty heap (break = HEAP_BASE; segments must end below it).
  * Every header field is checked against the blob's bounds and the user half
  * of the address space: a corrupt program fails to load, it cannot make the
  * kernel read or map out of bounds.
@@ -70,7 +71,7 @@ static int load_segment(pagetable_t pt, const struct program *prog, const struct
     uint64 size = (uint64)(prog->end - prog->start);
     if (ph->filesz > ph->memsz || ph->off > size || ph->filesz > size - ph->off)
         return -1;
-    if (ph->vaddr < USER_BASE || ph->memsz > USTACK_BOTTOM - ph->vaddr)
+    if (ph->vaddr < USER_BASE || ph->vaddr >= HEAP_BASE || ph->memsz > HEAP_BASE - ph->vaddr)
         return -1;
     uint64 start = PGROUNDDOWN(ph->vaddr);
     if (uvm_alloc(pt, start, ph->vaddr + ph->memsz - start, seg_perm(ph->flags)) < 0)
@@ -124,6 +125,7 @@ static void commit(struct proc *p, pagetable_t pt, const char *name, uint64 entr
 {
     pagetable_t old = p->pagetable;
     p->pagetable = pt;
+    p->brk = HEAP_BASE;           /* an empty heap (sysheap.c) */
     p->trapframe->epc = entry;
     p->trapframe->regs[REG_SP] = sp;
     p->trapframe->regs[REG_A0] = (uint64)argc;

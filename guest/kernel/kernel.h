@@ -55,16 +55,20 @@ extern uint64 sched_quantum;
 void timer_tick(void);
 uint64 timer_now(void);
 
-/* kalloc.c — physical frame allocator */
+/* kalloc.c — physical frame allocator (buddy system, multi-page allocations) */
+#define KALLOC_MAX_ORDER 12     /* largest block: 2^12 frames = 16 MiB */
 void kalloc_init(void);
 /* fdt.c: the first RAM range of the device tree at physical address blob; -1 if none. */
 int fdt_memory(uint64 blob, uint64 *base, uint64 *size);
 /* The device tree's address as the boot loader passed it in a1 (start.c); 0 if none. */
 extern uint64 boot_dtb;
 void *kalloc(void);
+void *kalloc_pages(uint64 n);
 void kfree(void *pa);
 int kfree_checked(void *pa);
 void kalloc_stats(uint64 *free, uint64 *used);
+void kalloc_orders(uint64 *counts);
+int kalloc_consistent(void);
 
 /* vm.c — Sv39 page tables */
 void kvm_init(void);
@@ -75,6 +79,11 @@ pagetable_t uvm_create(uint64 trapframe_pa);
 void uvm_free(pagetable_t pt);
 int uvm_copy(pagetable_t src, pagetable_t dst);
 int uvm_alloc(pagetable_t pt, uint64 va, uint64 len, uint64 perm);
+void uvm_unmap(pagetable_t pt, uint64 va, uint64 end);
+void uvm_prune(pagetable_t pt, uint64 va, uint64 end);
+
+/* sysheap.c — the process heap [HEAP_BASE, brk) */
+int64 heap_sbrk(struct proc *p, int64 n);
 uint64 uvm_translate(pagetable_t pt, uint64 va, uint64 need);
 int copyout(pagetable_t pt, uint64 udst, const void *src, uint64 n);
 int copyin(pagetable_t pt, void *dst, uint64 usrc, uint64 n);

@@ -10,6 +10,13 @@
  * and a race as a wrong checksum. The result is checked (count and sum of
  * every item) and a statistics table is printed: per thread, how often it
  * ran, was preempted, switched voluntarily and how many ticks it used.
+ *
+ * Alongside, N pager threads exercise the buddy allocator's multi-page
+ * allocations: each allocates runs of 1..KS_PAGE_RUN contiguous frames,
+ * fills them with its tag, yields, and checks the tag is intact before
+ * freeing (a run handed out twice shows up as damage); at the end the
+ * allocator's lists, management bytes and counters must agree
+ * (kalloc_consistent).
  */
 #include "kernel.h"
 #include "proc.h"
@@ -18,6 +25,8 @@
 #define KS_SLOTS 4
 #define KS_MAX_THREADS 8
 #define KS_SPIN_TICKS 3     /* > DEFAULT_QUANTUM: preemption must happen */
+#define KS_PAGE_RUN 9       /* pagers allocate runs of 1..KS_PAGE_RUN frames */
+#define KS_PAGE_ROUNDS 200  /* at most this many runs per pager */
 
 static struct {
     struct spinlock lock;
@@ -25,6 +34,7 @@ static struct {
     uint32 head, tail;             /* head - tail items are in the buffer */
     int rounds, total, consumed, finished;
     uint64 sum_in, sum_out;
+    uint64 page_runs, page_damaged;
     struct pstats stats[2 * KS_MAX_THREADS + 1];
     int pids[2 * KS_MAX_THREADS + 1];
 } ks;
@@ -79,6 +89,42 @@ static void spinner(uint64 idx)
     save_stats((int)idx);
 }
 
+/* Every byte of the n frames at p still holds tag. */
+static int run_tagged(const uint8 *p, uint64 n, uint8 tag)
+{
+    for (uint64 i = 0; i < n * PGSIZE; i += 64)
+        if (p[i] != tag)
+            return 0;
+    return 1;
+}
+
+/*
+ * Allocates runs of 1..KS_PAGE_RUN contiguous frames, tags every byte, yields
+ * so the other pagers allocate meanwhile, then checks nobody else was handed
+ * the same frames, and frees the run. Out of memory is not an error.
+ */
+static void pager(uint64 idx)
+{
+    uint64 seed = idx * 2654435761UL + 1, runs = 0, damaged = 0;
+    int rounds = ks.rounds < KS_PAGE_ROUNDS ? ks.rounds : KS_PAGE_ROUNDS;
+    for (int i = 0; i < rounds; i++) {
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        uint64 n = 1 + (seed >> 33) % KS_PAGE_RUN;
+        uint8 tag = (uint8)(idx * 31 + i), *p = kalloc_pages(n);
+        if (!p)
+            continue;
+        memset(p, tag, n * PGSIZE);
+        yield(SW_YIELD);
+        damaged += !run_tagged(p, n, tag);
+        kfree(p);
+        runs++;
+    }
+    acquire(&ks.lock);
+    ks.page_runs += runs;
+    ks.page_damaged += damaged;
+    release(&ks.lock);
+}
+
 static int spawn_all(int n)
 {
     int spawned = 0;
@@ -86,6 +132,7 @@ static int spawn_all(int n)
     for (int i = 0; i < n; i++) {
         spawned += kthread_create(producer, i, "ks-prod") > 0;
         spawned += kthread_create(consumer, n + i, "ks-cons") > 0;
+        spawned += kthread_create(pager, i, "ks-page") > 0;
     }
     return spawned;
 }
@@ -134,6 +181,7 @@ static int run_claimed(int n, int rounds)
     ks.head = ks.tail = 0;
     ks.rounds = rounds, ks.total = n * rounds, ks.consumed = 0, ks.finished = 0;
     ks.sum_in = ks.sum_out = 0;
+    ks.page_runs = ks.page_damaged = 0;
     memset(ks.stats, 0, sizeof ks.stats);
     memset(ks.pids, 0, sizeof ks.pids);
     uint64 t0 = ticks, sw0 = cpu0.switches;
@@ -145,7 +193,11 @@ static int run_claimed(int n, int rounds)
             reaped++;
     print_stats(n, t0);
     kprintf("kstress: %ld context switches\n", cpu0.switches - sw0);
-    int ok = spawned == 2 * n + 1 && ks.consumed == ks.total && ks.sum_in == ks.sum_out;
+    int consistent = kalloc_consistent();
+    kprintf("kstress: %ld multi-page runs, %ld damaged, frame allocator %s\n", ks.page_runs,
+            ks.page_damaged, consistent ? "consistent" : "INCONSISTENT");
+    int ok = spawned == 3 * n + 1 && ks.consumed == ks.total && ks.sum_in == ks.sum_out &&
+             ks.page_damaged == 0 && consistent;
     kprintf("kstress: %s\n", ok ? "PASS" : "FAIL");
     return ok ? 0 : -1;
 }

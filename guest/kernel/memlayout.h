@@ -12,7 +12,10 @@
  *
  * User virtual:
  *   0x0000 unmapped (null pointers fault)
- *   USER_BASE  program image as linked (text R-X-U, data RW-U)
+ *   USER_BASE  program image as linked (text R-X-U, data RW-U), below HEAP_BASE
+ *   ... unmapped ...
+ *   HEAP_BASE .. break   the heap (RW-U), grown and shrunk by sbrk (sysheap.c),
+ *              at most HEAP_MAX bytes
  *   ... unmapped ...
  *   USTACK_TOP - USTACK_PAGES*4K .. USTACK_TOP  stack (RW-U)
  *   TRAPFRAME = MAXVA - 8K  (RW, kernel-only), TRAMPOLINE = MAXVA - 4K (R-X)
@@ -52,5 +55,9 @@ extern unsigned long phystop;
 #define USER_BASE 0x1000UL
 #define USTACK_TOP 0x100000000UL
 #define USTACK_PAGES 4
+/* The heap: a fixed base, so the image may not reach it and the break of a fresh
+ * process is always HEAP_BASE; HEAP_MAX bounds one process's heap. */
+#define HEAP_BASE 0x40000000UL
+#define HEAP_MAX (16UL << 20)
 
 #endif

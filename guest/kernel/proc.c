@@ -65,6 +65,7 @@ static void reset_slot(struct proc *p, int pid)
     memset(&p->st, 0, sizeof p->st);
     p->st.start_tick = ticks;
     p->pagetable = 0;
+    p->brk = 0;
     p->trapframe = 0;
     p->kfn = 0;
     p->karg = 0;
@@ -162,6 +163,7 @@ int proc_fork(void)
     memcpy(np->trapframe, p->trapframe, sizeof *p->trapframe);
     np->trapframe->regs[REG_A0] = 0;     /* fork returns 0 in the child */
     memcpy(np->name, p->name, sizeof p->name);
+    np->brk = p->brk;                    /* uvm_copy copied the heap pages */
     int pid = np->pid;
     proc_start(np, p);
     return pid;

@@ -63,6 +63,7 @@ struct proc {
     int slot;                   /* index in the table: picks the kernel stack */
     uint64 kstack;              /* top of the kernel stack */
     pagetable_t pagetable;      /* user page table, 0 for kernel threads */
+    uint64 brk;                 /* end of the heap [HEAP_BASE, brk) (sysheap.c) */
     struct trapframe *trapframe;
     struct context ctx;
     void (*kfn)(uint64);        /* kernel thread body */

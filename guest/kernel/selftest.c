@@ -6,6 +6,9 @@
  *
  *   format   kprintf's engine against known strings (all conversions)
  *   kalloc   alloc/free accounting, double-free and bad-address detection
+ *   buddy    multi-page allocations: contiguous, naturally aligned, freed as
+ *            one; interior and already-free frames refused; every split
+ *            merged back (the per-order free-block counts return exactly)
  *   uvm      copyin/copyout/copyinstr round trips and their refusals, and
  *            that a whole user address space is freed without leaks
  *   threads  two kernel threads ping-pong through sleep/wakeup
@@ -54,6 +57,68 @@ static void test_kalloc(void)
     kfree(b);
     kalloc_stats(&f1, &u1);
     CHECK(f1 == f0 && u1 == u0);
+}
+
+static int same_orders(const uint64 *a, const uint64 *b)
+{
+    for (int k = 0; k <= KALLOC_MAX_ORDER; k++)
+        if (a[k] != b[k])
+            return 0;
+    return 1;
+}
+
+/* Every byte of n frames at p holds tag (the run is contiguous and private). */
+static int run_holds(const uint8 *p, uint64 n, uint8 tag)
+{
+    for (uint64 i = 0; i < n * PGSIZE; i += 512)
+        if (p[i] != tag || p[i + 511] != tag)
+            return 0;
+    return 1;
+}
+
+/* Multi-page allocations: contiguity, alignment, freed as one, merged back. */
+static void test_buddy(void)
+{
+    uint64 f0, u0, f1, u1, o0[KALLOC_MAX_ORDER + 1], o1[KALLOC_MAX_ORDER + 1];
+    kalloc_stats(&f0, &u0);
+    kalloc_orders(o0);
+    uint8 *a = kalloc_pages(3), *b = kalloc_pages(16), *c = kalloc_pages(1);
+    CHECK(a && b && c && ((uint64)b - KERNBASE) % (16 * PGSIZE) == 0);
+    memset(a, 0xa1, 3 * PGSIZE);
+    memset(b, 0xb2, 16 * PGSIZE);
+    memset(c, 0xc3, PGSIZE);
+    CHECK(run_holds(a, 3, 0xa1) && run_holds(b, 16, 0xb2) && run_holds(c, 1, 0xc3));
+    kalloc_stats(&f1, &u1);
+    CHECK(f1 == f0 - 20 && u1 == u0 + 20 && kalloc_consistent());
+    CHECK(kfree_checked(a + PGSIZE) == -1);        /* inside an allocation */
+    CHECK(kfree_checked(a + 2 * PGSIZE) == -1);    /* its second block */
+    CHECK(kalloc_pages(0) == 0 && kalloc_pages((1UL << KALLOC_MAX_ORDER) + 1) == 0);
+    kfree(a);
+    CHECK(kfree_checked(a) == -2 && kfree_checked(a + 2 * PGSIZE) == -2);
+    kfree(c);
+    kfree(b);
+    CHECK(kfree_checked(b + 15 * PGSIZE) == -2);
+    kalloc_stats(&f1, &u1);
+    kalloc_orders(o1);
+    CHECK(f1 == f0 && u1 == u0 && same_orders(o0, o1));   /* every split merged back */
+    CHECK(kalloc_consistent());
+}
+
+/* Single frames freed in a checkerboard stay apart, then merge completely. */
+static void test_buddy_merge(void)
+{
+    uint64 o0[KALLOC_MAX_ORDER + 1], o1[KALLOC_MAX_ORDER + 1];
+    void *f[8];
+    kalloc_orders(o0);
+    for (int i = 0; i < 8; i++)
+        CHECK((f[i] = kalloc()) != 0);
+    for (int i = 0; i < 8; i += 2)
+        kfree(f[i]);
+    CHECK(kalloc_consistent());
+    for (int i = 1; i < 8; i += 2)
+        kfree(f[i]);
+    kalloc_orders(o1);
+    CHECK(same_orders(o0, o1));
 }
 
 static void test_uvm(void)
@@ -116,7 +181,9 @@ void selftest_boot(void)
 {
     test_format();
     test_kalloc();
+    test_buddy();
+    test_buddy_merge();
     test_uvm();
     test_threads();
-    kprintf("tiny-os: self-tests passed (format, kalloc, uvm, threads)\n");
+    kprintf("tiny-os: self-tests passed (format, kalloc, buddy, uvm, threads)\n");
 }

@@ -20,6 +20,7 @@ int64 sys_blkread(void), sys_blkwrite(void), sys_blksync(void), sys_blkinval(voi
 int64 sys_blkinfo(void);
 int64 sys_kv_format(void), sys_kv_mount(void), sys_kv_put(void), sys_kv_get(void);
 int64 sys_kv_del(void), sys_kv_next(void), sys_kv_commit(void), sys_kv_stat(void);
+int64 sys_sbrk(void);
 int64 sys_kbug(void);
 
 static int64 (*const syscalls[SYS_COUNT])(void) = {
@@ -33,6 +34,7 @@ static int64 (*const syscalls[SYS_COUNT])(void) = {
     [SYS_kv_format] = sys_kv_format, [SYS_kv_mount] = sys_kv_mount, [SYS_kv_put] = sys_kv_put,
     [SYS_kv_get] = sys_kv_get,   [SYS_kv_del] = sys_kv_del,   [SYS_kv_next] = sys_kv_next,
     [SYS_kv_commit] = sys_kv_commit, [SYS_kv_stat] = sys_kv_stat,
+    [SYS_sbrk] = sys_sbrk,
     [SYS_kbug] = sys_kbug,
 };
 

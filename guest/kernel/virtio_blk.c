@@ -15,7 +15,9 @@
  * slot s owns descriptors 3s (16-byte header, device-readable), 3s+1 (the
  * data) and 3s+2 (status byte, device-writable). The head index 3s comes
  * back in the used ring, so the completion finds its slot by division. The
- * queue memory is one static, page-aligned 8 KiB area in the legacy layout
+ * queue memory is one physically contiguous 8 KiB area (a two-page
+ * allocation of the buddy allocator, kalloc_pages, made once when a disk is
+ * found) in the legacy layout
  * (descriptors, available ring, then the used ring at the next page), which
  * the modern transport accepts as three addresses; the kernel maps RAM at
  * VA == PA, so kernel addresses are bus addresses.
@@ -38,7 +40,8 @@
 #define NSLOT (QNUM / 3)
 #define USED_OFFSET 4096
 
-static uint8 qmem[2 * PGSIZE] __attribute__((aligned(4096)));
+#define QMEM_PAGES 2
+static uint8 *qmem;            /* QMEM_PAGES contiguous frames (kalloc_pages) */
 static struct virtio_blk_req_hdr hdrs[NSLOT];
 static volatile uint8 statuses[NSLOT];
 
@@ -117,7 +120,9 @@ static int setup_queue(void)
     *reg(VIO_QUEUE_SEL) = 0;
     if (*reg(VIO_QUEUE_NUM_MAX) < QNUM)
         return -1;
-    memset(qmem, 0, sizeof qmem);
+    if (!qmem && !(qmem = kalloc_pages(QMEM_PAGES)))
+        return -1;
+    memset(qmem, 0, QMEM_PAGES * PGSIZE);
     *reg(VIO_QUEUE_NUM) = QNUM;
     uint64 q = (uint64)qmem;
     if (vblk.version == 1) {

@@ -11,7 +11,8 @@
  * permissions that work: text R-X, rodata R, data/bss/free RAM RW. It also
  * maps the trampoline page at TRAMPOLINE and, below it, one kernel stack per
  * process slot with an unmapped guard page under each, so a stack overflow
- * faults instead of corrupting a neighbour.
+ * faults instead of corrupting a neighbour. Each stack is one contiguous
+ * KSTACK_PAGES allocation of the buddy allocator (kalloc_pages).
  *
  * User tables map the program image and stack with PTE_U, and the trampoline
  * and trapframe without PTE_U. Because user leaves are exactly the PTE_U
@@ -72,15 +73,14 @@ static void kmap(uint64 va, uint64 pa, uint64 size, uint64 perm)
         panic("kmap: cannot map %p", va);
 }
 
+/* Each stack is one contiguous multi-page allocation (kalloc_pages). */
 static void map_kernel_stacks(void)
 {
     for (int i = 0; i < NPROC; i++) {
-        for (int j = 0; j < KSTACK_PAGES; j++) {
-            void *pa = kalloc();
-            if (!pa)
-                panic("kvm_init: out of memory for kernel stacks");
-            kmap(KSTACK_BOTTOM(i) + j * PGSIZE, (uint64)pa, PGSIZE, PTE_R | PTE_W);
-        }
+        void *pa = kalloc_pages(KSTACK_PAGES);
+        if (!pa)
+            panic("kvm_init: out of memory for kernel stacks");
+        kmap(KSTACK_BOTTOM(i), (uint64)pa, KSTACK_PAGES * PGSIZE, PTE_R | PTE_W);
     }
 }
 
@@ -188,6 +188,49 @@ int uvm_alloc(pagetable_t pt, uint64 va, uint64 len, uint64 perm)
         }
     }
     return 0;
+}
+
+/*
+ * Unmaps and frees the user pages of [va, end) (page aligned); pages that are
+ * not mapped are skipped, so it also undoes a partly failed uvm_alloc. The
+ * page-table pages stay (uvm_prune frees the empty ones).
+ */
+void uvm_unmap(pagetable_t pt, uint64 va, uint64 end)
+{
+    for (uint64 a = va; a < end; a += PGSIZE) {
+        pte_t *pte = pt_walk(pt, a, 0);
+        if (pte == 0 || !(*pte & PTE_V))
+            continue;
+        if (!(*pte & PTE_U) || !is_leaf(*pte))
+            panic("uvm_unmap: %p is not a user page", a);
+        kfree((void *)PTE2PA(*pte));
+        *pte = 0;
+    }
+}
+
+#define TABLE_SPAN (512UL * PGSIZE)     /* what one level-0 table maps: 2 MiB */
+
+static int table_empty(pagetable_t t)
+{
+    for (int i = 0; i < 512; i++)
+        if (t[i] & PTE_V)
+            return 0;
+    return 1;
+}
+
+/* Frees the level-0 tables of [va, end) that no longer map anything. */
+void uvm_prune(pagetable_t pt, uint64 va, uint64 end)
+{
+    for (uint64 a = va & ~(TABLE_SPAN - 1); a < end; a += TABLE_SPAN) {
+        pte_t *l2 = &pt[PX(2, a)];
+        if (!(*l2 & PTE_V) || is_leaf(*l2))
+            continue;
+        pte_t *l1 = &((pagetable_t)PTE2PA(*l2))[PX(1, a)];
+        if ((*l1 & PTE_V) && !is_leaf(*l1) && table_empty((pagetable_t)PTE2PA(*l1))) {
+            kfree((void *)PTE2PA(*l1));
+            *l1 = 0;
+        }
+    }
 }
 
 /* Physical address of user va if it is mapped PTE_U with the `need` bits. */

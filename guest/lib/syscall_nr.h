@@ -36,6 +36,8 @@
 #define SYS_kv_next   27  /* int kv_next(unsigned long key, unsigned long *next): first key > key */
 #define SYS_kv_commit 28  /* long kv_commit(void): make the transaction durable; its gen */
 #define SYS_kv_stat   29  /* int kv_stat(struct kvstat *out) */
+/* 30-59: reserved for the file system. 60-69: memory. 70-79: pipes and the shell. */
+#define SYS_sbrk      60  /* long sbrk(long n): move the break n bytes; the old break or -1 */
 #define SYS_kbug     90   /* long kbug(int op, const char *label): kernel/kbug.c, a deliberate bug */
 #define SYS_COUNT    91
 

@@ -215,6 +215,312 @@ static int t_kstress(void)
     return kstress(2, 200);
 }
 
+/* --- the heap: sbrk and malloc --- */
+
+#define HEAP_BASE_ADDR 0x40000000UL     /* kernel/memlayout.h HEAP_BASE */
+#define HEAP_LIMIT (16UL << 20)          /* kernel/memlayout.h HEAP_MAX */
+#define PAGE 4096L
+
+static unsigned long free_pages(void)
+{
+    struct sysinfo si;
+    sysinfo(&si);
+    return si.free_pages;
+}
+
+/* Refused requests: -1, and the break does not move. */
+static int sbrk_refusals(long brk)
+{
+    long bad[] = {-(brk - (long)HEAP_BASE_ADDR) - 1, (long)HEAP_LIMIT, (long)(1UL << 63),
+                  (long)(~0UL >> 1), -(long)(~0UL >> 1)};
+    for (unsigned i = 0; i < ARRAY_SIZE(bad); i++)
+        if (sbrk(bad[i]) != -1 || sbrk(0) != brk)
+            return 1;
+    return 0;
+}
+
+/* Grow by 64 pages and shrink back: the frames come and go exactly. */
+static int t_sbrk(void)
+{
+    char *base = (char *)sbrk(0);
+    if ((unsigned long)base != HEAP_BASE_ADDR || sbrk(1) != (long)base)
+        return 1;
+    unsigned long f0 = free_pages();          /* the heap's page table exists now */
+    if (sbrk(64 * PAGE) != (long)base + 1)
+        return 2;
+    for (char *q = base; q < base + 1 + 64 * PAGE; q += 256) {
+        if (*q)
+            return 3;                         /* fresh heap memory is zero */
+        *q = 1;
+    }
+    if (f0 - free_pages() != 64 || sbrk(-64 * PAGE) != (long)base + 1 + 64 * PAGE)
+        return 4;
+    if (free_pages() != f0 || sbrk_refusals((long)base + 1))
+        return 5;
+    sbrk(300);
+    base[200] = 9;
+    sbrk(-300);                               /* the rest of the page is zeroed */
+    sbrk(300);
+    return base[200] == 0 && base[0] == 1 ? 0 : 6;
+}
+
+/* A page given back with sbrk is unmapped: touching it kills. */
+static int t_sbrk_unmapped(void)
+{
+    volatile char *p = (char *)sbrk(2 * PAGE);
+    p[PAGE] = 1;
+    sbrk(-PAGE);
+    return p[PAGE] ? 1 : 1;
+}
+
+/* fork copies the heap (and the break); exit frees the child's. */
+static int t_sbrk_fork(void)
+{
+    char *h = (char *)sbrk(3 * PAGE);
+    memset(h, 'p', 3 * PAGE);
+    unsigned long f0 = free_pages();
+    int pid = fork(), status;
+    if (pid == 0) {
+        int ok = sbrk(0) == (long)h + 3 * PAGE && h[0] == 'p' && h[3 * PAGE - 1] == 'p';
+        memset(h, 'c', 3 * PAGE);
+        ok = ok && sbrk(5 * PAGE) != -1;
+        h[7 * PAGE] = 'c';
+        exit(ok ? 0 : 1);
+    }
+    if (pid < 0 || wait(&status) != pid || status != 0)
+        return 1;
+    return h[0] == 'p' && h[3 * PAGE - 1] == 'p' && free_pages() == f0 ? 0 : 2;
+}
+
+static int heap_is(unsigned long used, unsigned long nfree)
+{
+    struct mallstat st;
+    malloc_check(&st);
+    return st.used_blocks == used && st.free_blocks == nfree && st.listed == nfree;
+}
+
+static unsigned char pattern(unsigned long size, unsigned long i)
+{
+    return (unsigned char)(size * 31 + i * 7 + 1);
+}
+
+static void fill(unsigned char *p, unsigned long n)
+{
+    for (unsigned long i = 0; i < n; i++)
+        p[i] = pattern(n, i);
+}
+
+static int holds(const unsigned char *p, unsigned long n, unsigned long len)
+{
+    for (unsigned long i = 0; i < len; i++)
+        if (p[i] != pattern(n, i))
+            return 0;
+    return 1;
+}
+
+/* Edge sizes: 16-aligned, usable to the last byte, no overlap. */
+static int t_malloc_sizes(void)
+{
+    static const unsigned long sizes[] = {0, 1, 15, 16, 17, 31, 32, 33, 100, 4095, 4096, 4097,
+                                          65536, 300000};
+    unsigned char *p[ARRAY_SIZE(sizes)];
+    for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
+        if (!(p[i] = malloc(sizes[i])) || ((unsigned long)p[i] & 15))
+            return 1;
+        fill(p[i], sizes[i]);
+    }
+    for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++)
+        if (!holds(p[i], sizes[i], sizes[i]) || (i && p[i] == p[i - 1]))
+            return 2;
+    if (!heap_is(ARRAY_SIZE(sizes), 1))
+        return 3;
+    for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++)
+        free(p[ARRAY_SIZE(sizes) - 1 - i]);
+    return heap_is(0, 1) ? 0 : 4;
+}
+
+#define NSMALL 2000
+/* Many small blocks, freed in a scrambled order, coalesce into one. */
+static int t_malloc_many(void)
+{
+    static unsigned char *p[NSMALL];
+    for (int i = 0; i < NSMALL; i++) {
+        if (!(p[i] = malloc(1 + (i * 37) % 120)))
+            return 1;
+        fill(p[i], 1 + (i * 37) % 120);
+    }
+    for (int i = 0; i < NSMALL; i++)
+        if (!holds(p[i], 1 + (i * 37) % 120, 1 + (i * 37) % 120))
+            return 2;
+    for (int i = 0, j = 0; i < NSMALL; i++, j = (j + 769) % NSMALL)
+        free(p[j]);                       /* 769 is prime to 2000: each once */
+    return heap_is(0, 1) ? 0 : 3;
+}
+
+/* Neighbours merge on free; holes are reused only by what fits. */
+static int t_malloc_coalesce(void)
+{
+    char *a = malloc(100), *b = malloc(100), *c = malloc(100), *d = malloc(100);
+    free(a);
+    free(c);
+    if (!heap_is(2, 3))
+        return 1;                         /* a, c and the top are apart */
+    free(b);
+    if (!heap_is(1, 2))
+        return 2;                         /* a+b+c */
+    free(d);
+    if (!heap_is(0, 1))
+        return 3;
+    static char *q[64];
+    for (int i = 0; i < 64; i++)
+        q[i] = malloc(1000);
+    for (int i = 0; i < 64; i += 2)
+        free(q[i]);
+    if (!heap_is(32, 33))
+        return 4;                         /* 32 holes + the top */
+    char *big = malloc(1500), *small = malloc(500);
+    if (big < q[63] || small > q[63])
+        return 5;                         /* big did not fit a hole; small did */
+    free(big);
+    free(small);
+    for (int i = 1; i < 64; i += 2)
+        free(q[i]);
+    return heap_is(0, 1) ? 0 : 6;
+}
+
+static int t_realloc(void)
+{
+    unsigned long n = 10;
+    unsigned char *p = malloc(n);
+    fill(p, n);
+    for (unsigned long m = 15; m < 100000; m = m * 3 / 2) {
+        unsigned char *q = realloc(p, m);
+        if (!q || ((unsigned long)q & 15) || !holds(q, n, n))
+            return 1;                     /* the old contents moved along */
+        fill(q, m);
+        p = q, n = m;
+    }
+    free(p);
+    char *a = malloc(100), *b = malloc(100);
+    free(b);
+    if (realloc(a, 300) != a || realloc(a, 20) != a)
+        return 2;                         /* grew into the free neighbour; shrank in place */
+    if (realloc(a, 0) != 0 || !heap_is(0, 1))
+        return 3;
+    return (p = realloc(0, 50)) != 0 && heap_is(1, 1) ? 0 : 4;
+}
+
+static int t_calloc(void)
+{
+    unsigned char *p = malloc(1000);
+    memset(p, 0xff, 1000);
+    free(p);
+    unsigned char *q = calloc(10, 100);
+    for (int i = 0; i < 1000; i++)
+        if (q[i])
+            return 1;
+    if (calloc(1UL << 33, 1UL << 33) != 0 || calloc(~0UL, 2) != 0)
+        return 2;                         /* n * size overflows */
+    return q == p && calloc(0, 5) != 0 ? 0 : 3;
+}
+
+/* malloc returns NULL when the heap is full; freeing gives the frames back. */
+static int t_malloc_exhaust(void)
+{
+    static char *p[80];
+    unsigned long f0 = free_pages();
+    int n = 0;
+    while (n < 80 && (p[n] = malloc(256 << 10)) != 0) {
+        p[n][0] = p[n][(256 << 10) - 1] = 1;
+        n++;
+    }
+    if (n < 60 || n >= 64 || malloc(256 << 10) != 0 || malloc(~0UL) != 0 || malloc(1UL << 32))
+        return 1;                         /* 16 MiB holds 63 of them with headers */
+    char *small = malloc(100);            /* the tail still serves small blocks */
+    for (int i = 0; i < n; i++)
+        free(p[i]);
+    free(small);
+    struct mallstat st;
+    malloc_check(&st);
+    if (st.heap_bytes > (64 << 10) || !heap_is(0, 1) || small == 0)
+        return 2;                         /* trimmed to TRIM_KEEP */
+    unsigned long mapped = (sbrk(0) - HEAP_BASE_ADDR + PAGE - 1) / PAGE;
+    return f0 - free_pages() == mapped + 2 && malloc(256 << 10) != 0 ? 0 : 3;   /* + 2 tables */
+}
+
+#define NLIVE 64
+static unsigned long rnd_state = 12345;
+static unsigned long rnd(unsigned long n)
+{
+    rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (rnd_state >> 33) % n;
+}
+
+/* One random step on slot i: malloc, realloc or free; contents checked first. */
+static int random_step(unsigned char **p, unsigned long *len, int i)
+{
+    if (p[i] && !holds(p[i], len[i], len[i]))
+        return 0;
+    unsigned long n = rnd(16) == 0 ? rnd(6000) : rnd(200);
+    int op = (int)rnd(3);
+    if (op == 0 || !p[i]) {
+        free(p[i]);
+        p[i] = malloc(n);
+    } else if (op == 1) {
+        unsigned char *q = realloc(p[i], n);
+        if (n && (!q || !holds(q, len[i], len[i] < n ? len[i] : n)))
+            return 0;
+        p[i] = q;
+    } else {
+        free(p[i]);
+        p[i] = 0, n = 0;
+    }
+    len[i] = p[i] ? n : 0;
+    if (p[i])
+        fill(p[i], n);
+    return 1;
+}
+
+/* 2000 random mallocs, reallocs and frees on 64 live slots, checked against their patterns. */
+static int t_malloc_random(void)
+{
+    static unsigned char *p[NLIVE];
+    static unsigned long len[NLIVE];
+    struct mallstat st;
+    for (int step = 0; step < 2000; step++) {
+        if (!random_step(p, len, (int)rnd(NLIVE)))
+            return 1;
+        if (step % 500 == 0)
+            malloc_check(&st);
+    }
+    for (int i = 0; i < NLIVE; i++)
+        free(p[i]);
+    return heap_is(0, 1) ? 0 : 2;
+}
+
+static int t_double_free(void)
+{
+    char *p = malloc(24);
+    free(p);
+    free(p);
+    return 1;
+}
+
+static int t_heap_overflow(void)
+{
+    char *p = malloc(24);
+    p[24] = 'x';                          /* one byte past the end */
+    free(p);
+    return 1;
+}
+
+static int t_bad_free(void)
+{
+    char *p = malloc(64);
+    free(p + 16);
+    return 1;
+}
+
 /* --- tests whose child must be killed by the kernel --- */
 
 static int t_illegal_instruction(void)
@@ -322,6 +628,15 @@ static const struct test tests[] = {
     {"quantum", t_quantum, 0},
     {"kstress", t_kstress, 0},
     {"blk_calls", t_blk_calls, 0},
+    {"sbrk", t_sbrk, 0},
+    {"sbrk_fork", t_sbrk_fork, 0},
+    {"malloc_sizes", t_malloc_sizes, 0},
+    {"malloc_many", t_malloc_many, 0},
+    {"malloc_coalesce", t_malloc_coalesce, 0},
+    {"realloc", t_realloc, 0},
+    {"calloc", t_calloc, 0},
+    {"malloc_exhaust", t_malloc_exhaust, 0},
+    {"malloc_random", t_malloc_random, 0},
     {"illegal_instruction", t_illegal_instruction, KILLED},
     {"null_deref", t_null_deref, KILLED},
     {"kernel_memory", t_kernel_memory, KILLED},
@@ -331,6 +646,10 @@ static const struct test tests[] = {
     {"bad_exec_ptr", t_bad_exec_ptr, KILLED},
     {"bad_wait_ptr", t_bad_wait_ptr, KILLED},
     {"stack_overflow", t_stack_overflow, KILLED},
+    {"sbrk_unmapped", t_sbrk_unmapped, KILLED},
+    {"double_free", t_double_free, KILLED},
+    {"heap_overflow", t_heap_overflow, KILLED},
+    {"bad_free", t_bad_free, KILLED},
 };
 
 /* Exec target of t_exec_args: exit 77 iff argv arrived intact. */

@@ -10,8 +10,11 @@
 #include "user.h"
 #include "../lib/fmt.h"
 
+const char *progname;
+
 __attribute__((section(".text.start"))) void _start(int argc, char **argv)
 {
+    progname = argc > 0 ? argv[0] : 0;
     exit(main(argc, argv));
 }
 

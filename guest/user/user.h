@@ -39,8 +39,23 @@ int kv_del(unsigned long key);
 int kv_next(unsigned long key, unsigned long *next);
 long kv_commit(void);
 int kv_stat(struct kvstat *out);
+long sbrk(long n);
+
+/* malloc.c — the heap allocator (its design note draws the block layout) */
+struct mallstat {
+    unsigned long heap_bytes;     /* [lo, hi): what malloc holds from sbrk */
+    unsigned long used_blocks, used_bytes;   /* bytes: as requested */
+    unsigned long free_blocks, free_bytes, largest_free;
+    unsigned long listed;         /* blocks on the free list (== free_blocks) */
+};
+void *malloc(unsigned long n);
+void free(void *p);
+void *calloc(unsigned long n, unsigned long size);
+void *realloc(void *p, unsigned long n);
+void malloc_check(struct mallstat *st);
 
 /* ulib.c */
+extern const char *progname;     /* argv[0], for messages */
 int printf(const char *fmt, ...);
 int readline(char *buf, int max);
 int atoi(const char *s);

@@ -40,4 +40,5 @@
         SYSCALL kv_next, SYS_kv_next
         SYSCALL kv_commit, SYS_kv_commit
         SYSCALL kv_stat, SYS_kv_stat
+        SYSCALL sbrk, SYS_sbrk
         SYSCALL kbug, SYS_kbug

@@ -47,7 +47,7 @@ class GuestProgramsReplayTest {
             }
         }
         for (String program : new String[] {"tests", "echo a b c", "ps", "sleeper", "shortlived", "forkstorm",
-            "kstress", "spin", "kbug"}) {
+            "kstress", "spin", "kbug", "heapabuse double", "heapabuse smash", "heapabuse ok"}) {
             tests.add(DynamicTest.dynamicTest("kernel: " + program, () -> roundTrip(Guest.require("kernel.elf"), null,
                     (program + "\npoweroff\n").getBytes(StandardCharsets.US_ASCII))));
         }
