@@ -105,6 +105,8 @@ def run_engine(engine, args, work):
             v = subprocess.run([TINYOS, "verify", os.path.join(work, "trace")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             result["verify"] = "exit %d" % v.returncode
+            if v.returncode != 0:
+                result["verify"] += " (" + v.stderr.decode(errors="replace").strip().replace("\n", " / ")[:600] + ")"
 
 
 def fmt(v, cap):
