@@ -215,6 +215,7 @@ void *kalloc(void)
 static void release_block(uint64 i, int order)
 {
     memset(frame(i), 0x5a, span(order) * PGSIZE);
+    kmem.meta[i] = 0; /* merged into a lower buddy, it must not look like a head any more */
     while (order < KALLOC_MAX_ORDER) {
         uint64 b = i ^ span(order);
         if (b < kmem.first || b + span(order) > kmem.nframes || kmem.meta[b] != (M_FREE | order))

@@ -104,6 +104,37 @@ static void test_buddy(void)
     CHECK(kalloc_consistent());
 }
 
+/*
+ * A frame that merged into its lower buddy is free, not an allocation's head:
+ * freeing it again is a double free (-2). Its stale management byte once made
+ * it look allocated (-1), which showed only when a disk shifted the layout.
+ */
+static void test_buddy_upper_half(void)
+{
+    uint8 *kept = 0, *prev = 0, *lo = 0, *hi = 0;
+    for (int n = 0; n < 4096 && !hi; n++) {   /* single frames until two are buddies, lower first */
+        uint8 *f = kalloc();
+        CHECK(f != 0);
+        if (prev && f == prev + PGSIZE && ((uint64)prev - KERNBASE) % (2 * PGSIZE) == 0) {
+            lo = prev, hi = f;
+        } else if (prev) {
+            *(uint8 **)prev = kept;             /* the others wait, chained through themselves */
+            kept = prev;
+        }
+        prev = hi ? 0 : f;
+    }
+    CHECK(hi != 0);
+    kfree(lo);
+    kfree(hi);                      /* merges into lo's block */
+    CHECK(kfree_checked(hi) == -2 && kfree_checked(lo) == -2);
+    while (kept) {
+        uint8 *next = *(uint8 **)kept;
+        kfree(kept);
+        kept = next;
+    }
+    CHECK(kalloc_consistent());
+}
+
 /* Single frames freed in a checkerboard stay apart, then merge completely. */
 static void test_buddy_merge(void)
 {
@@ -183,6 +214,7 @@ void selftest_boot(void)
     test_kalloc();
     test_buddy();
     test_buddy_merge();
+    test_buddy_upper_half();
     test_uvm();
     test_threads();
     kprintf("tiny-os: self-tests passed (format, kalloc, buddy, uvm, threads)\n");

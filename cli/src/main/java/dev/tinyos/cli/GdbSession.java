@@ -1,8 +1,11 @@
 package dev.tinyos.cli;
 
+import dev.tinyos.core.Machine;
 import dev.tinyos.replay.ReplayOutcome;
 import dev.tinyos.replay.TraceException;
+import dev.tinyos.replay.gdb.DebugTarget;
 import dev.tinyos.replay.gdb.GdbListener;
+import dev.tinyos.replay.gdb.LiveTarget;
 import dev.tinyos.replay.gdb.ReplayTarget;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,56 +13,61 @@ import java.net.BindException;
 import java.nio.file.Path;
 
 /**
- * {@code tinyos replay TRACE --gdb [PORT]}: one gdb session on a trace. The guest's console
- * goes to stdout as the replay first reaches it; the stub's one line and any error go to
- * stderr. Invariant: exit 0 when gdb detached or disconnected, 2 for a trace or port that
- * cannot be used (one line), 1 if the replay stopped following the trace.
+ * One gdb session: {@code tinyos replay TRACE --gdb [PORT]} on a trace, {@code tinyos run
+ * --gdb [PORT]} on a live run. The guest's console goes to stdout (a replay's as it first
+ * reaches it); the stub's one line and any error go to stderr. Invariant: exit 0 when gdb
+ * detached or disconnected, 2 for a trace, kernel or port that cannot be used (one line), 1 if
+ * the session broke off (a replay that stopped following its trace).
  */
 final class GdbSession {
     private GdbSession() {
     }
 
+    /** Creates the machine of a live run (it may fail as the run command's own boot does). */
+    interface MachineFactory {
+        Machine create() throws IOException;
+    }
+
     static int replay(Path trace, int port, Long until, boolean untilPanic) {
-        PrintStream console = new PrintStream(System.out, true);
-        try (ReplayTarget target = new ReplayTarget(trace, console); GdbListener listener = new GdbListener(port)) {
-            String start = startAt(target, until, untilPanic);
-            if (start == null) {
-                return 1;
-            }
-            listener.announce(System.err, "trace " + trace + " at " + start);
-            listener.serveOne(target);
-            return 0;
+        ReplayTarget target;
+        String start;
+        try {
+            target = new ReplayTarget(trace, new PrintStream(System.out, true));
+            start = startAt(target, until, untilPanic);
         } catch (TraceException e) {
             System.err.println("tinyos: " + e.getMessage());
             return BadInputException.EXIT_CODE;
-        } catch (BindException e) {
-            System.err.println("tinyos: cannot listen on localhost:" + port + " (" + e.getMessage()
-                    + "): give another --gdb PORT, or 0 for any free one");
-            return BadInputException.EXIT_CODE;
         } catch (IOException e) {
-            System.err.println("tinyos: gdb session ended: " + e.getMessage());
+            System.err.println("tinyos: " + e.getMessage());
             return 1;
         }
-    }
-
-    /** Creates the machine of a live run (it may fail as the run command's own boot does). */
-    interface MachineFactory {
-        dev.tinyos.core.Machine create() throws IOException;
+        if (start == null) {
+            target.close();
+            return 1;
+        }
+        return serve(target, port, "trace " + trace + " at " + start, null);
     }
 
     /** {@code tinyos run --gdb [PORT]}: the live machine, stopped before its first instruction. */
     static int live(MachineFactory factory, ConsoleInput input, int port, Path kernel) {
-        dev.tinyos.core.Machine machine;
+        Machine machine;
         try {
             machine = factory.create();
         } catch (IOException | RuntimeException e) {
             System.err.println("tinyos: cannot load " + kernel + ": " + e.getMessage());
             return BadInputException.EXIT_CODE;
         }
-        try (dev.tinyos.replay.gdb.LiveTarget target = new dev.tinyos.replay.gdb.LiveTarget(machine);
-             GdbListener listener = new GdbListener(port)) {
-            input.start();
-            listener.announce(System.err, "a live run of " + kernel.getFileName() + " (not recorded)");
+        return serve(new LiveTarget(machine), port, "a live run of " + kernel.getFileName() + " (not recorded)",
+                input::start);
+    }
+
+    /** Listens, announces, serves one gdb; closes the target whatever happens. */
+    private static int serve(DebugTarget debugTarget, int port, String what, Runnable beforeServing) {
+        try (DebugTarget target = debugTarget; GdbListener listener = new GdbListener(port)) {
+            if (beforeServing != null) {
+                beforeServing.run();
+            }
+            listener.announce(System.err, what);
             listener.serveOne(target);
             return 0;
         } catch (BindException e) {
