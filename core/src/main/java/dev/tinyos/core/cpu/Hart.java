@@ -50,8 +50,12 @@ import java.util.Arrays;
  * probed page offset and a block starting at one carries a key bit the loop never matches,
  * so only entries into those blocks go through {@link #run}, which calls the probe before
  * the block executes; no block link leads into them. An access probe makes {@link #run} use
- * a separate instrumented path ({@link #runProbed}) that computes the same thing one
- * instruction at a time and reports every fetch, load, store and page-table read.
+ * the instrumented path ({@link #runProbed}): the same loop, entered one instruction at a
+ * time with data TLBs that never hit, so it reports every fetch, load, store and page-table
+ * read. Each instruction's semantics is therefore written once, in {@link #loop}; the slow
+ * path of loads and stores ({@link #slowInstruction}) takes their width and sign extension
+ * from {@link Op#accessSize} and {@link Op#loadResult}, and the out-of-line ops live in
+ * {@link RareOps}. The packed form of a decoded instruction is {@link Packed}.
  *
  * <p>Choices where the spec leaves freedom: misaligned loads/stores are performed (both pages
  * translated when they straddle one), misaligned atomics raise address-misaligned; EBREAK
@@ -132,7 +136,7 @@ public final class Hart {
     private long translationKey = -1;
 
     // ---- block cache: block b holds bLen[b] instructions at [b << MAX_BLOCK_SHIFT, ...) of
-    // bOps (imm as int << 32 | pack | offset in the block in halfwords << 26) and bImm (the
+    // bOps (Packed entries: imm as an int, pack with its offset in the block) and bImm (the
     // full 64-bit imm, read only by ops whose imm may not fit an int: ILLEGAL and rare ops);
     // bKey[b] = codeGen << 32 | RAM offset of its first instruction, or -1 if empty
     private final long[] bKey = new long[SCRATCH + 1];
@@ -152,12 +156,22 @@ public final class Hart {
     private final long[] bLink = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
     private final long[] bLinkPc = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
 
+    // ---- the fields of a pack (Packed) as loop() reads them: constant shifts, no calls (a
+    // call in the loop, even one HotSpot inlines, counts against its inlining budget)
+    private static final int RD = Packed.RD_SHIFT, RS1 = Packed.RS1_SHIFT, RS2 = Packed.RS2_SHIFT;
+    private static final int LEN = Packed.LEN_SHIFT, AT = Packed.AT_SHIFT - 1; // at: halfwords to bytes
+
     // ---- how loop() ended (it makes no calls: everything slow is done by run() in between)
     private static final int EXIT_DONE = -1, EXIT_LOOKUP = -2;
     /** EXIT_DONE, EXIT_LOOKUP (find the block at pc) or the block entry to run slowly at pc. */
     private int exitEntry;
     /** With EXIT_LOOKUP: the entry whose link should name the block found, or -1. */
     private int exitLink;
+    /**
+     * With EXIT_DONE after a loop of one step ({@link #runProbed}): the entry after the one
+     * executed if execution fell through to it (it may be the block's end), else -1.
+     */
+    private int exitFellAt;
     /** With an entry: pc of the first instruction of its block. */
     private long exitBlockPc;
     /** If not -1, loop() starts by continuing this block at resumeEntry (block based at resumePc). */
@@ -177,6 +191,17 @@ public final class Hart {
      * takes one back after marking its page dirty, instead of walking the page table again.
      */
     private final long[] sKept = new long[TLB_SIZE], sKeptDelta = new long[TLB_SIZE];
+    /** A tag array no address matches (every tag -1): the loop's data TLBs on the instrumented path. */
+    private static final long[] NEVER = new long[TLB_SIZE];
+    static {
+        Arrays.fill(NEVER, -1L);
+    }
+    /**
+     * The load and store tags {@link #loop} reads: {@link #lTag} and {@link #sTag} on the plain
+     * path, {@link #NEVER} on the instrumented path (every load and store then leaves the loop
+     * for the slow path, which reports it). Set by {@link #run}.
+     */
+    private long[] loopLoadTags = lTag, loopStoreTags = sTag;
     /** The tag arrays by kind (index into it: 0 fetch, 1 load, 2 store, 3 code store, 4 kept store). */
     private final long[][] tlbTags = {iTag, lTag, sTag, cTag, sKept};
     /** kind &lt;&lt; 8 | index of each entry filled since the last flush (the others are -1). */
@@ -722,7 +747,7 @@ public final class Hart {
             }
             int p = decodeOp(word, first + k++, o - off);
             o += len;
-            if (endsBlock(p & 0xFF)) break;
+            if (endsBlock(Packed.op(p))) break;
         }
         if (k == 0) return straddlingInstruction(pc, off);
         if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
@@ -753,23 +778,18 @@ public final class Hart {
      */
     private int decodeOp(int word, int e, int at) {
         Decoder.decode(word, 0, decodedPack, decodedImm);
-        int p = decodedPack[0] | (at >>> 1) << 26;
-        int op = p & 0xFF;
-        if (((p >>> 8) & 31) == 0) { // rd = x0: forms that need not write x[0] and reset it
-            if (op == Op.JAL) p = p & ~0xFF | Op.J;
-            else if (op == Op.JALR) p = p & ~0xFF | Op.JR;
-            else if (op >= Op.LB && op <= Op.LWU) {
-                p = p & ~(0xFF | 31 << 18) | Op.LOAD_X0 | LOAD_SIZE[op - Op.LB] << 18;
-            }
+        int p = Packed.withAt(decodedPack[0], at);
+        int op = Packed.op(p);
+        if (Packed.rd(p) == 0) { // rd = x0: forms that need not write x[0] and reset it
+            if (op == Op.JAL) p = Packed.withOp(p, Op.J);
+            else if (op == Op.JALR) p = Packed.withOp(p, Op.JR);
+            else if (op >= Op.LB && op <= Op.LWU) p = Packed.withRs2(Packed.withOp(p, Op.LOAD_X0), Op.accessSize(op));
         }
         long imm = decodedImm[0];
-        bOps[e] = imm << 32 | (p & 0xFFFF_FFFFL);
+        bOps[e] = Packed.entry(p, imm);
         bImm[e] = imm;
         return p;
     }
-
-    /** Access size of LB, LH, LW, LD, LBU, LHU, LWU (in Op order). */
-    private static final int[] LOAD_SIZE = {1, 2, 4, 8, 1, 2, 4};
 
     /** A RAM page just became a code page: no fast store translation may map it any more. */
     private void dropStoreTranslations(int page) {
@@ -801,7 +821,10 @@ public final class Hart {
         final long base = icount;
         long n = 0;
         long pc = this.pc;
-        if (accessProbe != null || pmpFine) return runProbed(maxInstructions);
+        boolean instrumented = accessProbe != null || pmpFine;
+        loopLoadTags = instrumented ? NEVER : lTag;
+        loopStoreTags = instrumented ? NEVER : sTag;
+        if (instrumented) return runProbed(maxInstructions);
         resumeBlock = -1;
         for (;;) {
             try {
@@ -824,7 +847,7 @@ public final class Hart {
                 pc = slowInstruction(e, pc);
                 n++;
                 if (sliceEnd || n >= maxInstructions) break;
-                int op = (int) bOps[e] & 0xFF;
+                int op = Packed.op((int) bOps[e]);
                 if (op >= Op.LB && op <= Op.SD) resume(e >>> MAX_BLOCK_SHIFT, e + 1, exitBlockPc);
             } catch (Trap t) {
                 n = icount - base + 1; // pc and icount were synced before the faulting call
@@ -845,45 +868,52 @@ public final class Hart {
     /**
      * {@link #run} while an access probe is attached, or while a PMP region boundary lies inside
      * a page (then each instruction's fetch is checked here and no load or store translation is
-     * cached): one instruction at a time over the same
-     * cached blocks and TLBs, calling the pc probes and reporting the fetch before each
-     * instruction and its accesses as they happen (every load and store goes through
-     * {@link #loadSlow}/{@link #storeSlow}). Computes exactly what the plain path computes: a
-     * block is left where the plain loop leaves it (a jump, a taken branch, an out-of-line op,
-     * a trap, its end), so even a store into the running block takes effect at the same step.
+     * cached): the same {@link #loop}, run one instruction at a time with probe-forcing
+     * settings. Before each instruction it calls the pc probes and reports the fetch; the loop
+     * then runs with a budget of one step and with data TLBs that never hit
+     * ({@link #loopLoadTags}, {@link #loopStoreTags}), so every load and store leaves it for
+     * {@link #slowInstruction}, which reports the access. No instruction's semantics is written
+     * here: this is the plain loop, entered block entry by block entry (through
+     * {@link #resume}), so a block is left exactly where the plain path leaves it (a jump, a
+     * taken branch, an out-of-line op, a trap, its end) and even a store into the running block
+     * takes effect at the same step.
      */
     private long runProbed(long max) {
         final long base = icount;
         final AccessProbe a = accessProbe;
         long n = 0, pc = this.pc, blockPc = 0;
-        int e = 0, end = 0, blockOff = 0;
+        int blk = 0, e = 0, end = 0, blockOff = 0;
         while (n < max) {
             try {
                 this.pc = pc;
                 icount = base + n;
                 if (e >= end) { // enter the block at pc (may fault on the fetch)
-                    int blk = blockAt(pc);
+                    blk = blockAt(pc);
                     e = blk << MAX_BLOCK_SHIFT;
                     end = e + bLen[blk];
                     blockPc = pc;
                     blockOff = (int) (pc + fetchDelta);
                 }
                 probe(pc);
+                if (sliceEnd) break; // a probe asked to stop before this instruction
                 int off = blockOff + (int) (pc - blockPc);
                 int len = (mem[off] & 3) == 3 ? 4 : 2;
                 if (pmpFine) pmpCheck(pc, ramBase + off, Math.min(len, 4096 - (off & 0xFFF)), Sv39.FETCH, priv);
                 if (a != null) a.access(AccessProbe.FETCH, pc, ramBase + off, len, priv, pc);
-                long next = stepProbed(e, pc);
-                n++;
-                int op = (int) bOps[e] & 0xFF;
-                // the block goes on after straight-line ops, loads, stores and untaken branches
-                boolean goesOn = op < Op.JAL || (op > Op.BGEU && op < Op.FIRST_RARE)
-                        || (op >= Op.BEQ && op <= Op.BGEU && !branchTaken(e));
-                e = goesOn ? e + 1 : end;
-                pc = next;
+                resume(blk, e, blockPc);
+                long taken = loop(pc, n, n + 1, base) - n;
+                if (exitEntry >= 0) { // a load, a store or an illegal instruction: out of line
+                    pc = slowInstruction(e, pc);
+                    n++;
+                    e++; // an illegal instruction threw: only loads and stores get here
+                } else {
+                    n += taken;
+                    pc = this.pc;
+                    e = exitFellAt >= 0 ? exitFellAt : end; // fell through, or left the block
+                }
                 if (sliceEnd) break;
             } catch (Trap t) {
-                n++; // pc and icount are synced to the faulting instruction
+                n = icount - base + 1; // pc and icount are synced to the faulting instruction
                 icount = base + n;
                 takeTrap(trapCause, trapTval, this.pc);
                 pc = this.pc;
@@ -894,92 +924,6 @@ public final class Hart {
         icount = base + n;
         sliceEnd = false;
         return n;
-    }
-
-    /** For the branch at entry {@code e}, just executed (it changed no register): whether it was taken. */
-    private boolean branchTaken(int e) {
-        final int p = (int) bOps[e];
-        final long a = x[(p >>> 13) & 31], b = x[(p >>> 18) & 31];
-        switch (p & 0xFF) {
-            case Op.BEQ: return a == b;
-            case Op.BNE: return a != b;
-            case Op.BLT: return a < b;
-            case Op.BGE: return a >= b;
-            case Op.BLTU: return Long.compareUnsigned(a, b) < 0;
-            default: return Long.compareUnsigned(a, b) >= 0;
-        }
-    }
-
-    /**
-     * Executes block entry {@code e} at pc (pc and icount synced) and returns the next pc; the
-     * same semantics as {@link #loop}, one line per op, with every memory access out of line.
-     */
-    private long stepProbed(int e, long pc) {
-        final long[] x = this.x;
-        final int p = (int) bOps[e];
-        final long imm = bImm[e];
-        final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
-        final long next = pc + ((p >>> 23) & 7);
-        switch (p & 0xFF) {
-            case Op.NOP: break;
-            case Op.LI: x[rd] = imm; break;
-            case Op.MV: x[rd] = x[rs2]; break;
-            case Op.AUIPC: x[rd] = pc + imm; break;
-            case Op.JAL: x[rd] = next; return pc + imm;
-            case Op.JALR: { long t = (x[rs1] + imm) & ~1L; x[rd] = next; x[0] = 0; return t; }
-            case Op.J: return pc + imm;
-            case Op.JR: return (x[rs1] + imm) & ~1L;
-            case Op.BEQ: return x[rs1] == x[rs2] ? pc + imm : next;
-            case Op.BNE: return x[rs1] != x[rs2] ? pc + imm : next;
-            case Op.BLT: return x[rs1] < x[rs2] ? pc + imm : next;
-            case Op.BGE: return x[rs1] >= x[rs2] ? pc + imm : next;
-            case Op.BLTU: return Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? pc + imm : next;
-            case Op.BGEU: return Long.compareUnsigned(x[rs1], x[rs2]) >= 0 ? pc + imm : next;
-            case Op.ADDI: x[rd] = x[rs1] + imm; break;
-            case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
-            case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
-            case Op.XORI: x[rd] = x[rs1] ^ imm; break;
-            case Op.ORI: x[rd] = x[rs1] | imm; break;
-            case Op.ANDI: x[rd] = x[rs1] & imm; break;
-            case Op.SLLI: x[rd] = x[rs1] << imm; break;
-            case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
-            case Op.SRAI: x[rd] = x[rs1] >> imm; break;
-            case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
-            case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
-            case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
-            case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
-            case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
-            case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
-            case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
-            case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
-            case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
-            case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
-            case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
-            case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
-            case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
-            case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
-            case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
-            case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
-            case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
-            case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
-            case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
-            case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
-            case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
-            case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
-            case Op.MULHSU: { long u = x[rs1], v = x[rs2]; x[rd] = Math.multiplyHigh(u, v) + ((v >> 63) & u); break; }
-            case Op.MULHU: { long u = x[rs1], v = x[rs2]; x[rd] = Math.multiplyHigh(u, v) + ((u >> 63) & v) + ((v >> 63) & u); break; }
-            case Op.DIV: { long v = x[rs2]; x[rd] = v == 0 ? -1 : x[rs1] / v; break; }
-            case Op.DIVU: { long v = x[rs2]; x[rd] = v == 0 ? -1 : Long.divideUnsigned(x[rs1], v); break; }
-            case Op.REM: { long v = x[rs2]; x[rd] = v == 0 ? x[rs1] : x[rs1] % v; break; }
-            case Op.REMU: { long v = x[rs2]; x[rd] = v == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], v); break; }
-            case Op.DIVW: { int v = (int) x[rs2]; x[rd] = v == 0 ? -1 : (int) x[rs1] / v; break; }
-            case Op.DIVUW: { int v = (int) x[rs2]; x[rd] = v == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], v); break; }
-            case Op.REMW: { int v = (int) x[rs2]; x[rd] = v == 0 ? (int) x[rs1] : (int) x[rs1] % v; break; }
-            case Op.REMUW: { int v = (int) x[rs2]; x[rd] = v == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], v); break; }
-            default: return slowInstruction(e, pc); // loads, stores, ILLEGAL and out-of-line ops
-        }
-        x[0] = 0;
-        return next;
     }
 
     /** Makes the next {@link #loop} continue block {@code blk}, based at {@code blockPc}, at entry {@code e}. */
@@ -1010,23 +954,19 @@ public final class Hart {
     private long slowInstruction(int e, long pc) {
         final int p = (int) bOps[e];
         final long imm = bImm[e];
-        final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
-        final long next = pc + ((p >>> 23) & 7);
+        final int rd = Packed.rd(p), rs1 = Packed.rs1(p), rs2 = Packed.rs2(p);
+        final long next = pc + Packed.len(p);
         final long va = x[rs1] + imm;
-        switch (p & 0xFF) {
-            case Op.LB: x[rd] = (byte) loadSlow(va, 1); break;
-            case Op.LH: x[rd] = (short) loadSlow(va, 2); break;
-            case Op.LW: x[rd] = (int) loadSlow(va, 4); break;
-            case Op.LD: x[rd] = loadSlow(va, 8); break;
-            case Op.LBU: x[rd] = loadSlow(va, 1); break;
-            case Op.LHU: x[rd] = loadSlow(va, 2); break;
-            case Op.LWU: x[rd] = loadSlow(va, 4); break;
-            case Op.SB: storeSlow(va, 1, x[rs2]); break;
-            case Op.SH: storeSlow(va, 2, x[rs2]); break;
-            case Op.SW: storeSlow(va, 4, x[rs2]); break;
-            case Op.SD: storeSlow(va, 8, x[rs2]); break;
+        final int op = Packed.op(p);
+        switch (op) {
+            case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU:
+                x[rd] = Op.loadResult(op, loadSlow(va, Op.accessSize(op)));
+                break;
+            case Op.SB: case Op.SH: case Op.SW: case Op.SD:
+                storeSlow(va, Op.accessSize(op), x[rs2]);
+                break;
             case Op.ILLEGAL: throw fault(Cause.ILLEGAL_INSTRUCTION, imm);
-            default: return RareOps.exec(this, p & 0xFF, rd, rs1, rs2, imm, pc, next);
+            default: return RareOps.exec(this, op, rd, rs1, rs2, imm, pc, next);
         }
         x[0] = 0;
         return next;
@@ -1053,10 +993,12 @@ public final class Hart {
         final int[] bLen = this.bLen, codeGen = this.codeGen;
         final long[] bOps = this.bOps, bKey = this.bKey;
         long fetchVpn = this.fetchVpn, fetchDelta = this.fetchDelta;
-        final long[] lTag = this.lTag, lDelta = this.lDelta, sTag = this.sTag, sDelta = this.sDelta;
+        final long[] lTag = this.loopLoadTags, lDelta = this.lDelta, sTag = this.loopStoreTags, sDelta = this.sDelta;
         final long[] iTag = this.iTag, iDelta = this.iDelta, bLink = this.bLink;
         final Ram ram = this.ram;
-        int chained = -1; // the next block, when a valid link named it
+        // the next block, when a valid link named it; after a fall-through, -2 - the entry it fell
+        // to (runProbed reads it; no other test than chained >= 0 is ever made)
+        int chained = -1;
         int linkFrom = -1; // the entry whose link the next lookup should record
         int slowAt = -1; // the entry to leave to run()
         boolean lookup = false;
@@ -1107,15 +1049,15 @@ public final class Hart {
                 final long op = bOps[i];
                 final int p = (int) op;
                 final long imm = op >> 32; // exact for every op this loop executes inline
-                final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
-                switch (p & 0xFF) {
+                final int rd = (p >>> RD) & 31, rs1 = (p >>> RS1) & 31, rs2 = (p >>> RS2) & 31;
+                switch (p & Packed.OP_MASK) {
                     case Op.NOP: break;
                     case Op.LI: x[rd] = imm; break;
                     case Op.MV: x[rd] = x[rs2]; break;
-                    case Op.AUIPC: x[rd] = pc + ((p >>> 25) & 0x7E) + imm; break;
+                    case Op.AUIPC: x[rd] = pc + ((p >>> AT) & 0x7E) + imm; break;
                     case Op.JAL: {
-                        long cur = pc + ((p >>> 25) & 0x7E), t = cur + imm;
-                        x[rd] = cur + ((p >>> 23) & 7); n = nb + i + 1;
+                        long cur = pc + ((p >>> AT) & 0x7E), t = cur + imm;
+                        x[rd] = cur + ((p >>> LEN) & 7); n = nb + i + 1;
                         long lk = bLink[i];
                         if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
                         else linkFrom = i;
@@ -1123,14 +1065,14 @@ public final class Hart {
                     }
                     case Op.JALR: {
                         long t = (x[rs1] + imm) & ~1L;
-                        x[rd] = pc + ((p >>> 25) & 0x7E) + ((p >>> 23) & 7); n = nb + i + 1;
+                        x[rd] = pc + ((p >>> AT) & 0x7E) + ((p >>> LEN) & 7); n = nb + i + 1;
                         long lk = bLink[i];
                         if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
                         else linkFrom = i;
                         pc = t; continue blocks;
                     }
                     case Op.J: {
-                        long t = pc + ((p >>> 25) & 0x7E) + imm;
+                        long t = pc + ((p >>> AT) & 0x7E) + imm;
                         n = nb + i + 1;
                         long lk = bLink[i];
                         if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
@@ -1148,7 +1090,7 @@ public final class Hart {
                     case Op.BEQ:
                         if (x[rs1] != x[rs2]) break; // not taken: the block goes on
                         {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
                             long lk = bLink[i]; // same-page targets only: valid for every alias
                             if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
@@ -1159,7 +1101,7 @@ public final class Hart {
                     case Op.BNE:
                         if (x[rs1] == x[rs2]) break; // not taken: the block goes on
                         {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
                             long lk = bLink[i]; // same-page targets only: valid for every alias
                             if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
@@ -1170,7 +1112,7 @@ public final class Hart {
                     case Op.BLT:
                         if (x[rs1] >= x[rs2]) break; // not taken: the block goes on
                         {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
                             long lk = bLink[i]; // same-page targets only: valid for every alias
                             if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
@@ -1181,7 +1123,7 @@ public final class Hart {
                     case Op.BGE:
                         if (x[rs1] < x[rs2]) break; // not taken: the block goes on
                         {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
                             long lk = bLink[i]; // same-page targets only: valid for every alias
                             if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
@@ -1192,7 +1134,7 @@ public final class Hart {
                     case Op.BLTU:
                         if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) break; // not taken: the block goes on
                         {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
                             long lk = bLink[i]; // same-page targets only: valid for every alias
                             if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
@@ -1203,7 +1145,7 @@ public final class Hart {
                     case Op.BGEU:
                         if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) break; // not taken: the block goes on
                         {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
+                            long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
                             long lk = bLink[i]; // same-page targets only: valid for every alias
                             if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
@@ -1324,10 +1266,10 @@ public final class Hart {
                         slowAt = i;
                         break blocks;
                     default: { // the out-of-line ops (they all end their block)
-                        long cur = pc + ((p >>> 25) & 0x7E);
+                        long cur = pc + ((p >>> AT) & 0x7E);
                         this.pc = cur;
                         this.icount = base + nb + i;
-                        pc = RareOps.exec(this, p & 0xFF, rd, rs1, rs2, this.bImm[i], cur, cur + ((p >>> 23) & 7));
+                        pc = RareOps.exec(this, p & Packed.OP_MASK, rd, rs1, rs2, this.bImm[i], cur, cur + ((p >>> LEN) & 7));
                         fetchVpn = this.fetchVpn; // CSR writes and xRET may have flushed the TLBs
                         fetchDelta = this.fetchDelta;
                         n = nb + i + 1;
@@ -1338,18 +1280,20 @@ public final class Hart {
             }
             // fell off the block (page end, length limit, budget or slice end): pc after i - 1
             final int q = (int) bOps[i - 1];
-            pc += ((q >>> 25) & 0x7E) + ((q >>> 23) & 7);
+            pc += ((q >>> AT) & 0x7E) + ((q >>> LEN) & 7);
             n = nb + i;
+            chained = -2 - i;
         }
         this.fetchVpn = fetchVpn;
         this.fetchDelta = fetchDelta;
         if (slowAt >= 0) {
             exitEntry = slowAt;
             exitBlockPc = pc;
-            this.pc = pc + (((int) bOps[slowAt] >>> 25) & 0x7E);
+            this.pc = pc + Packed.at((int) bOps[slowAt]);
         } else {
             exitEntry = lookup ? EXIT_LOOKUP : EXIT_DONE;
             exitLink = linkFrom;
+            exitFellAt = chained <= -2 ? -2 - chained : -1;
             this.pc = pc;
         }
         return n;
