@@ -1,7 +1,6 @@
 package dev.tinyos.core.cpu;
 
 import dev.tinyos.core.Bus;
-import dev.tinyos.core.BusFault;
 import dev.tinyos.core.Ram;
 import dev.tinyos.core.TimeSource;
 import dev.tinyos.core.probe.AccessProbe;
@@ -92,8 +91,7 @@ public final class Hart {
     private static final int MAX_BLOCK_SHIFT = 5;
     /** Maximum number of instructions in a block. */
     static final int MAX_BLOCK = 1 << MAX_BLOCK_SHIFT;
-    private static final int TLB_SIZE = 256;
-    private static final int TLB_MASK = TLB_SIZE - 1;
+
 
     /** Integer registers; x[0] always reads 0. */
     public final long[] x = new long[32];
@@ -103,6 +101,8 @@ public final class Hart {
     public int priv = PRIV_M;
 
     final Bus bus;
+    /** Translation, TLBs and the slow paths of memory accesses. */
+    final Mmu mmu;
     final Ram ram;
     final TimeSource time;
     private final byte[] mem;
@@ -133,7 +133,6 @@ public final class Hart {
     long reservation = -1;
     private TrapListener trapListener;
     long trapCause, trapTval;
-    private long translationKey = -1;
 
     // ---- block cache: block b holds bLen[b] instructions at [b << MAX_BLOCK_SHIFT, ...) of
     // bOps (Packed entries: imm as an int, pack with its offset in the block) and bImm (the
@@ -178,42 +177,12 @@ public final class Hart {
     private int resumeBlock = -1, resumeEntry;
     private long resumePc;
 
-    // ---- TLBs: tag = va >>> 12 (or -1), delta = RAM offset - va
-    private long fetchVpn = -1, fetchDelta;
-    private final long[] iTag = new long[TLB_SIZE], iDelta = new long[TLB_SIZE];
-    private final long[] lTag = new long[TLB_SIZE], lDelta = new long[TLB_SIZE];
-    private final long[] sTag = new long[TLB_SIZE], sDelta = new long[TLB_SIZE];
-    /** Store translations of code pages: used by the slow path only (saves the page walk). */
-    private final long[] cTag = new long[TLB_SIZE], cDelta = new long[TLB_SIZE];
-    /**
-     * Store translations set aside by {@link #dropStoreTranslations()}, with their deltas (a
-     * refill of the same sTag slot for another page must not change them): the slow path
-     * takes one back after marking its page dirty, instead of walking the page table again.
-     */
-    private final long[] sKept = new long[TLB_SIZE], sKeptDelta = new long[TLB_SIZE];
-    /** A tag array no address matches (every tag -1): the loop's data TLBs on the instrumented path. */
-    private static final long[] NEVER = new long[TLB_SIZE];
-    static {
-        Arrays.fill(NEVER, -1L);
-    }
-    /**
-     * The load and store tags {@link #loop} reads: {@link #lTag} and {@link #sTag} on the plain
-     * path, {@link #NEVER} on the instrumented path (every load and store then leaves the loop
-     * for the slow path, which reports it). Set by {@link #run}.
-     */
-    private long[] loopLoadTags = lTag, loopStoreTags = sTag;
-    /** The tag arrays by kind (index into it: 0 fetch, 1 load, 2 store, 3 code store, 4 kept store). */
-    private final long[][] tlbTags = {iTag, lTag, sTag, cTag, sKept};
-    /** kind &lt;&lt; 8 | index of each entry filled since the last flush (the others are -1). */
-    private final int[] filled = new int[8 * TLB_SIZE];
-    private int filledCount;
-
     // ---- probes (see setProbes): a block whose first instruction lies at a probed page offset
     // carries PROBED in its key, which the loop never matches, so every entry into it goes
     // through run(), which calls the probes; blocks end before any probed page offset
     private static final long PROBED = 1L << 31;
     private PcProbe pcProbe;
-    private AccessProbe accessProbe;
+    AccessProbe accessProbe;
     /** pcProbe set: blocks end before probed page offsets and blocks there carry PROBED. */
     private boolean probing;
     /** Bit h: some probed pc has page offset 2h. */
@@ -234,7 +203,7 @@ public final class Hart {
         this.codeGen = ram.codeGen;
         if ((ramBase & 0xFFF) != 0) throw new IllegalArgumentException("RAM base must be 4 KiB aligned");
         Arrays.fill(bKey, -1L);
-        for (long[] tags : tlbTags) Arrays.fill(tags, -1L);
+        this.mmu = new Mmu(this, bus);
         reset(ramBase);
     }
 
@@ -370,7 +339,7 @@ public final class Hart {
     /** Reports a data access of the instruction at pc (pc, icount synced), after its fetch. */
     void reportAccess(int kind, long va, long pa, int size) {
         AccessProbe a = accessProbe;
-        if (a != null) a.access(kind, va, pa, size, dataPriv(), pc);
+        if (a != null) a.access(kind, va, pa, size, mmu.dataPriv(), pc);
     }
 
     /** Reports a PTE read at {@code pteAddr} while translating {@code va} at privilege {@code ep}. */
@@ -381,12 +350,7 @@ public final class Hart {
 
     /** Drops every cached translation (after {@link Ram#clearDirty()}, {@link #dropStoreTranslations()} is enough). */
     public void flushTlb() {
-        fetchVpn = -1;
-        // kernels flush on every trap and address-space switch: clear only what was filled
-        for (int k = 0; k < filledCount; k++) tlbTags[filled[k] >>> 8][filled[k] & TLB_MASK] = -1L;
-        filledCount = 0;
-        ram.codeEpoch++; // block links assumed the old translations
-        translationKey = translationKey();
+        mmu.flushTlb();
     }
 
     /**
@@ -395,38 +359,7 @@ public final class Hart {
      * links between cached blocks stay.
      */
     public void dropStoreTranslations() {
-        int kept = 0;
-        for (int k = 0; k < filledCount; k++) {
-            int e = filled[k], t = e & TLB_MASK;
-            if (e >>> 8 == 2) { // set aside: the translation stays good, the dirty mark does not
-                sKept[t] = sTag[t];
-                sKeptDelta[t] = sDelta[t];
-                sTag[t] = -1L;
-                filled[kept++] = 4 << 8 | t;
-            } else if (e >>> 8 != 4 || sKept[t] != -1L) {
-                filled[kept++] = e;
-            }
-        }
-        filledCount = kept;
-    }
-
-    /** Records that TLB entry {@code t} of {@code tlbTags[kind]} is about to be filled. */
-    private void filling(int kind, int t) {
-        if (tlbTags[kind][t] != -1L) return; // already listed since the last flush
-        if (filledCount == filled.length) { // only after many dropStoreTranslations: start over
-            for (long[] tags : tlbTags) Arrays.fill(tags, -1L);
-            filledCount = 0;
-        }
-        filled[filledCount++] = kind << 8 | t;
-    }
-
-    private long translationKey() {
-        return (mstatus & (Csr.MSTATUS_MPRV | Csr.MSTATUS_MPP | Csr.MSTATUS_SUM | Csr.MSTATUS_MXR)) | priv;
-    }
-
-    /** Called after priv or mstatus may have changed: flushes the TLBs if the context did. */
-    void translationContextChanged() {
-        if (translationKey() != translationKey) flushTlb();
+        mmu.dropStoreTranslations();
     }
 
     /**
@@ -522,42 +455,9 @@ public final class Hart {
         pc = (tvec & ~3L) + (interrupt && (tvec & 3) == 1 ? 4L * code : 0);
         reservation = -1;
         if (!interrupt) exceptions++;
-        translationContextChanged();
+        mmu.translationContextChanged();
         TrapListener l = trapListener;
         if (l != null) l.onTrap(cause, tval, epc, from, priv);
-    }
-
-    // ================================================================== memory slow paths
-
-    /** Privilege used for loads and stores (MPRV applies MPP in M-mode). */
-    int dataPriv() {
-        if (priv == PRIV_M && (mstatus & Csr.MSTATUS_MPRV) != 0) {
-            return (int) ((mstatus & Csr.MSTATUS_MPP) >>> Csr.MSTATUS_MPP_SHIFT);
-        }
-        return priv;
-    }
-
-    /** Virtual to physical for an access of type {@code acc} (Sv39.FETCH/LOAD/STORE). */
-    long translate(long va, int acc) {
-        int ep = acc == Sv39.FETCH ? priv : dataPriv();
-        if (ep == PRIV_M || (satp >>> Csr.SATP_MODE_SHIFT) != Csr.SATP_MODE_SV39) return va;
-        return Sv39.walk(this, va, acc, ep);
-    }
-
-    /**
-     * True if the page of {@code pa} may be cached in a TLB: it lies in RAM and PMP decides
-     * the same for all of it (no PMP region boundary inside any page).
-     */
-    private boolean pageInRam(long pa) {
-        return ram.contains(pa & ~0xFFFL, 4096) && !pmpFine;
-    }
-
-    private static final int[] PMP_NEED = {Pmp.X, Pmp.R, Pmp.W};
-
-    /** Throws the access fault of {@code acc} at {@code va} unless PMP allows the physical access. */
-    void pmpCheck(long va, long pa, int size, int acc, int ep) {
-        if (ep == PRIV_M && !pmpLocked) return;
-        if (!Pmp.allows(this, pa, size, PMP_NEED[acc], ep)) throw fault(Sv39.accessFaultCause(acc), va);
     }
 
     /** PMP CSRs changed: new summary, no cached translation survives, the run loop re-dispatches. */
@@ -565,158 +465,6 @@ public final class Hart {
         Pmp.configure(this);
         flushTlb();
         sliceEnd = true;
-    }
-
-    long loadSlow(long va, int size) {
-        if ((va & 0xFFF) + size > 4096) return loadCrossing(va, size);
-        int t = (int) (va >>> 12) & TLB_MASK;
-        if (accessProbe != null && lTag[t] == (va >>> 12)) { // the instrumented path: a TLB hit
-            long off = va + lDelta[t];
-            reportAccess(AccessProbe.LOAD, va, ramBase + off, size);
-            return ram.load((int) off, size);
-        }
-        long pa = translate(va, Sv39.LOAD);
-        pmpCheck(va, pa, size, Sv39.LOAD, dataPriv());
-        if (ram.contains(pa, size)) {
-            if (pageInRam(pa)) {
-                filling(1, t);
-                lTag[t] = va >>> 12;
-                lDelta[t] = (pa - ramBase) - va;
-            }
-            reportAccess(AccessProbe.LOAD, va, pa, size);
-            return ram.load((int) (pa - ramBase), size);
-        }
-        try {
-            long v = bus.load(pa, size);
-            sliceEnd = true;
-            reportAccess(AccessProbe.LOAD, va, pa, size);
-            return v;
-        } catch (BusFault f) {
-            throw fault(Cause.LOAD_ACCESS, va);
-        }
-    }
-
-    private long loadCrossing(long va, int size) {
-        long va2 = (va | 0xFFF) + 1;
-        int n1 = (int) (va2 - va);
-        long pa1 = translate(va, Sv39.LOAD);
-        long pa2 = translate(va2, Sv39.LOAD);
-        pmpCheck(va, pa1, n1, Sv39.LOAD, dataPriv());
-        pmpCheck(va, pa2, size - n1, Sv39.LOAD, dataPriv());
-        long v = 0;
-        try {
-            for (int i = 0; i < size; i++) {
-                long pa = i < n1 ? pa1 + i : pa2 + (i - n1);
-                v |= bus.load(pa, 1) << (8 * i);
-            }
-        } catch (BusFault f) {
-            throw fault(Cause.LOAD_ACCESS, va);
-        }
-        if (bus.deviceTouched) sliceEnd = true;
-        reportAccess(AccessProbe.LOAD, va, pa1, n1);
-        reportAccess(AccessProbe.LOAD, va2, pa2, size - n1);
-        return v;
-    }
-
-    void storeSlow(long va, int size, long value) {
-        if ((va & 0xFFF) + size > 4096) {
-            storeCrossing(va, size, value);
-            return;
-        }
-        int t = (int) (va >>> 12) & TLB_MASK;
-        if (accessProbe != null && sTag[t] == (va >>> 12)) { // the instrumented path: a TLB hit
-            long off = va + sDelta[t];
-            reportAccess(AccessProbe.STORE, va, ramBase + off, size);
-            ram.store((int) off, size, value);
-            return;
-        }
-        if (sKept[t] == (va >>> 12)) { // a translation set aside at a digest: mark, take it back
-            long off = va + sKeptDelta[t];
-            sKept[t] = -1L;
-            ram.store((int) off, size, value); // marks the page dirty first
-            if (!ram.isCode((int) off)) {
-                filling(2, t);
-                sTag[t] = va >>> 12;
-                sDelta[t] = off - va;
-            }
-            reportAccess(AccessProbe.STORE, va, ramBase + off, size);
-            return;
-        }
-        long pa = cTag[t] == (va >>> 12) ? va + cDelta[t] + ramBase : translate(va, Sv39.STORE);
-        pmpCheck(va, pa, size, Sv39.STORE, dataPriv());
-        if (ram.contains(pa, size)) {
-            int off = (int) (pa - ramBase);
-            if (ram.isWatched(off)) {
-                sliceEnd = true; // a watched page (HTIF tohost) is never cached for stores
-            } else if (pageInRam(pa)) {
-                if (ram.isCode(off)) {
-                    filling(3, t);
-                    cTag[t] = va >>> 12;
-                    cDelta[t] = off - va;
-                } else {
-                    filling(2, t);
-                    sTag[t] = va >>> 12;
-                    sDelta[t] = off - va;
-                }
-            }
-            ram.store(off, size, value); // marks the page dirty first, as a store translation needs
-            reportAccess(AccessProbe.STORE, va, pa, size);
-            return;
-        }
-        try {
-            bus.store(pa, size, value);
-            sliceEnd = true;
-            reportAccess(AccessProbe.STORE, va, pa, size);
-        } catch (BusFault f) {
-            throw fault(Cause.STORE_ACCESS, va);
-        }
-    }
-
-    private void storeCrossing(long va, int size, long value) {
-        long va2 = (va | 0xFFF) + 1;
-        int n1 = (int) (va2 - va);
-        long pa1 = translate(va, Sv39.STORE);
-        long pa2 = translate(va2, Sv39.STORE);
-        pmpCheck(va, pa1, n1, Sv39.STORE, dataPriv());
-        pmpCheck(va, pa2, size - n1, Sv39.STORE, dataPriv());
-        try {
-            for (int i = 0; i < size; i++) {
-                long pa = i < n1 ? pa1 + i : pa2 + (i - n1);
-                bus.store(pa, 1, value >>> (8 * i));
-            }
-        } catch (BusFault f) {
-            throw fault(Cause.STORE_ACCESS, va);
-        }
-        if (bus.deviceTouched) sliceEnd = true;
-        reportAccess(AccessProbe.STORE, va, pa1, n1);
-        reportAccess(AccessProbe.STORE, va2, pa2, size - n1);
-    }
-
-    /** Translates an atomic's address; faults (access type store unless {@code lr}) if not in RAM. */
-    int atomicOffset(long va, int size, boolean lr) {
-        if ((va & (size - 1)) != 0) {
-            throw fault(lr ? Cause.MISALIGNED_LOAD : Cause.MISALIGNED_STORE, va);
-        }
-        long pa = translate(va, lr ? Sv39.LOAD : Sv39.STORE);
-        pmpCheck(va, pa, size, lr ? Sv39.LOAD : Sv39.STORE, dataPriv());
-        if (!ram.contains(pa, size)) throw fault(lr ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
-        return (int) (pa - ramBase);
-    }
-
-    /** Fetch when the fetch TLB misses: translates pc, fills the TLB and the current fetch page. */
-    private void fetchSlow(long pc) {
-        long vpn = pc >>> 12;
-        int t = (int) vpn & TLB_MASK;
-        if (iTag[t] != vpn) {
-            long pa = translate(pc, Sv39.FETCH);
-            pmpCheck(pc, pa, 2, Sv39.FETCH, priv);
-            if (!ram.contains(pa, 2)) throw fault(Cause.FETCH_ACCESS, pc);
-            filling(0, t);
-            iTag[t] = vpn;
-            iDelta[t] = (pa - ramBase) - pc;
-        }
-        fetchVpn = vpn;
-        fetchDelta = iDelta[t];
     }
 
     /**
@@ -752,7 +500,7 @@ public final class Hart {
         if (k == 0) return straddlingInstruction(pc, off);
         if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
         Arrays.fill(bLink, first, first + k, 0L);
-        if (ram.markCode(off, o - off)) dropStoreTranslations(off >>> 12);
+        if (ram.markCode(off, o - off)) mmu.dropStoreTranslations(off >>> 12);
         bKey[b] = (long) codeGen[off >>> 12] << 32 | off | (probing && pcProbedAt(off) ? PROBED : 0);
         bLen[b] = k;
         return b;
@@ -761,8 +509,8 @@ public final class Hart {
     /** The 32-bit instruction at the last halfword of a page: both halves translated. */
     private int straddlingInstruction(long pc, int off) {
         int word = (short) I16.get(mem, off) & 0xFFFF;
-        long pa2 = translate(pc + 2, Sv39.FETCH);
-        pmpCheck(pc + 2, pa2, 2, Sv39.FETCH, priv);
+        long pa2 = mmu.translate(pc + 2, Sv39.FETCH);
+        mmu.pmpCheck(pc + 2, pa2, 2, Sv39.FETCH, priv);
         if (!ram.contains(pa2, 2)) throw fault(Cause.FETCH_ACCESS, pc + 2);
         word |= ((short) I16.get(mem, (int) (pa2 - ramBase))) << 16;
         decodeOp(word, SCRATCH << MAX_BLOCK_SHIFT, 0);
@@ -791,14 +539,6 @@ public final class Hart {
         return p;
     }
 
-    /** A RAM page just became a code page: no fast store translation may map it any more. */
-    private void dropStoreTranslations(int page) {
-        for (int t = 0; t < TLB_SIZE; t++) {
-            if (sTag[t] != -1 && ((sTag[t] << 12) + sDelta[t]) >>> 12 == page) sTag[t] = -1;
-            if (sKept[t] != -1 && ((sKept[t] << 12) + sKeptDelta[t]) >>> 12 == page) sKept[t] = -1;
-        }
-    }
-
     // ================================================================== the interpreter
 
     /**
@@ -816,14 +556,13 @@ public final class Hart {
             if (pendingInterrupts() == 0) return 0;
             waiting = false;
         }
-        translationContextChanged(); // priv is a public field: it may have been set directly
+        mmu.translationContextChanged(); // priv is a public field: it may have been set directly
         takeInterrupt();
         final long base = icount;
         long n = 0;
         long pc = this.pc;
         boolean instrumented = accessProbe != null || pmpFine;
-        loopLoadTags = instrumented ? NEVER : lTag;
-        loopStoreTags = instrumented ? NEVER : sTag;
+        mmu.setInstrumented(instrumented);
         if (instrumented) return runProbed(maxInstructions);
         resumeBlock = -1;
         for (;;) {
@@ -892,13 +631,13 @@ public final class Hart {
                     e = blk << MAX_BLOCK_SHIFT;
                     end = e + bLen[blk];
                     blockPc = pc;
-                    blockOff = (int) (pc + fetchDelta);
+                    blockOff = (int) (pc + mmu.fetchDelta);
                 }
                 probe(pc);
                 if (sliceEnd) break; // a probe asked to stop before this instruction
                 int off = blockOff + (int) (pc - blockPc);
                 int len = (mem[off] & 3) == 3 ? 4 : 2;
-                if (pmpFine) pmpCheck(pc, ramBase + off, Math.min(len, 4096 - (off & 0xFFF)), Sv39.FETCH, priv);
+                if (pmpFine) mmu.pmpCheck(pc, ramBase + off, Math.min(len, 4096 - (off & 0xFFF)), Sv39.FETCH, priv);
                 if (a != null) a.access(AccessProbe.FETCH, pc, ramBase + off, len, priv, pc);
                 resume(blk, e, blockPc);
                 long taken = loop(pc, n, n + 1, base) - n;
@@ -935,8 +674,8 @@ public final class Hart {
 
     /** The block starting at pc: translates it if needed, builds it if not cached. Syncs first. */
     private int blockAt(long pc) {
-        if ((pc >>> 12) != fetchVpn) fetchSlow(pc);
-        int off = (int) (pc + fetchDelta);
+        if ((pc >>> 12) != mmu.fetchVpn) mmu.fetchSlow(pc);
+        int off = (int) (pc + mmu.fetchDelta);
         int blk = blockIndex(off);
         return (bKey[blk] & ~PROBED) == ((long) codeGen[off >>> 12] << 32 | off) ? blk : buildBlock(pc, off, blk);
     }
@@ -960,10 +699,10 @@ public final class Hart {
         final int op = Packed.op(p);
         switch (op) {
             case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU:
-                x[rd] = Op.loadResult(op, loadSlow(va, Op.accessSize(op)));
+                x[rd] = Op.loadResult(op, mmu.loadSlow(va, Op.accessSize(op)));
                 break;
             case Op.SB: case Op.SH: case Op.SW: case Op.SD:
-                storeSlow(va, Op.accessSize(op), x[rs2]);
+                mmu.storeSlow(va, Op.accessSize(op), x[rs2]);
                 break;
             case Op.ILLEGAL: throw fault(Cause.ILLEGAL_INSTRUCTION, imm);
             default: return RareOps.exec(this, op, rd, rs1, rs2, imm, pc, next);
@@ -992,9 +731,10 @@ public final class Hart {
         final byte[] mem = this.mem;
         final int[] bLen = this.bLen, codeGen = this.codeGen;
         final long[] bOps = this.bOps, bKey = this.bKey;
-        long fetchVpn = this.fetchVpn, fetchDelta = this.fetchDelta;
-        final long[] lTag = this.loopLoadTags, lDelta = this.lDelta, sTag = this.loopStoreTags, sDelta = this.sDelta;
-        final long[] iTag = this.iTag, iDelta = this.iDelta, bLink = this.bLink;
+        final Mmu mmu = this.mmu;
+        long fetchVpn = mmu.fetchVpn, fetchDelta = mmu.fetchDelta;
+        final long[] lTag = mmu.loopLoadTags, lDelta = mmu.lDelta, sTag = mmu.loopStoreTags, sDelta = mmu.sDelta;
+        final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bLink = this.bLink;
         final Ram ram = this.ram;
         // the next block, when a valid link named it; after a fall-through, -2 - the entry it fell
         // to (runProbed reads it; no other test than chained >= 0 is ever made)
@@ -1020,12 +760,12 @@ public final class Hart {
                     chained = -1;
                 } else {
                     if ((pc >>> 12) != fetchVpn) {
-                        if (iTag[(int) (pc >>> 12) & TLB_MASK] != (pc >>> 12)) {
+                        if (iTag[(int) (pc >>> 12) & Mmu.TLB_MASK] != (pc >>> 12)) {
                             lookup = true;
                             break;
                         }
                         fetchVpn = pc >>> 12; // another page already translated: switch to it
-                        fetchDelta = iDelta[(int) fetchVpn & TLB_MASK];
+                        fetchDelta = iDelta[(int) fetchVpn & Mmu.TLB_MASK];
                     }
                     final int off = (int) (pc + fetchDelta);
                     blk = ((off >>> 1) ^ (off >>> 14)) & BLOCK_MASK; // as blockIndex()
@@ -1154,67 +894,67 @@ public final class Hart {
                             continue blocks;
                         }
                     case Op.LB: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
                         if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])];
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LBU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
                         if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])] & 0xFFL;
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LH: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
                         if (lTag[t] == ((va + 1) >>> 12)) v = (short) I16.get(mem, (int) (va + lDelta[t]));
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LHU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
                         if (lTag[t] == ((va + 1) >>> 12)) v = (short) I16.get(mem, (int) (va + lDelta[t])) & 0xFFFFL;
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LW: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
                         if (lTag[t] == ((va + 3) >>> 12)) v = (int) I32.get(mem, (int) (va + lDelta[t]));
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LWU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
                         if (lTag[t] == ((va + 3) >>> 12)) v = (int) I32.get(mem, (int) (va + lDelta[t])) & 0xFFFF_FFFFL;
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LD: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
                         if (lTag[t] == ((va + 7) >>> 12)) v = (long) I64.get(mem, (int) (va + lDelta[t]));
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.SB: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK;
                         if (sTag[t] == (va >>> 12)) mem[(int) (va + sDelta[t])] = (byte) x[rs2];
                         else { n = nb + i; slowAt = i; break blocks; }
                         break;
                     }
                     case Op.SH: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK;
                         if (sTag[t] == ((va + 1) >>> 12)) I16.set(mem, (int) (va + sDelta[t]), (short) x[rs2]);
                         else { n = nb + i; slowAt = i; break blocks; }
                         break;
                     }
                     case Op.SW: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK;
                         if (sTag[t] == ((va + 3) >>> 12)) I32.set(mem, (int) (va + sDelta[t]), (int) x[rs2]);
                         else { n = nb + i; slowAt = i; break blocks; }
                         break;
                     }
                     case Op.SD: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
+                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK;
                         if (sTag[t] == ((va + 7) >>> 12)) I64.set(mem, (int) (va + sDelta[t]), x[rs2]);
                         else { n = nb + i; slowAt = i; break blocks; }
                         break;
@@ -1270,8 +1010,8 @@ public final class Hart {
                         this.pc = cur;
                         this.icount = base + nb + i;
                         pc = RareOps.exec(this, p & Packed.OP_MASK, rd, rs1, rs2, this.bImm[i], cur, cur + ((p >>> LEN) & 7));
-                        fetchVpn = this.fetchVpn; // CSR writes and xRET may have flushed the TLBs
-                        fetchDelta = this.fetchDelta;
+                        fetchVpn = mmu.fetchVpn; // CSR writes and xRET may have flushed the TLBs
+                        fetchDelta = mmu.fetchDelta;
                         n = nb + i + 1;
                         if (sliceEnd) max = n;
                         continue blocks;
@@ -1284,8 +1024,8 @@ public final class Hart {
             n = nb + i;
             chained = -2 - i;
         }
-        this.fetchVpn = fetchVpn;
-        this.fetchDelta = fetchDelta;
+        mmu.fetchVpn = fetchVpn;
+        mmu.fetchDelta = fetchDelta;
         if (slowAt >= 0) {
             exitEntry = slowAt;
             exitBlockPc = pc;
