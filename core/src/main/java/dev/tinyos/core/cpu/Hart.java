@@ -83,16 +83,6 @@ public final class Hart {
     static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** log2 of the number of cached blocks. */
-    private static final int BLOCK_BITS = 13;
-    private static final int BLOCK_MASK = (1 << BLOCK_BITS) - 1;
-    /** Block slot used for an instruction that straddles a page (never cached). */
-    private static final int SCRATCH = BLOCK_MASK + 1;
-    private static final int MAX_BLOCK_SHIFT = 5;
-    /** Maximum number of instructions in a block. */
-    static final int MAX_BLOCK = 1 << MAX_BLOCK_SHIFT;
-
-
     /** Integer registers; x[0] always reads 0. */
     public final long[] x = new long[32];
     /** Address of the next instruction to execute. */
@@ -103,6 +93,8 @@ public final class Hart {
     final Bus bus;
     /** Translation, TLBs and the slow paths of memory accesses. */
     final Mmu mmu;
+    /** The decoded blocks the loop runs. */
+    final BlockCache blocks;
     final Ram ram;
     final TimeSource time;
     private final byte[] mem;
@@ -134,27 +126,6 @@ public final class Hart {
     private TrapListener trapListener;
     long trapCause, trapTval;
 
-    // ---- block cache: block b holds bLen[b] instructions at [b << MAX_BLOCK_SHIFT, ...) of
-    // bOps (Packed entries: imm as an int, pack with its offset in the block) and bImm (the
-    // full 64-bit imm, read only by ops whose imm may not fit an int: ILLEGAL and rare ops);
-    // bKey[b] = codeGen << 32 | RAM offset of its first instruction, or -1 if empty
-    private final long[] bKey = new long[SCRATCH + 1];
-    private final int[] bLen = new int[SCRATCH + 1];
-    private final long[] bOps = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
-    private final long[] bImm = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
-    private final int[] decodedPack = new int[1];
-    private final long[] decodedImm = new long[1];
-    /** {@link Ram#codeGen}: a block's key holds the generation of its page when it was built. */
-    private final int[] codeGen;
-    /**
-     * Block links, per entry of a taken branch (whose target lies in the same page, so the
-     * link holds for every virtual alias of the block), JAL or JALR: the block it last led
-     * to, as {@link Ram#codeEpoch} &lt;&lt; 32 | block, valid only in that epoch; for JAL and
-     * JALR only when the target equals {@code bLinkPc} (the target it was recorded for).
-     */
-    private final long[] bLink = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
-    private final long[] bLinkPc = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
-
     // ---- the fields of a pack (Packed) as loop() reads them: constant shifts, no calls (a
     // call in the loop, even one HotSpot inlines, counts against its inlining budget)
     private static final int RD = Packed.RD_SHIFT, RS1 = Packed.RS1_SHIFT, RS2 = Packed.RS2_SHIFT;
@@ -180,13 +151,8 @@ public final class Hart {
     // ---- probes (see setProbes): a block whose first instruction lies at a probed page offset
     // carries PROBED in its key, which the loop never matches, so every entry into it goes
     // through run(), which calls the probes; blocks end before any probed page offset
-    private static final long PROBED = 1L << 31;
     private PcProbe pcProbe;
     AccessProbe accessProbe;
-    /** pcProbe set: blocks end before probed page offsets and blocks there carry PROBED. */
-    private boolean probing;
-    /** Bit h: some probed pc has page offset 2h. */
-    private final long[] probedOffsets = new long[32];
     /**
      * The step (icount) and pc the pc probes were last called for: a probe that ends the slice
      * (requestSliceEnd) makes run() return before that instruction, and the next run() must not
@@ -200,10 +166,9 @@ public final class Hart {
         this.time = time;
         this.mem = ram.data;
         this.ramBase = ram.base;
-        this.codeGen = ram.codeGen;
         if ((ramBase & 0xFFF) != 0) throw new IllegalArgumentException("RAM base must be 4 KiB aligned");
-        Arrays.fill(bKey, -1L);
         this.mmu = new Mmu(this, bus);
+        this.blocks = new BlockCache(this, mmu, ram);
         reset(ramBase);
     }
 
@@ -308,29 +273,15 @@ public final class Hart {
      * what the hart computes.
      */
     public void setProbes(long[] pcs, PcProbe onPc, AccessProbe onAccess) {
-        Arrays.fill(probedOffsets, 0);
         pcProbe = pcs.length == 0 ? null : onPc;
-        if (pcProbe != null) {
-            for (long p : pcs) {
-                int h = (int) (p & 0xFFF) >>> 1;
-                probedOffsets[h >>> 6] |= 1L << h;
-            }
-        }
         accessProbe = onAccess;
-        probing = pcProbe != null;
-        Arrays.fill(bKey, -1L);
-        ram.codeEpoch++; // no link may lead into a block that is now probed
-    }
-
-    /** True if a pc probe may sit at the page offset of {@code addr} (needs pcProbe set). */
-    private boolean pcProbedAt(long addr) {
-        return (probedOffsets[(int) (addr & 0xFFF) >>> 7] >>> ((addr >>> 1) & 63) & 1) != 0;
+        blocks.setProbedPcs(pcProbe == null ? new long[0] : pcs);
     }
 
     /** Before the instruction at pc (pc and icount synced): calls the pc probes, once per step. */
     private void probe(long pc) {
         PcProbe p = pcProbe;
-        if (p == null || !pcProbedAt(pc) || (icount == firedIcount && pc == firedPc)) return;
+        if (p == null || !blocks.pcProbedAt(pc) || (icount == firedIcount && pc == firedPc)) return;
         firedIcount = icount;
         firedPc = pc;
         p.hit(this, pc);
@@ -467,78 +418,6 @@ public final class Hart {
         sliceEnd = true;
     }
 
-    /**
-     * True for the ops that end a block: jumps, ILLEGAL and out-of-line ops. A conditional
-     * branch does not: when taken it leaves the block, otherwise execution goes on inside it.
-     */
-    private static boolean endsBlock(int op) {
-        return op == Op.ILLEGAL || op == Op.JAL || op == Op.JALR || op >= Op.FIRST_RARE;
-    }
-
-    /**
-     * Decodes the block starting at pc (RAM offset {@code off}) into slot {@code b} and returns
-     * it; or, if its first instruction straddles the page, decodes that one alone into
-     * {@link #SCRATCH}. Requires pc and icount synced (fetching the second half may fault).
-     */
-    private int buildBlock(long pc, int off, int b) {
-        final int first = b << MAX_BLOCK_SHIFT;
-        final int pageEnd = (off | 0xFFF) + 1;
-        int o = off, k = 0;
-        while (k < MAX_BLOCK && o + 2 <= pageEnd) {
-            if (k > 0 && pcProbe != null && pcProbedAt(o)) break; // a probed pc starts its own block
-            int word = (short) I16.get(mem, o) & 0xFFFF;
-            int len = 2; // from the bits: ILLEGAL packs carry no length
-            if ((word & 3) == 3) {
-                if (o + 4 > pageEnd) break;
-                word = (int) I32.get(mem, o);
-                len = 4;
-            }
-            int p = decodeOp(word, first + k++, o - off);
-            o += len;
-            if (endsBlock(Packed.op(p))) break;
-        }
-        if (k == 0) return straddlingInstruction(pc, off);
-        if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
-        Arrays.fill(bLink, first, first + k, 0L);
-        if (ram.markCode(off, o - off)) mmu.dropStoreTranslations(off >>> 12);
-        bKey[b] = (long) codeGen[off >>> 12] << 32 | off | (probing && pcProbedAt(off) ? PROBED : 0);
-        bLen[b] = k;
-        return b;
-    }
-
-    /** The 32-bit instruction at the last halfword of a page: both halves translated. */
-    private int straddlingInstruction(long pc, int off) {
-        int word = (short) I16.get(mem, off) & 0xFFFF;
-        long pa2 = mmu.translate(pc + 2, Sv39.FETCH);
-        mmu.pmpCheck(pc + 2, pa2, 2, Sv39.FETCH, priv);
-        if (!ram.contains(pa2, 2)) throw fault(Cause.FETCH_ACCESS, pc + 2);
-        word |= ((short) I16.get(mem, (int) (pa2 - ramBase))) << 16;
-        decodeOp(word, SCRATCH << MAX_BLOCK_SHIFT, 0);
-        bLink[SCRATCH << MAX_BLOCK_SHIFT] = 0; // a branch link is only good for one instruction
-        bLen[SCRATCH] = 1;
-        return SCRATCH;
-    }
-
-    /**
-     * Decodes {@code word}, at byte offset {@code at} in its block, into entry {@code e}. The
-     * loop takes the imm of inline ops from the high half of bOps: the Decoder's imm of every
-     * op below {@link Op#FIRST_RARE} but ILLEGAL fits an int (BlockCacheTest checks it).
-     */
-    private int decodeOp(int word, int e, int at) {
-        Decoder.decode(word, 0, decodedPack, decodedImm);
-        int p = Packed.withAt(decodedPack[0], at);
-        int op = Packed.op(p);
-        if (Packed.rd(p) == 0) { // rd = x0: forms that need not write x[0] and reset it
-            if (op == Op.JAL) p = Packed.withOp(p, Op.J);
-            else if (op == Op.JALR) p = Packed.withOp(p, Op.JR);
-            else if (op >= Op.LB && op <= Op.LWU) p = Packed.withRs2(Packed.withOp(p, Op.LOAD_X0), Op.accessSize(op));
-        }
-        long imm = decodedImm[0];
-        bOps[e] = Packed.entry(p, imm);
-        bImm[e] = imm;
-        return p;
-    }
-
     // ================================================================== the interpreter
 
     /**
@@ -573,21 +452,21 @@ public final class Hart {
                 if (e == EXIT_DONE) break;
                 sync(pc, base, n);
                 if (e == EXIT_LOOKUP) {
-                    int blk = blockAt(pc);
-                    boolean probed = probing && pcProbedAt(pc);
-                    if (exitLink >= 0 && blk != SCRATCH && !probed) {
-                        bLink[exitLink] = (long) ram.codeEpoch << 32 | blk;
-                        bLinkPc[exitLink] = pc;
+                    int blk = blocks.blockAt(pc);
+                    boolean probed = blocks.probing && blocks.pcProbedAt(pc);
+                    if (exitLink >= 0 && blk != BlockCache.SCRATCH && !probed) {
+                        blocks.bLink[exitLink] = (long) ram.codeEpoch << 32 | blk;
+                        blocks.bLinkPc[exitLink] = pc;
                     }
                     if (probed) probe(pc);
-                    resume(blk, blk << MAX_BLOCK_SHIFT, pc);
+                    resume(blk, blk << BlockCache.MAX_BLOCK_SHIFT, pc);
                     continue;
                 }
                 pc = slowInstruction(e, pc);
                 n++;
                 if (sliceEnd || n >= maxInstructions) break;
-                int op = Packed.op((int) bOps[e]);
-                if (op >= Op.LB && op <= Op.SD) resume(e >>> MAX_BLOCK_SHIFT, e + 1, exitBlockPc);
+                int op = Packed.op((int) blocks.bOps[e]);
+                if (op >= Op.LB && op <= Op.SD) resume(e >>> BlockCache.MAX_BLOCK_SHIFT, e + 1, exitBlockPc);
             } catch (Trap t) {
                 n = icount - base + 1; // pc and icount were synced before the faulting call
                 icount = base + n;
@@ -627,9 +506,9 @@ public final class Hart {
                 this.pc = pc;
                 icount = base + n;
                 if (e >= end) { // enter the block at pc (may fault on the fetch)
-                    blk = blockAt(pc);
-                    e = blk << MAX_BLOCK_SHIFT;
-                    end = e + bLen[blk];
+                    blk = blocks.blockAt(pc);
+                    e = blk << BlockCache.MAX_BLOCK_SHIFT;
+                    end = e + blocks.bLen[blk];
                     blockPc = pc;
                     blockOff = (int) (pc + mmu.fetchDelta);
                 }
@@ -672,27 +551,14 @@ public final class Hart {
         resumePc = blockPc;
     }
 
-    /** The block starting at pc: translates it if needed, builds it if not cached. Syncs first. */
-    private int blockAt(long pc) {
-        if ((pc >>> 12) != mmu.fetchVpn) mmu.fetchSlow(pc);
-        int off = (int) (pc + mmu.fetchDelta);
-        int blk = blockIndex(off);
-        return (bKey[blk] & ~PROBED) == ((long) codeGen[off >>> 12] << 32 | off) ? blk : buildBlock(pc, off, blk);
-    }
-
-    /** The cache slot of the block at RAM offset {@code off} (folded: 16 KiB apart do not collide). */
-    private static int blockIndex(int off) {
-        return ((off >>> 1) ^ (off >>> 14)) & BLOCK_MASK;
-    }
-
     /**
      * Executes the instruction at block entry {@code e} (at {@code pc}, synced) that the loop
      * left to the slow path: a load or store that missed its TLB, or an illegal instruction.
      * Returns the next pc; throws {@link Trap} without side effects.
      */
     private long slowInstruction(int e, long pc) {
-        final int p = (int) bOps[e];
-        final long imm = bImm[e];
+        final int p = (int) blocks.bOps[e];
+        final long imm = blocks.bImm[e];
         final int rd = Packed.rd(p), rs1 = Packed.rs1(p), rs2 = Packed.rs2(p);
         final long next = pc + Packed.len(p);
         final long va = x[rs1] + imm;
@@ -729,12 +595,13 @@ public final class Hart {
     private long loop(long pc, long n, long max, long base) {
         final long[] x = this.x;
         final byte[] mem = this.mem;
-        final int[] bLen = this.bLen, codeGen = this.codeGen;
-        final long[] bOps = this.bOps, bKey = this.bKey;
+        final BlockCache blocks = this.blocks;
+        final int[] bLen = blocks.bLen, codeGen = blocks.codeGen;
+        final long[] bOps = blocks.bOps, bKey = blocks.bKey;
         final Mmu mmu = this.mmu;
         long fetchVpn = mmu.fetchVpn, fetchDelta = mmu.fetchDelta;
         final long[] lTag = mmu.loopLoadTags, lDelta = mmu.lDelta, sTag = mmu.loopStoreTags, sDelta = mmu.sDelta;
-        final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bLink = this.bLink;
+        final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bLink = blocks.bLink;
         final Ram ram = this.ram;
         // the next block, when a valid link named it; after a fall-through, -2 - the entry it fell
         // to (runProbed reads it; no other test than chained >= 0 is ever made)
@@ -768,23 +635,23 @@ public final class Hart {
                         fetchDelta = iDelta[(int) fetchVpn & Mmu.TLB_MASK];
                     }
                     final int off = (int) (pc + fetchDelta);
-                    blk = ((off >>> 1) ^ (off >>> 14)) & BLOCK_MASK; // as blockIndex()
+                    blk = ((off >>> 1) ^ (off >>> 14)) & BlockCache.BLOCK_MASK; // as BlockCache.blockIndex()
                     if (bKey[blk] != ((long) codeGen[off >>> 12] << 32 | off)) {
                         lookup = true;
                         break;
                     }
                     if (linkFrom >= 0) {
-                        if (blk != SCRATCH) {
+                        if (blk != BlockCache.SCRATCH) {
                             bLink[linkFrom] = (long) ram.codeEpoch << 32 | blk;
-                            this.bLinkPc[linkFrom] = pc;
+                            blocks.bLinkPc[linkFrom] = pc;
                         }
                         linkFrom = -1;
                     }
                 }
-                i = blk << MAX_BLOCK_SHIFT;
+                i = blk << BlockCache.MAX_BLOCK_SHIFT;
             }
             final long nb = n - i; // steps taken before instruction i of this block: nb + i
-            final int end = (int) Math.min((blk << MAX_BLOCK_SHIFT) + bLen[blk], i + (max - n));
+            final int end = (int) Math.min((blk << BlockCache.MAX_BLOCK_SHIFT) + bLen[blk], i + (max - n));
             for (; i < end; i++) {
                 final long op = bOps[i];
                 final int p = (int) op;
@@ -799,7 +666,7 @@ public final class Hart {
                         long cur = pc + ((p >>> AT) & 0x7E), t = cur + imm;
                         x[rd] = cur + ((p >>> LEN) & 7); n = nb + i + 1;
                         long lk = bLink[i];
-                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
+                        if ((int) (lk >>> 32) == ram.codeEpoch && blocks.bLinkPc[i] == t) chained = (int) lk;
                         else linkFrom = i;
                         pc = t; continue blocks;
                     }
@@ -807,7 +674,7 @@ public final class Hart {
                         long t = (x[rs1] + imm) & ~1L;
                         x[rd] = pc + ((p >>> AT) & 0x7E) + ((p >>> LEN) & 7); n = nb + i + 1;
                         long lk = bLink[i];
-                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
+                        if ((int) (lk >>> 32) == ram.codeEpoch && blocks.bLinkPc[i] == t) chained = (int) lk;
                         else linkFrom = i;
                         pc = t; continue blocks;
                     }
@@ -815,7 +682,7 @@ public final class Hart {
                         long t = pc + ((p >>> AT) & 0x7E) + imm;
                         n = nb + i + 1;
                         long lk = bLink[i];
-                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
+                        if ((int) (lk >>> 32) == ram.codeEpoch && blocks.bLinkPc[i] == t) chained = (int) lk;
                         else linkFrom = i;
                         pc = t; continue blocks;
                     }
@@ -823,7 +690,7 @@ public final class Hart {
                         long t = (x[rs1] + imm) & ~1L;
                         n = nb + i + 1;
                         long lk = bLink[i];
-                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
+                        if ((int) (lk >>> 32) == ram.codeEpoch && blocks.bLinkPc[i] == t) chained = (int) lk;
                         else linkFrom = i;
                         pc = t; continue blocks;
                     }
@@ -1009,7 +876,7 @@ public final class Hart {
                         long cur = pc + ((p >>> AT) & 0x7E);
                         this.pc = cur;
                         this.icount = base + nb + i;
-                        pc = RareOps.exec(this, p & Packed.OP_MASK, rd, rs1, rs2, this.bImm[i], cur, cur + ((p >>> LEN) & 7));
+                        pc = RareOps.exec(this, p & Packed.OP_MASK, rd, rs1, rs2, blocks.bImm[i], cur, cur + ((p >>> LEN) & 7));
                         fetchVpn = mmu.fetchVpn; // CSR writes and xRET may have flushed the TLBs
                         fetchDelta = mmu.fetchDelta;
                         n = nb + i + 1;
