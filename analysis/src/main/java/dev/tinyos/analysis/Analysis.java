@@ -43,7 +43,7 @@ public final class Analysis {
             if (!o.ok()) {
                 throw new AnalysisException("cannot analyse " + trace + ": " + o.message());
             }
-            long icount = m.hart().icount();
+            long icount = m.view().icount();
             long timeNs = Tracepoints.timeNs(m);
             for (Job j : jobs) {
                 j.end(icount, timeNs);
@@ -55,12 +55,12 @@ public final class Analysis {
     private static ReplayOutcome replayAll(Replay replay, long total, Progress p) {
         long chunk = Math.max(MIN_CHUNK, total / 200);
         while (true) {
-            long now = replay.machine().hart().icount();
+            long now = replay.machine().view().icount();
             if (now + chunk >= total) {
                 return replay.run();
             }
             ReplayOutcome o = replay.runTo(now + chunk);
-            p.update(replay.machine().hart().icount());
+            p.update(replay.machine().view().icount());
             if (o.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
                 return o;
             }

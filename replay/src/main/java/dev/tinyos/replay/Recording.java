@@ -42,14 +42,14 @@ public final class Recording implements AutoCloseable {
      * replays up to its last event, like a killed recorder's.
      */
     public RunResult run(long maxInstructions) {
-        long start = machine.hart().icount();
+        long start = machine.view().icount();
         long budgetEnd = maxInstructions > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxInstructions;
         while (true) {
-            long now = machine.hart().icount();
+            long now = machine.view().icount();
             long boundary = nextBoundary(now, interval);
             long target = Math.min(boundary, budgetEnd);
             RunResult r = machine.run(target - now);
-            long at = machine.hart().icount();
+            long at = machine.view().icount();
             if (r.reason() == ExitReason.INSTRUCTION_LIMIT && at == boundary && at < budgetEnd) {
                 log.digest(capture());
                 continue;

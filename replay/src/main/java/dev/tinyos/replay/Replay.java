@@ -161,11 +161,11 @@ public final class Replay implements AutoCloseable {
         long stopAt = Math.min(until, ownEnd ? Long.MAX_VALUE : end);
         try {
             while (true) {
-                long now = machine.hart().icount();
+                long now = machine.view().icount();
                 long boundary = Recording.nextBoundary(now, trace.header().digestInterval);
                 long target = Math.min(boundary, stopAt);
                 RunResult r = machine.run(target - now);
-                long at = machine.hart().icount();
+                long at = machine.view().icount();
                 boolean limit = r.reason() == ExitReason.INSTRUCTION_LIMIT;
                 if (limit && at == boundary && digestDueAt(at)) {
                     ReplayOutcome bad = compareDigest(EventKind.DIGEST, r);
@@ -187,7 +187,7 @@ public final class Replay implements AutoCloseable {
                 return earlier;
             }
             return new ReplayOutcome(f.corrupt() ? ReplayOutcome.Status.CORRUPT : ReplayOutcome.Status.DIVERGED,
-                    f.icount(), compared, machine.hart().pc, List.of(), f.getMessage() + ".");
+                    f.icount(), compared, machine.view().pc(), List.of(), f.getMessage() + ".");
         }
     }
 
@@ -197,8 +197,8 @@ public final class Replay implements AutoCloseable {
      * end of the trace if it never panicked.
      */
     public ReplayOutcome runToPanic() {
-        OptionalLong p1 = machine.elf().symbol("panic");
-        OptionalLong p2 = machine.elf().symbol("panic_trap");
+        OptionalLong p1 = machine.view().symbol("panic");
+        OptionalLong p2 = machine.view().symbol("panic_trap");
         if (p1.isEmpty() && p2.isEmpty()) {
             return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, 0, 0, 0, List.of(),
                     "the kernel in this trace has no panic or panic_trap symbol.");
@@ -212,13 +212,13 @@ public final class Replay implements AutoCloseable {
             return noPanic();
         }
         long a = p1.orElse(-1), b = p2.orElse(-1);
-        while (machine.hart().icount() < end) {
-            long pc = machine.hart().pc;
+        while (machine.view().icount() < end) {
+            long pc = machine.view().pc();
             if (pc == a || pc == b) {
-                return stopped(machine.hart().icount(), "stopped at the entry of "
-                        + machine.elf().symbolize(pc) + " at icount " + machine.hart().icount());
+                return stopped(machine.view().icount(), "stopped at the entry of "
+                        + machine.view().symbolize(pc) + " at icount " + machine.view().icount());
             }
-            ReplayOutcome step = runTo(machine.hart().icount() + 1);
+            ReplayOutcome step = runTo(machine.view().icount() + 1);
             if (step.status() == ReplayOutcome.Status.MATCHED || step.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
                 break; // the end, and no panic on the way
             }
@@ -234,15 +234,15 @@ public final class Replay implements AutoCloseable {
         if (earlier != null) {
             return earlier;
         }
-        return new ReplayOutcome(ReplayOutcome.Status.NO_PANIC, machine.hart().icount(), compared, machine.hart().pc,
+        return new ReplayOutcome(ReplayOutcome.Status.NO_PANIC, machine.view().icount(), compared, machine.view().pc(),
                 List.of(), "no panic was reached: the recorded run never entered panic or panic_trap (replayed to "
-                + "its end at icount " + String.format(Locale.ROOT, "%,d", machine.hart().icount()) + ", "
+                + "its end at icount " + String.format(Locale.ROOT, "%,d", machine.view().icount()) + ", "
                 + compared + " digests matched).");
     }
 
     /** True if the trace's kernel has a {@code panic} or {@code panic_trap} symbol for {@link #runToPanic}. */
     public boolean hasPanicSymbol() {
-        return machine.elf().symbol("panic").isPresent() || machine.elf().symbol("panic_trap").isPresent();
+        return machine.view().symbol("panic").isPresent() || machine.view().symbol("panic_trap").isPresent();
     }
 
     /** True if the trace's next mark is a DIGEST at {@code icount}. */
@@ -256,7 +256,7 @@ public final class Replay implements AutoCloseable {
         if (earlier != null) {
             return earlier;
         }
-        return new ReplayOutcome(ReplayOutcome.Status.STOPPED_AS_ASKED, at, compared, machine.hart().pc,
+        return new ReplayOutcome(ReplayOutcome.Status.STOPPED_AS_ASKED, at, compared, machine.view().pc(),
                 List.of(), message + "; " + compared + " digests matched on the way.");
     }
 
@@ -289,12 +289,12 @@ public final class Replay implements AutoCloseable {
             return earlier;
         }
         Event mark = replayer.nextMark();
-        long at = machine.hart().icount();
+        long at = machine.view().icount();
         if (mark == null || mark.kind != expectedKind || mark.icount != at) {
             String what = mark == null ? "nothing" : EventKind.name(mark.kind) + " at icount " + mark.icount;
-            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.view().pc(), List.of(),
                     String.format(Locale.ROOT, "replay diverged at icount %d (pc 0x%x): the replay reached a "
-                            + "%s point (%s) but the trace has %s there.", at, machine.hart().pc,
+                            + "%s point (%s) but the trace has %s there.", at, machine.view().pc(),
                             EventKind.name(expectedKind), r, what));
         }
         Digest mine = captureDeferred();
@@ -328,23 +328,23 @@ public final class Replay implements AutoCloseable {
         }
         return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, mine.icount, compared, recorded.pc, diff,
                 String.format(Locale.ROOT, "replay diverged at icount %d (recorded pc 0x%x %s): %s.", mine.icount,
-                        recorded.pc, machine.elf().symbolize(recorded.pc), String.join("; ", diff)));
+                        recorded.pc, machine.view().symbolize(recorded.pc), String.join("; ", diff)));
     }
 
     private ReplayOutcome finish(RunResult r) {
-        long at = machine.hart().icount();
+        long at = machine.view().icount();
         if (!summary.hasEnd()) {
             ReplayOutcome earlier = settle();
             if (earlier != null) {
                 return earlier;
             }
             if (at == summary.lastIcount()) {
-                return new ReplayOutcome(ReplayOutcome.Status.TRUNCATED_MATCHED, at, compared, machine.hart().pc,
+                return new ReplayOutcome(ReplayOutcome.Status.TRUNCATED_MATCHED, at, compared, machine.view().pc(),
                         List.of(), "trace ends without an end record (the recording stopped early: killed, or its host disk filled up): replayed "
                         + String.format(Locale.ROOT, "%,d", at) + " instructions, all " + compared
                         + " digests matched.");
             }
-            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.view().pc(), List.of(),
                     "replay diverged: it ended (" + r + ") before the trace's last event at icount "
                     + summary.lastIcount() + ".");
         }
@@ -354,11 +354,11 @@ public final class Replay implements AutoCloseable {
         }
         Event end = summary.end();
         if (end.reason != r.reason().ordinal() || end.exitCode != r.exitCode()) {
-            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.view().pc(), List.of(),
                     "replay diverged at its end: recorded " + reasonName(end.reason) + " exit " + end.exitCode
                     + ", replayed " + reasonName(r.reason().ordinal()) + " exit " + r.exitCode() + ".");
         }
-        return new ReplayOutcome(ReplayOutcome.Status.MATCHED, at, compared, machine.hart().pc, List.of(),
+        return new ReplayOutcome(ReplayOutcome.Status.MATCHED, at, compared, machine.view().pc(), List.of(),
                 "replay matched: " + reasonName(r.reason().ordinal()) + " exit " + r.exitCode() + " at icount "
                 + String.format(Locale.ROOT, "%,d", at) + ", " + compared + " digests, console "
                 + console.bytes() + " bytes.");

@@ -4,7 +4,6 @@ import dev.tinyos.core.Bus;
 import dev.tinyos.core.Ram;
 import dev.tinyos.core.TimeSource;
 import dev.tinyos.core.probe.AccessProbe;
-import dev.tinyos.core.probe.PcProbe;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -151,7 +150,7 @@ public final class Hart {
     // ---- probes (see setProbes): a block whose first instruction lies at a probed page offset
     // carries PROBED in its key, which the loop never matches, so every entry into it goes
     // through run(), which calls the probes; blocks end before any probed page offset
-    private PcProbe pcProbe;
+    private PcListener pcProbe;
     AccessProbe accessProbe;
     /**
      * The step (icount) and pc the pc probes were last called for: a probe that ends the slice
@@ -250,6 +249,17 @@ public final class Hart {
         return CsrFile.read(this, csr & 0xFFF);
     }
 
+    /**
+     * Debug translation: the physical address a load from {@code va} at the current data
+     * privilege would reach, or -1 if the page table maps nothing there. Checks no permission,
+     * changes nothing (no A/D update, no TLB fill, no probe call, no fault).
+     */
+    public long debugTranslate(long va) {
+        int ep = mmu.dataPriv();
+        if (ep == PRIV_M || (satp >>> Csr.SATP_MODE_SHIFT) != Csr.SATP_MODE_SV39) return va;
+        return Sv39.peek(ram, satp, va);
+    }
+
     /** Debug write: WARL-legalized, no privilege checks; read-only CSRs ignore it. */
     public void writeCsr(int csr, long v) {
         csr &= 0xFFF;
@@ -272,7 +282,7 @@ public final class Hart {
      * reports every fetch, load, store and PTE read. Drops every cached block. Neither changes
      * what the hart computes.
      */
-    public void setProbes(long[] pcs, PcProbe onPc, AccessProbe onAccess) {
+    public void setProbes(long[] pcs, PcListener onPc, AccessProbe onAccess) {
         pcProbe = pcs.length == 0 ? null : onPc;
         accessProbe = onAccess;
         blocks.setProbedPcs(pcProbe == null ? new long[0] : pcs);
@@ -280,11 +290,11 @@ public final class Hart {
 
     /** Before the instruction at pc (pc and icount synced): calls the pc probes, once per step. */
     private void probe(long pc) {
-        PcProbe p = pcProbe;
+        PcListener p = pcProbe;
         if (p == null || !blocks.pcProbedAt(pc) || (icount == firedIcount && pc == firedPc)) return;
         firedIcount = icount;
         firedPc = pc;
-        p.hit(this, pc);
+        p.atPc(this, pc);
     }
 
     /** Reports a data access of the instruction at pc (pc, icount synced), after its fetch. */

@@ -1,8 +1,10 @@
 package dev.tinyos.core.probe;
 
 import dev.tinyos.core.cpu.Hart;
+import dev.tinyos.core.cpu.PcListener;
 import dev.tinyos.core.cpu.TrapListener;
 import dev.tinyos.core.elf.ElfFile;
+import dev.tinyos.core.view.MachineView;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,20 +27,23 @@ import java.util.OptionalLong;
  */
 public final class Probes {
     private final Hart hart;
+    private final MachineView view;
     private final ElfFile elf;
     private final String kernelName;
     private long[] pcs = new long[0];
     private PcProbe[][] lists = new PcProbe[0][];
     private AccessProbe access;
     private TrapListener trap;
-    private final PcProbe dispatch = this::dispatch;
+    private final PcListener dispatch = this::dispatch;
 
     /**
+     * @param view       what the probes see of the machine
      * @param elf        the kernel, for {@link #atSymbol}; may be null (then no symbol resolves)
      * @param kernelName the kernel's file name, for messages
      */
-    public Probes(Hart hart, ElfFile elf, String kernelName) {
+    public Probes(Hart hart, MachineView view, ElfFile elf, String kernelName) {
         this.hart = Objects.requireNonNull(hart);
+        this.view = Objects.requireNonNull(view);
         this.elf = elf;
         this.kernelName = kernelName;
     }
@@ -111,13 +116,13 @@ public final class Probes {
     }
 
     /** Called by the hart at every entry of a block at a probed page offset: filters the exact pc. */
-    private void dispatch(Hart h, long pc) {
+    private void dispatch(Hart unused, long pc) {
         int k = Arrays.binarySearch(pcs, pc);
         if (k < 0) {
             return;
         }
         for (PcProbe p : lists[k]) {
-            p.hit(h, pc);
+            p.hit(view, pc);
         }
     }
 }

@@ -82,7 +82,7 @@ public final class DiskHistory implements AutoCloseable {
             }
             initial = replay.trace().unpackDisk(scratchDir);
             return new DiskHistory(dir, replay.trace().kernel(), replay.trace().header().memoryMiB, tap[0].ops(),
-                    initial, m.block().cache().backend().sectors(), m.hart().icount(), console.lines());
+                    initial, m.block().cache().backend().sectors(), m.view().icount(), console.lines());
         } catch (IOException e) {
             deleteQuietly(initial);
             throw new TraceException("cannot read the replayed disk of " + dir + ": " + e.getMessage() + ".");
@@ -94,9 +94,9 @@ public final class DiskHistory implements AutoCloseable {
 
     private static ReplayOutcome replayAll(Replay replay, LongConsumer progress) {
         while (true) {
-            long now = replay.machine().hart().icount();
+            long now = replay.machine().view().icount();
             ReplayOutcome o = replay.runTo(now + CHUNK);
-            progress.accept(replay.machine().hart().icount());
+            progress.accept(replay.machine().view().icount());
             if (o.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
                 return o;
             }
