@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -136,7 +137,15 @@ public final class Replay implements AutoCloseable {
      * the way; stops at the first mismatch.
      */
     public ReplayOutcome runTo(long until) {
-        return explained(replayTo(until));
+        return explained(replayTo(until, at -> { }));
+    }
+
+    /**
+     * Replays the whole trace, comparing every digest, and calls {@code progress} with the
+     * icount at each digest on the way (for progress bars; it must not touch the machine).
+     */
+    public ReplayOutcome run(LongConsumer progress) {
+        return explained(replayTo(Long.MAX_VALUE, progress));
     }
 
     /**
@@ -154,33 +163,29 @@ public final class Replay implements AutoCloseable {
                 + TraceHeader.MACHINE_REVISION + ": see docs/RECORDING.md).");
     }
 
-    private ReplayOutcome replayTo(long until) {
+    private ReplayOutcome replayTo(long until, LongConsumer progress) {
         long end = summary.hasEnd() ? summary.endIcount() : summary.lastIcount();
         // a run that ended on its own (not by its budget) must be let end on its own
         boolean ownEnd = summary.hasEnd() && summary.end().reason != ExitReason.INSTRUCTION_LIMIT.ordinal();
         long stopAt = Math.min(until, ownEnd ? Long.MAX_VALUE : end);
         try {
-            while (true) {
-                long now = machine.view().icount();
-                long boundary = Recording.nextBoundary(now, trace.header().digestInterval);
-                long target = Math.min(boundary, stopAt);
-                RunResult r = machine.run(target - now);
-                long at = machine.view().icount();
-                boolean limit = r.reason() == ExitReason.INSTRUCTION_LIMIT;
-                if (limit && at == boundary && digestDueAt(at)) {
-                    ReplayOutcome bad = compareDigest(EventKind.DIGEST, r);
-                    if (bad != null) {
-                        return bad;
-                    }
-                    if (at < stopAt) {
-                        continue;
-                    }
+            ReplayOutcome[] bad = {null};
+            RunResult r = BoundaryDriver.run(machine, trace.header().digestInterval, stopAt, (at, reached) -> {
+                if (!digestDueAt(at)) {
+                    return false;
                 }
-                if (limit && at == stopAt && stopAt == until && (until < end || ownEnd && until == end)) {
-                    return stopped(at, "stopped as asked at icount " + at);
-                }
-                return finish(r);
+                bad[0] = compareDigest(EventKind.DIGEST, reached);
+                return bad[0] == null && at < stopAt;
+            }, progress);
+            if (bad[0] != null) {
+                return bad[0];
             }
+            long at = machine.view().icount();
+            boolean limit = r.reason() == ExitReason.INSTRUCTION_LIMIT;
+            if (limit && at == stopAt && stopAt == until && (until < end || ownEnd && until == end)) {
+                return stopped(at, "stopped as asked at icount " + at);
+            }
+            return finish(r);
         } catch (ReplayFailure f) {
             ReplayOutcome earlier = settle();
             if (earlier != null) {
