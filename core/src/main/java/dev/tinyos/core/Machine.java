@@ -183,7 +183,7 @@ public final class Machine implements AutoCloseable {
                 Math.min(budgetEnd, now + SLICE));
         bus.deviceTouched = false;
         hart.run(Math.max(1, limit - now));
-        return null;
+        return probes.takeBreakpointHit() ? result(ExitReason.BREAKPOINT, 0) : null;
     }
 
     /**

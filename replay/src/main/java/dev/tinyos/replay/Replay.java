@@ -28,9 +28,6 @@ import java.util.function.UnaryOperator;
  * reported is still the earliest one, with the same report a synchronous comparison gives.
  */
 public final class Replay implements AutoCloseable {
-    /** Instructions before the end of a panicking run that --until-panic steps through. */
-    static final long PANIC_WINDOW = 4_000_000;
-
     private final Trace trace;
     private final TraceSummary summary;
     private final Machine machine;
@@ -181,6 +178,10 @@ public final class Replay implements AutoCloseable {
                 return bad[0];
             }
             long at = machine.view().icount();
+            if (r.reason() == ExitReason.BREAKPOINT) {
+                return stopped(at, "stopped at the breakpoint at 0x" + Long.toHexString(machine.view().pc())
+                        + " (" + machine.view().symbolize(machine.view().pc()) + ") at icount " + at);
+            }
             boolean limit = r.reason() == ExitReason.INSTRUCTION_LIMIT;
             if (limit && at == stopAt && stopAt == until && (until < end || ownEnd && until == end)) {
                 return stopped(at, "stopped as asked at icount " + at);
@@ -197,9 +198,9 @@ public final class Replay implements AutoCloseable {
     }
 
     /**
-     * Replays to the entry of the kernel's {@code panic} (or {@code panic_trap}) function: runs
-     * to shortly before the end of the run, then steps one instruction at a time. Stops at the
-     * end of the trace if it never panicked.
+     * Replays to the first entry of the kernel's {@code panic} (or {@code panic_trap}) function,
+     * with breakpoints on both (the run stops before their first instruction; everything before
+     * runs at full speed). Stops at the end of the trace if it never panicked.
      */
     public ReplayOutcome runToPanic() {
         OptionalLong p1 = machine.view().symbol("panic");
@@ -208,30 +209,25 @@ public final class Replay implements AutoCloseable {
             return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, 0, 0, 0, List.of(),
                     "the kernel in this trace has no panic or panic_trap symbol.");
         }
-        long end = summary.hasEnd() ? summary.endIcount() : summary.lastIcount();
-        ReplayOutcome o = runTo(Math.max(0, end - PANIC_WINDOW));
-        if (!o.ok()) {
+        p1.ifPresent(machine.probes()::breakAt);
+        p2.ifPresent(machine.probes()::breakAt);
+        try {
+            ReplayOutcome o = run();
+            if (o.status() == ReplayOutcome.Status.STOPPED_AS_ASKED) {
+                long pc = machine.view().pc();
+                if (pc == p1.orElse(-1) || pc == p2.orElse(-1)) {
+                    return stopped(machine.view().icount(), "stopped at the entry of "
+                            + machine.view().symbolize(pc) + " at icount " + machine.view().icount());
+                }
+                return o;
+            }
+            if (o.status() == ReplayOutcome.Status.MATCHED || o.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
+                return noPanic();
+            }
             return o;
+        } finally {
+            machine.probes().clearBreakpoints();
         }
-        if (o.status() == ReplayOutcome.Status.MATCHED || o.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
-            return noPanic();
-        }
-        long a = p1.orElse(-1), b = p2.orElse(-1);
-        while (machine.view().icount() < end) {
-            long pc = machine.view().pc();
-            if (pc == a || pc == b) {
-                return stopped(machine.view().icount(), "stopped at the entry of "
-                        + machine.view().symbolize(pc) + " at icount " + machine.view().icount());
-            }
-            ReplayOutcome step = runTo(machine.view().icount() + 1);
-            if (step.status() == ReplayOutcome.Status.MATCHED || step.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
-                break; // the end, and no panic on the way
-            }
-            if (step.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
-                return step;
-            }
-        }
-        return noPanic();
     }
 
     private ReplayOutcome noPanic() {
