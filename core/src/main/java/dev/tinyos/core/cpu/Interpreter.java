@@ -115,7 +115,7 @@ final class Interpreter {
             if (h.pendingInterrupts() == 0) return 0;
             h.waiting = false;
         }
-        mmu.translationContextChanged(); // h.priv is a public field: it may have been set directly
+        mmu.translationContextChanged(); // priv is a public field: it may have been set directly
         h.takeInterrupt();
         final long base = h.icount;
         long n = 0;
@@ -148,7 +148,7 @@ final class Interpreter {
                 int op = Packed.op((int) blocks.bOps[e]);
                 if (op >= Op.LB && op <= Op.SD) resume(e >>> BlockCache.MAX_BLOCK_SHIFT, e + 1, exitBlockPc);
             } catch (Trap t) {
-                n = h.icount - base + 1; // pc and h.icount were synced before the faulting call
+                n = h.icount - base + 1; // pc and icount were synced before the faulting call
                 h.icount = base + n;
                 h.takeTrap(h.trapCause, h.trapTval, h.pc);
                 pc = h.pc;
@@ -169,7 +169,7 @@ final class Interpreter {
      * cached): the same {@link #loop}, run one instruction at a time with probe-forcing
      * settings. Before each instruction it calls the pc probes and reports the fetch; the loop
      * then runs with a budget of one step and with data TLBs that never hit
-     * ({@link #loopLoadTags}, {@link #loopStoreTags}), so every load and store leaves it for
+     * ({@link Mmu#setInstrumented}), so every load and store leaves it for
      * {@link #slowInstruction}, which reports the access. No instruction's semantics is written
      * here: this is the plain loop, entered block entry by block entry (through
      * {@link #resume}), so a block is left exactly where the plain path leaves it (a jump, a
