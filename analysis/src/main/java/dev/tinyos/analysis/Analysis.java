@@ -21,9 +21,6 @@ import java.util.TreeSet;
  * analysis fails with the replay's divergence message.
  */
 public final class Analysis {
-    /** Smallest replay chunk between progress updates (instructions). */
-    static final long MIN_CHUNK = 1L << 22;
-
     /** How the replay went: the final icount and guest time, and the replay's own verdict. */
     public record Result(long icount, long timeNs, ReplayOutcome outcome) {}
 
@@ -38,32 +35,17 @@ public final class Analysis {
             attach(m, jobs);
             long total = replay.summary().endIcount();
             Progress p = new Progress(System.err, "replaying " + trace.getFileName(), total, progress);
-            ReplayOutcome o = replayAll(replay, total, p);
+            ReplayOutcome o = replay.run(p::update);
             p.done();
             if (!o.ok()) {
                 throw new AnalysisException("cannot analyse " + trace + ": " + o.message());
             }
-            long icount = m.hart().icount();
+            long icount = m.view().icount();
             long timeNs = Tracepoints.timeNs(m);
             for (Job j : jobs) {
                 j.end(icount, timeNs);
             }
             return new Result(icount, timeNs, o);
-        }
-    }
-
-    private static ReplayOutcome replayAll(Replay replay, long total, Progress p) {
-        long chunk = Math.max(MIN_CHUNK, total / 200);
-        while (true) {
-            long now = replay.machine().hart().icount();
-            if (now + chunk >= total) {
-                return replay.run();
-            }
-            ReplayOutcome o = replay.runTo(now + chunk);
-            p.update(replay.machine().hart().icount());
-            if (o.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
-                return o;
-            }
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.tinyos.analysis;
 
 import dev.tinyos.core.Machine;
-import dev.tinyos.core.Ram;
-import dev.tinyos.core.cpu.Hart;
 import dev.tinyos.core.probe.PcProbe;
+import dev.tinyos.core.view.MachineView;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
@@ -12,7 +11,7 @@ import java.util.Set;
  * Turns pc probes on the tracepoint symbols of guest/TRACEPOINTS.md into typed
  * {@link KernelEvents}: each probe reads the arguments from a0..a4 at the function's first
  * instruction, the exact icount and the guest time (mtime at 10 MHz, as nanoseconds), and calls
- * the handler. Invariant: a probe only reads the hart and RAM; it never writes the machine, so
+ * the handler. Invariant: a probe only reads the machine's read-only view; it never writes the machine, so
  * the replay is the recorded run, instruction for instruction.
  */
 public final class Tracepoints {
@@ -58,8 +57,8 @@ public final class Tracepoints {
             case SCHED_SWITCH -> (hart, pc) -> h.schedSwitch(hart.icount(), timeNs(m), i(hart, 0), i(hart, 1),
                     i(hart, 2), a(hart, 3));
             case PROC_CREATE -> (hart, pc) -> h.procCreate(hart.icount(), timeNs(m), i(hart, 0), i(hart, 1),
-                    string(m.ram(), a(hart, 2)));
-            case EXEC -> (hart, pc) -> h.exec(hart.icount(), timeNs(m), i(hart, 0), string(m.ram(), a(hart, 1)));
+                    string(hart, a(hart, 2)));
+            case EXEC -> (hart, pc) -> h.exec(hart.icount(), timeNs(m), i(hart, 0), string(hart, a(hart, 1)));
             case PROC_EXIT -> (hart, pc) -> h.procExit(hart.icount(), timeNs(m), i(hart, 0), i(hart, 1));
             case SLEEP -> (hart, pc) -> h.sleep(hart.icount(), timeNs(m), i(hart, 0), a(hart, 1));
             case WAKEUP -> (hart, pc) -> h.wakeup(hart.icount(), timeNs(m), i(hart, 0), a(hart, 1));
@@ -82,28 +81,32 @@ public final class Tracepoints {
     }
 
     /** Argument register a{@code n} as a 64-bit value. */
-    private static long a(Hart h, int n) {
-        return h.x[10 + n];
+    private static long a(MachineView v, int n) {
+        return v.x(10 + n);
     }
 
     /** Argument register a{@code n} as an int (pids, codes; sign-extended by the ABI). */
-    private static int i(Hart h, int n) {
-        return (int) h.x[10 + n];
+    private static int i(MachineView v, int n) {
+        return (int) v.x(10 + n);
     }
 
     /**
      * The NUL-terminated string at kernel address {@code va} (tiny-os maps kernel VA == PA), at
      * most {@link #NAME_MAX} bytes; "?" if it is not in RAM.
      */
-    static String string(Ram ram, long va) {
-        if (!ram.contains(va, 1)) {
+    static String string(MachineView v, long va) {
+        long base = v.ramBase(), end = base + v.ramSize();
+        if (va < base || va >= end) {
             return "?";
         }
-        int off = (int) (va - ram.base);
-        int n = 0;
-        while (n < NAME_MAX && off + n < ram.size && ram.data[off + n] != 0) {
-            n++;
+        StringBuilder s = new StringBuilder();
+        for (long a = va; s.length() < NAME_MAX && a < end; a++) {
+            int b = (int) v.readPhysical(a, 1);
+            if (b == 0) {
+                break;
+            }
+            s.append((char) (b & 0xFF));
         }
-        return new String(ram.data, off, n, StandardCharsets.ISO_8859_1);
+        return s.toString();
     }
 }

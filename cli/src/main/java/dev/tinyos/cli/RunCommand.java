@@ -192,7 +192,7 @@ public final class RunCommand implements Callable<Integer> {
             hostFull = recording != null ? recording.hostFull() : null;
         } catch (HostDiskFullException e) {
             cut = machine.powerCut(); // nothing more can be written; keep what reached the image
-            result = new RunResult(ExitReason.STOPPED, 0, machine.hart().icount());
+            result = new RunResult(ExitReason.STOPPED, 0, machine.view().icount());
             hostFull = e.getMessage();
         } finally {
             flushQuietly(console);

@@ -20,7 +20,13 @@ public enum ExitReason {
     /** The instruction budget of this {@code run} call is used up. Exit code 1. */
     INSTRUCTION_LIMIT,
     /** The hart waits for an interrupt that nothing can ever raise. Exit code 1. */
-    IDLE_FOREVER;
+    IDLE_FOREVER,
+    /**
+     * A breakpoint ({@code Probes.breakAt}) was reached: the run stops before its instruction.
+     * Exit code 0. Only replays and debuggers set breakpoints, so no recorded run ends with it
+     * (and its ordinal, after all the others, changes none of theirs in traces).
+     */
+    BREAKPOINT;
 
     /** The exit code for reasons that carry none of their own. */
     public int defaultExitCode() {

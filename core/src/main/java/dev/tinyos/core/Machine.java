@@ -14,6 +14,7 @@ import dev.tinyos.core.elf.ElfFile;
 import dev.tinyos.core.input.InputSink;
 import dev.tinyos.core.input.InputSource;
 import dev.tinyos.core.probe.Probes;
+import dev.tinyos.core.view.MachineView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -68,6 +69,7 @@ public final class Machine implements AutoCloseable {
     private RunResult finished;
     private PowerCut powerCut;
     private final Probes probes;
+    private final MachineView view;
     /** Line updates of the UART and of each virtio slot as last passed on to the PLIC. */
     private int uartUpdatesSeen;
     private final int[] virtioUpdatesSeen = new int[VIRTIO_SLOTS];
@@ -105,7 +107,8 @@ public final class Machine implements AutoCloseable {
         }
         mapDevices();
         hart.reset(images.entry());
-        this.probes = new Probes(hart, elf, String.valueOf(config.kernel().getFileName()));
+        this.view = new LiveMachineView(hart, ram, elf);
+        this.probes = new Probes(hart, view, elf, String.valueOf(config.kernel().getFileName()));
         // a0 = 0 (hart id), a1 = the device tree, as QEMU's reset vector passes them
         hart.x[11] = dev.tinyos.core.dtb.FdtPlacement.install(ram, images.segments(), images.deviceTree());
     }
@@ -180,7 +183,7 @@ public final class Machine implements AutoCloseable {
                 Math.min(budgetEnd, now + SLICE));
         bus.deviceTouched = false;
         hart.run(Math.max(1, limit - now));
-        return null;
+        return probes.takeBreakpointHit() ? result(ExitReason.BREAKPOINT, 0) : null;
     }
 
     /**
@@ -358,6 +361,8 @@ public final class Machine implements AutoCloseable {
     public Hart hart() { return hart; }
     /** The read-only observers of this machine's hart (none attached at first). */
     public Probes probes() { return probes; }
+    /** What observers (probes, digests, reports, analysis) see of this machine: read-only. */
+    public MachineView view() { return view; }
     /** mtime (10 MHz ticks) as the guest would read it at the current icount. */
     public long mtime() { return clint.mtime(); }
     public Ram ram() { return ram; }

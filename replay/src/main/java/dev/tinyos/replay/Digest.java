@@ -1,9 +1,9 @@
 package dev.tinyos.replay;
 
 import dev.tinyos.core.Machine;
+import dev.tinyos.core.view.MachineView;
 import dev.tinyos.core.Ram;
 import dev.tinyos.core.cpu.Csr;
-import dev.tinyos.core.cpu.Hart;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -64,14 +64,16 @@ public final class Digest {
      */
     static Digest captureDeferred(Machine m, ConsoleTap console, long previousIcount, PageHasher hasher) {
         Digest d = new Digest();
-        Hart h = m.hart();
-        d.icount = h.icount();
-        d.pc = h.pc;
-        d.priv = h.priv;
-        System.arraycopy(h.x, 0, d.x, 0, 32);
+        MachineView v = m.view();
+        d.icount = v.icount();
+        d.pc = v.pc();
+        d.priv = v.priv();
+        for (int i = 1; i < 32; i++) {
+            d.x[i] = v.x(i);
+        }
         d.x[0] = 0;
         for (int i = 0; i < CSRS.length; i++) {
-            d.csr[i] = h.readCsr(CSRS[i]);
+            d.csr[i] = v.csr(CSRS[i]);
         }
         hasher.start(m.takeDirtyPages());
         d.memorySince = previousIcount;

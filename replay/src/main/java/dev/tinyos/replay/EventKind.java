@@ -1,19 +1,10 @@
 package dev.tinyos.replay;
 
 /**
- * The kinds of event in a trace's queue and their raw layout (little-endian, written with
- * Chronicle's {@code writingDocument()}): every document is {@code byte kind, long icount}
- * followed by a kind-specific payload.
+ * The kinds of event in a trace's queue, by their one-byte code. Every document is
+ * {@code byte kind, long icount} followed by a kind-specific payload, whose layout is defined,
+ * writer and reader side by side, in {@link EventLayout} (and nowhere else).
  *
- * <pre>
- *   UART     int byte                          a typed byte reaches the UART receiver
- *   COMPLETE int device, long tag              a device request completes
- *   STOP     -                                 the user stopped the machine (Ctrl-A x)
- *   CLOCK    long skew                         the time base moved during deliver (host clock sample)
- *   IDLE     long skew                         the time base moved while the hart idled
- *   DIGEST   Digest layout                     periodic state digest (not an input)
- *   END      int reason, int exitCode, Digest  the run ended (not an input)
- * </pre>
  * Inputs (UART, COMPLETE, STOP, CLOCK) are applied in {@code deliver}, IDLE only in
  * {@code idle}: that is the phase they were observed in while recording. Invariant: codes are
  * part of the on-disk format; changing one bumps {@link TraceHeader#FORMAT_VERSION}.

@@ -10,7 +10,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The writing end of a trace's event queue: one Chronicle document per event, the bytes of
- * {@link EventCodec} (with its checksum), written through {@code writingDocument()}. Each
+ * {@link EventCodec} and {@link EventLayout} (with its checksum), written through {@code writingDocument()}. Each
  * document is in the memory-mapped file once its method returns, so a recorder killed with
  * SIGKILL leaves every earlier event readable.
  *
@@ -29,6 +29,7 @@ public final class EventLog implements AutoCloseable {
     private final long[] counts = new long[EventKind.MAX];
     private final EventCodec codec = new EventCodec(TraceHeader.FORMAT_VERSION);
     private final ByteBuffer buf = ByteBuffer.allocate(EventCodec.MAX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final Event scratch = new Event();
     private long seq;
 
     /** Creates the queue under {@code traceDir/queue}. */
@@ -39,51 +40,60 @@ public final class EventLog implements AutoCloseable {
     }
 
     public void uart(long icount, int b) {
-        start(EventKind.UART, icount).putInt(b);
-        append();
+        Event e = event(EventKind.UART, icount);
+        e.value = b;
+        event(e);
     }
 
     public void complete(long icount, int device, long tag) {
-        start(EventKind.COMPLETE, icount).putInt(device).putLong(tag);
-        append();
+        Event e = event(EventKind.COMPLETE, icount);
+        e.value = device;
+        e.tag = tag;
+        event(e);
     }
 
     public void stop(long icount) {
-        start(EventKind.STOP, icount);
-        append();
+        event(event(EventKind.STOP, icount));
     }
 
     /** A time-base change: {@link EventKind#CLOCK} (during deliver) or {@link EventKind#IDLE}. */
     public void skew(byte kind, long icount, long skew) {
-        start(kind, icount).putLong(skew);
-        append();
+        Event e = event(kind, icount);
+        e.tag = skew;
+        event(e);
     }
 
     public void digest(Digest d) {
-        d.write(start(EventKind.DIGEST, d.icount));
-        append();
+        Event e = event(EventKind.DIGEST, d.icount);
+        e.digest = d;
+        event(e);
     }
 
     public void end(int reason, int exitCode, Digest d) {
-        d.write(start(EventKind.END, d.icount).putInt(reason).putInt(exitCode));
-        append();
+        Event e = event(EventKind.END, d.icount);
+        e.reason = reason;
+        e.exitCode = exitCode;
+        e.digest = d;
+        event(e);
+    }
+
+    /** The reused holder, cleared, for an event of {@code kind} at {@code icount}. */
+    private Event event(byte kind, long icount) {
+        Event e = scratch;
+        e.kind = kind;
+        e.icount = icount;
+        e.value = 0;
+        e.tag = 0;
+        e.reason = 0;
+        e.exitCode = 0;
+        e.digest = null;
+        return e;
     }
 
     /** Writes any event as it is (tests build damaged or edited traces with it). */
     public void event(Event e) {
         counts[e.kind]++;
         codec.encode(e, ++seq, buf);
-        write();
-    }
-
-    private ByteBuffer start(byte kind, long icount) {
-        counts[kind]++;
-        buf.clear();
-        return buf.put(kind).putLong(icount);
-    }
-
-    private void append() {
-        codec.seal(buf, ++seq);
         write();
     }
 

@@ -42,22 +42,18 @@ public final class Recording implements AutoCloseable {
      * replays up to its last event, like a killed recorder's.
      */
     public RunResult run(long maxInstructions) {
-        long start = machine.hart().icount();
+        long start = machine.view().icount();
         long budgetEnd = maxInstructions > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxInstructions;
-        while (true) {
-            long now = machine.hart().icount();
-            long boundary = nextBoundary(now, interval);
-            long target = Math.min(boundary, budgetEnd);
-            RunResult r = machine.run(target - now);
-            long at = machine.hart().icount();
-            if (r.reason() == ExitReason.INSTRUCTION_LIMIT && at == boundary && at < budgetEnd) {
-                log.digest(capture());
-                continue;
+        RunResult r = BoundaryDriver.run(machine, interval, budgetEnd, (at, reached) -> {
+            if (at >= budgetEnd) {
+                return false; // the run's last point gets the END record, not a DIGEST
             }
-            log.end(r.reason().ordinal(), r.exitCode(), capture());
-            ended = true;
-            return r;
-        }
+            log.digest(capture());
+            return true;
+        }, at -> { });
+        log.end(r.reason().ordinal(), r.exitCode(), capture());
+        ended = true;
+        return r;
     }
 
     private Digest capture() {

@@ -1,7 +1,7 @@
 package dev.tinyos.replay;
 
 import dev.tinyos.core.Machine;
-import dev.tinyos.core.cpu.Hart;
+import dev.tinyos.core.view.MachineView;
 import java.util.Locale;
 
 /**
@@ -22,12 +22,12 @@ public final class Registers {
 
     /** pc with its symbol, privilege, and x1..x31 four to a line. */
     public static String dump(Machine m) {
-        Hart h = m.hart();
+        MachineView v = m.view();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "pc  0x%016x  %s  (priv %s, icount %d)%n", h.pc,
-                m.elf().symbolize(h.pc), h.priv == 3 ? "M" : h.priv == 1 ? "S" : "U", h.icount()));
+        sb.append(String.format(Locale.ROOT, "pc  0x%016x  %s  (priv %s, icount %d)%n", v.pc(),
+                v.symbolize(v.pc()), v.priv() == 3 ? "M" : v.priv() == 1 ? "S" : "U", v.icount()));
         for (int i = 1; i < 32; i++) {
-            sb.append(String.format(Locale.ROOT, "%-4s 0x%016x", ABI[i], h.x[i]));
+            sb.append(String.format(Locale.ROOT, "%-4s 0x%016x", ABI[i], v.x(i)));
             sb.append(i % 4 == 3 || i == 31 ? System.lineSeparator() : "  ");
         }
         return sb.toString();
@@ -39,19 +39,18 @@ public final class Registers {
      * always starts with pc and ra. Stops at the first frame pointer outside RAM.
      */
     public static String backtrace(Machine m) {
-        Hart h = m.hart();
+        MachineView v = m.view();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "#0 0x%016x %s%n", h.pc, m.elf().symbolize(h.pc)));
-        sb.append(String.format(Locale.ROOT, "#1 0x%016x %s (ra)%n", h.x[1], m.elf().symbolize(h.x[1])));
-        long fp = h.x[8];
-        long lastRa = h.x[1];
+        sb.append(String.format(Locale.ROOT, "#0 0x%016x %s%n", v.pc(), v.symbolize(v.pc())));
+        sb.append(String.format(Locale.ROOT, "#1 0x%016x %s (ra)%n", v.x(1), v.symbolize(v.x(1))));
+        long fp = v.x(8);
+        long lastRa = v.x(1);
         for (int n = 2; n < MAX_FRAMES; n++) {
-            if (!m.ram().contains(fp - 16, 16) || (fp & 7) != 0) {
+            if (fp - 16 < v.ramBase() || fp > v.ramBase() + v.ramSize() || (fp & 7) != 0) {
                 break;
             }
-            int off = (int) (fp - m.ram().base);
-            long ra = m.ram().load64(off - 8);
-            long prev = m.ram().load64(off - 16);
+            long ra = v.readPhysical(fp - 8, 8);
+            long prev = v.readPhysical(fp - 16, 8);
             if (ra == 0 || prev <= fp) { // frames live at rising addresses
                 break;
             }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,9 +28,6 @@ import java.util.function.UnaryOperator;
  * reported is still the earliest one, with the same report a synchronous comparison gives.
  */
 public final class Replay implements AutoCloseable {
-    /** Instructions before the end of a panicking run that --until-panic steps through. */
-    static final long PANIC_WINDOW = 4_000_000;
-
     private final Trace trace;
     private final TraceSummary summary;
     private final Machine machine;
@@ -137,7 +135,15 @@ public final class Replay implements AutoCloseable {
      * the way; stops at the first mismatch.
      */
     public ReplayOutcome runTo(long until) {
-        return explained(replayTo(until));
+        return explained(replayTo(until, at -> { }));
+    }
+
+    /**
+     * Replays the whole trace, comparing every digest, and calls {@code progress} with the
+     * icount at each digest on the way (for progress bars; it must not touch the machine).
+     */
+    public ReplayOutcome run(LongConsumer progress) {
+        return explained(replayTo(Long.MAX_VALUE, progress));
     }
 
     /**
@@ -155,79 +161,74 @@ public final class Replay implements AutoCloseable {
                 + TraceHeader.MACHINE_REVISION + ": see docs/RECORDING.md).");
     }
 
-    private ReplayOutcome replayTo(long until) {
+    private ReplayOutcome replayTo(long until, LongConsumer progress) {
         long end = summary.hasEnd() ? summary.endIcount() : summary.lastIcount();
         // a run that ended on its own (not by its budget) must be let end on its own
         boolean ownEnd = summary.hasEnd() && summary.end().reason != ExitReason.INSTRUCTION_LIMIT.ordinal();
         long stopAt = Math.min(until, ownEnd ? Long.MAX_VALUE : end);
         try {
-            while (true) {
-                long now = machine.hart().icount();
-                long boundary = Recording.nextBoundary(now, trace.header().digestInterval);
-                long target = Math.min(boundary, stopAt);
-                RunResult r = machine.run(target - now);
-                long at = machine.hart().icount();
-                boolean limit = r.reason() == ExitReason.INSTRUCTION_LIMIT;
-                if (limit && at == boundary && digestDueAt(at)) {
-                    ReplayOutcome bad = compareDigest(EventKind.DIGEST, r);
-                    if (bad != null) {
-                        return bad;
-                    }
-                    if (at < stopAt) {
-                        continue;
-                    }
+            ReplayOutcome[] bad = {null};
+            RunResult r = BoundaryDriver.run(machine, trace.header().digestInterval, stopAt, (at, reached) -> {
+                if (!digestDueAt(at)) {
+                    return false;
                 }
-                if (limit && at == stopAt && stopAt == until && (until < end || ownEnd && until == end)) {
-                    return stopped(at, "stopped as asked at icount " + at);
-                }
-                return finish(r);
+                bad[0] = compareDigest(EventKind.DIGEST, reached);
+                return bad[0] == null && at < stopAt;
+            }, progress);
+            if (bad[0] != null) {
+                return bad[0];
             }
+            long at = machine.view().icount();
+            if (r.reason() == ExitReason.BREAKPOINT) {
+                return stopped(at, "stopped at the breakpoint at 0x" + Long.toHexString(machine.view().pc())
+                        + " (" + machine.view().symbolize(machine.view().pc()) + ") at icount " + at);
+            }
+            boolean limit = r.reason() == ExitReason.INSTRUCTION_LIMIT;
+            if (limit && at == stopAt && stopAt == until && (until < end || ownEnd && until == end)) {
+                return stopped(at, "stopped as asked at icount " + at);
+            }
+            return finish(r);
         } catch (ReplayFailure f) {
             ReplayOutcome earlier = settle();
             if (earlier != null) {
                 return earlier;
             }
             return new ReplayOutcome(f.corrupt() ? ReplayOutcome.Status.CORRUPT : ReplayOutcome.Status.DIVERGED,
-                    f.icount(), compared, machine.hart().pc, List.of(), f.getMessage() + ".");
+                    f.icount(), compared, machine.view().pc(), List.of(), f.getMessage() + ".");
         }
     }
 
     /**
-     * Replays to the entry of the kernel's {@code panic} (or {@code panic_trap}) function: runs
-     * to shortly before the end of the run, then steps one instruction at a time. Stops at the
-     * end of the trace if it never panicked.
+     * Replays to the first entry of the kernel's {@code panic} (or {@code panic_trap}) function,
+     * with breakpoints on both (the run stops before their first instruction; everything before
+     * runs at full speed). Stops at the end of the trace if it never panicked.
      */
     public ReplayOutcome runToPanic() {
-        OptionalLong p1 = machine.elf().symbol("panic");
-        OptionalLong p2 = machine.elf().symbol("panic_trap");
+        OptionalLong p1 = machine.view().symbol("panic");
+        OptionalLong p2 = machine.view().symbol("panic_trap");
         if (p1.isEmpty() && p2.isEmpty()) {
             return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, 0, 0, 0, List.of(),
                     "the kernel in this trace has no panic or panic_trap symbol.");
         }
-        long end = summary.hasEnd() ? summary.endIcount() : summary.lastIcount();
-        ReplayOutcome o = runTo(Math.max(0, end - PANIC_WINDOW));
-        if (!o.ok()) {
+        p1.ifPresent(machine.probes()::breakAt);
+        p2.ifPresent(machine.probes()::breakAt);
+        try {
+            ReplayOutcome o = run();
+            if (o.status() == ReplayOutcome.Status.STOPPED_AS_ASKED) {
+                long pc = machine.view().pc();
+                if (pc == p1.orElse(-1) || pc == p2.orElse(-1)) {
+                    return stopped(machine.view().icount(), "stopped at the entry of "
+                            + machine.view().symbolize(pc) + " at icount " + machine.view().icount());
+                }
+                return o;
+            }
+            if (o.status() == ReplayOutcome.Status.MATCHED || o.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
+                return noPanic();
+            }
             return o;
+        } finally {
+            machine.probes().clearBreakpoints();
         }
-        if (o.status() == ReplayOutcome.Status.MATCHED || o.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
-            return noPanic();
-        }
-        long a = p1.orElse(-1), b = p2.orElse(-1);
-        while (machine.hart().icount() < end) {
-            long pc = machine.hart().pc;
-            if (pc == a || pc == b) {
-                return stopped(machine.hart().icount(), "stopped at the entry of "
-                        + machine.elf().symbolize(pc) + " at icount " + machine.hart().icount());
-            }
-            ReplayOutcome step = runTo(machine.hart().icount() + 1);
-            if (step.status() == ReplayOutcome.Status.MATCHED || step.status() == ReplayOutcome.Status.TRUNCATED_MATCHED) {
-                break; // the end, and no panic on the way
-            }
-            if (step.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
-                return step;
-            }
-        }
-        return noPanic();
     }
 
     private ReplayOutcome noPanic() {
@@ -235,15 +236,15 @@ public final class Replay implements AutoCloseable {
         if (earlier != null) {
             return earlier;
         }
-        return new ReplayOutcome(ReplayOutcome.Status.NO_PANIC, machine.hart().icount(), compared, machine.hart().pc,
+        return new ReplayOutcome(ReplayOutcome.Status.NO_PANIC, machine.view().icount(), compared, machine.view().pc(),
                 List.of(), "no panic was reached: the recorded run never entered panic or panic_trap (replayed to "
-                + "its end at icount " + String.format(Locale.ROOT, "%,d", machine.hart().icount()) + ", "
+                + "its end at icount " + String.format(Locale.ROOT, "%,d", machine.view().icount()) + ", "
                 + compared + " digests matched).");
     }
 
     /** True if the trace's kernel has a {@code panic} or {@code panic_trap} symbol for {@link #runToPanic}. */
     public boolean hasPanicSymbol() {
-        return machine.elf().symbol("panic").isPresent() || machine.elf().symbol("panic_trap").isPresent();
+        return machine.view().symbol("panic").isPresent() || machine.view().symbol("panic_trap").isPresent();
     }
 
     /** True if the trace's next mark is a DIGEST at {@code icount}. */
@@ -257,7 +258,7 @@ public final class Replay implements AutoCloseable {
         if (earlier != null) {
             return earlier;
         }
-        return new ReplayOutcome(ReplayOutcome.Status.STOPPED_AS_ASKED, at, compared, machine.hart().pc,
+        return new ReplayOutcome(ReplayOutcome.Status.STOPPED_AS_ASKED, at, compared, machine.view().pc(),
                 List.of(), message + "; " + compared + " digests matched on the way.");
     }
 
@@ -290,12 +291,12 @@ public final class Replay implements AutoCloseable {
             return earlier;
         }
         Event mark = replayer.nextMark();
-        long at = machine.hart().icount();
+        long at = machine.view().icount();
         if (mark == null || mark.kind != expectedKind || mark.icount != at) {
             String what = mark == null ? "nothing" : EventKind.name(mark.kind) + " at icount " + mark.icount;
-            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.view().pc(), List.of(),
                     String.format(Locale.ROOT, "replay diverged at icount %d (pc 0x%x): the replay reached a "
-                            + "%s point (%s) but the trace has %s there.", at, machine.hart().pc,
+                            + "%s point (%s) but the trace has %s there.", at, machine.view().pc(),
                             EventKind.name(expectedKind), r, what));
         }
         Digest mine = captureDeferred();
@@ -329,23 +330,23 @@ public final class Replay implements AutoCloseable {
         }
         return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, mine.icount, compared, recorded.pc, diff,
                 String.format(Locale.ROOT, "replay diverged at icount %d (recorded pc 0x%x %s): %s.", mine.icount,
-                        recorded.pc, machine.elf().symbolize(recorded.pc), String.join("; ", diff)));
+                        recorded.pc, machine.view().symbolize(recorded.pc), String.join("; ", diff)));
     }
 
     private ReplayOutcome finish(RunResult r) {
-        long at = machine.hart().icount();
+        long at = machine.view().icount();
         if (!summary.hasEnd()) {
             ReplayOutcome earlier = settle();
             if (earlier != null) {
                 return earlier;
             }
             if (at == summary.lastIcount()) {
-                return new ReplayOutcome(ReplayOutcome.Status.TRUNCATED_MATCHED, at, compared, machine.hart().pc,
+                return new ReplayOutcome(ReplayOutcome.Status.TRUNCATED_MATCHED, at, compared, machine.view().pc(),
                         List.of(), "trace ends without an end record (the recording stopped early: killed, or its host disk filled up): replayed "
                         + String.format(Locale.ROOT, "%,d", at) + " instructions, all " + compared
                         + " digests matched.");
             }
-            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.view().pc(), List.of(),
                     "replay diverged: it ended (" + r + ") before the trace's last event at icount "
                     + summary.lastIcount() + ".");
         }
@@ -355,11 +356,11 @@ public final class Replay implements AutoCloseable {
         }
         Event end = summary.end();
         if (end.reason != r.reason().ordinal() || end.exitCode != r.exitCode()) {
-            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.hart().pc, List.of(),
+            return new ReplayOutcome(ReplayOutcome.Status.DIVERGED, at, compared, machine.view().pc(), List.of(),
                     "replay diverged at its end: recorded " + reasonName(end.reason) + " exit " + end.exitCode
                     + ", replayed " + reasonName(r.reason().ordinal()) + " exit " + r.exitCode() + ".");
         }
-        return new ReplayOutcome(ReplayOutcome.Status.MATCHED, at, compared, machine.hart().pc, List.of(),
+        return new ReplayOutcome(ReplayOutcome.Status.MATCHED, at, compared, machine.view().pc(), List.of(),
                 "replay matched: " + reasonName(r.reason().ordinal()) + " exit " + r.exitCode() + " at icount "
                 + String.format(Locale.ROOT, "%,d", at) + ", " + compared + " digests, console "
                 + console.bytes() + " bytes.");

@@ -14,7 +14,7 @@ import java.util.Properties;
  * device tree. Reader and writer sit side by side here.
  *
  * <p>Invariant: {@link #FORMAT_VERSION} changes whenever the header keys, the event layout
- * ({@link EventKind}, {@link Digest}) or the queue settings change; a header of another version
+ * ({@link EventLayout}, {@link Digest}) or the queue settings change; a header of another version
  * is refused with one sentence.
  */
 public final class TraceHeader {

@@ -196,7 +196,7 @@ final class CsrFile {
         if ((nv & MSTATUS_MPP) == (2L << MSTATUS_MPP_SHIFT)) nv &= ~MSTATUS_MPP; // reserved H -> U
         h.mstatus = nv;
         h.interruptsChanged();
-        h.translationContextChanged();
+        h.mmu.translationContextChanged();
     }
 
     private static long legalTvec(long old, long v) {

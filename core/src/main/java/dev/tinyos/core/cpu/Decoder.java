@@ -2,7 +2,7 @@ package dev.tinyos.core.cpu;
 
 /**
  * Decodes one RV64IMAC + Zicsr + Zifencei instruction into the packed form the executor
- * runs: an int {@code pack} = op | rd&lt;&lt;8 | rs1&lt;&lt;13 | rs2&lt;&lt;18 | length&lt;&lt;23 and a long
+ * runs: an int {@code pack} (op, rd, rs1, rs2, length: the layout of {@link Packed}) and a long
  * immediate. Compressed instructions expand to their base op with length 2.
  *
  * <p>Invariant: decoding is a pure function of the instruction bits (never of the address),
@@ -14,9 +14,9 @@ package dev.tinyos.core.cpu;
 final class Decoder {
     private Decoder() {}
 
-    /** Packs the fields; the executor unpacks with the matching shifts. */
+    /** Packs the fields ({@link Packed#pack}). */
     static int pack(int op, int rd, int rs1, int rs2, int len) {
-        return op | rd << 8 | rs1 << 13 | rs2 << 18 | len << 23;
+        return Packed.pack(op, rd, rs1, rs2, len);
     }
 
     /** Decodes {@code word} (low 16 bits only if compressed) into {@code pack[slot]}, {@code imm[slot]}. */

@@ -1,11 +1,9 @@
 package dev.tinyos.core.cpu;
 
 import dev.tinyos.core.Bus;
-import dev.tinyos.core.BusFault;
 import dev.tinyos.core.Ram;
 import dev.tinyos.core.TimeSource;
 import dev.tinyos.core.probe.AccessProbe;
-import dev.tinyos.core.probe.PcProbe;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,43 +13,12 @@ import java.util.Arrays;
 /**
  * One RV64IMAC + Zicsr + Zifencei + Sstc hart with M, S and U modes and Sv39 (privileged spec 1.12).
  *
- * <p>How it runs: {@link #run} executes basic blocks. A block is the run of decoded
- * instructions from a start address up to and including the first jump (JAL, JALR), illegal
- * or out-of-line instruction (system, CSR, FENCE/FENCE.I, atomics, a load into x0), the end
- * of the 4 KiB page, or {@link #MAX_BLOCK} instructions; a conditional branch leaves the
- * block only when taken. Blocks live in a direct-mapped cache keyed by the physical RAM
- * offset of their first instruction and the code generation of their page
- * ({@link Ram#codeGen}); executing one is a loop over flat preallocated arrays with no fetch
- * per instruction, pc kept as the block's start plus each instruction's offset, and the
- * instruction budget checked once per block. A taken branch, JAL or JALR remembers the block
- * it led to (a link, valid for one {@link Ram#codeEpoch}), so a hot loop goes from block to
- * block without looking anything up.
- *
- * <p>Self-modifying code: building a block marks its lines as code in {@link Ram#markCode};
- * the hart then keeps no fast store translation for that page, so every store to it goes
- * through {@link Ram}, which bumps the page's generation (and the code epoch) when a code
- * line is hit; DMA writes do the same. A stale block is rebuilt the next time it is entered.
- * A store into the block being executed takes effect when that block ends (the spec requires
- * FENCE.I, which ends a block, for any guarantee). A 32-bit instruction straddling a page is
- * never cached: it is fetched (both halves translated) and decoded afresh each time.
- *
- * <p>Loads and stores hit RAM directly through direct-mapped software TLBs (load, store,
- * fetch) whose entries were permission-checked for the current translation context; TLB
- * flushes clear only the entries filled since the last one. The loop method makes no call in
- * the middle of a block: a load or store that misses its TLB, an illegal instruction, or a
- * block that is not at hand makes it return to {@link #run}, which does the slow work and
- * enters it again, continuing the same block where it can. (A call on a cold path inside the
- * block costs C2's register allocation of the hot path dearly: measured, about a third of
- * the speed.) Out-of-line ops (system, CSR, atomics: {@link RareOps}) end their block, so
- * they are called from the loop. The loop method stays far below HotSpot's 8000-bytecode
- * limit so C2 compiles it.
- *
- * <p>Probes ({@link #setProbes}) cost the plain path nothing: a block never extends past a
- * probed page offset and a block starting at one carries a key bit the loop never matches,
- * so only entries into those blocks go through {@link #run}, which calls the probe before
- * the block executes; no block link leads into them. An access probe makes {@link #run} use
- * a separate instrumented path ({@link #runProbed}) that computes the same thing one
- * instruction at a time and reports every fetch, load, store and page-table read.
+ * <p>The hart is split by role. This class holds the architectural state (x, pc, priv, the
+ * CSRs and PMP registers: exactly what digests and checkpoints serialize), takes interrupts and
+ * traps, and hosts the probe hooks. {@link Mmu} translates and holds the TLBs and the slow
+ * paths of memory accesses; {@link BlockCache} holds the decoded blocks; {@link Interpreter}
+ * runs them ({@link #run} delegates to it), and is where each instruction's semantics is
+ * written, once. Decoded instructions have the layout of {@link Packed}.
  *
  * <p>Choices where the spec leaves freedom: misaligned loads/stores are performed (both pages
  * translated when they straddle one), misaligned atomics raise address-misaligned; EBREAK
@@ -69,7 +36,8 @@ import java.util.Arrays;
  * and translation flush ends. {@code icount} counts steps (retired or trapping instructions);
  * {@code minstret} = icount - exceptions taken + software offset; {@code mcycle} = icount +
  * software offset. A WFI with nothing pending puts the hart in a waiting state that
- * {@link #takeInterrupt} (or a pending interrupt seen by {@link #run}) ends.
+ * {@link #takeInterrupt} (or a pending interrupt seen by {@link #run}) ends. The TLB and
+ * block-cache invariants are stated in {@link Mmu} and {@link BlockCache}.
  */
 public final class Hart {
     public static final int PRIV_U = 0;
@@ -80,17 +48,6 @@ public final class Hart {
     static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** log2 of the number of cached blocks. */
-    private static final int BLOCK_BITS = 13;
-    private static final int BLOCK_MASK = (1 << BLOCK_BITS) - 1;
-    /** Block slot used for an instruction that straddles a page (never cached). */
-    private static final int SCRATCH = BLOCK_MASK + 1;
-    private static final int MAX_BLOCK_SHIFT = 5;
-    /** Maximum number of instructions in a block. */
-    static final int MAX_BLOCK = 1 << MAX_BLOCK_SHIFT;
-    private static final int TLB_SIZE = 256;
-    private static final int TLB_MASK = TLB_SIZE - 1;
-
     /** Integer registers; x[0] always reads 0. */
     public final long[] x = new long[32];
     /** Address of the next instruction to execute. */
@@ -99,6 +56,12 @@ public final class Hart {
     public int priv = PRIV_M;
 
     final Bus bus;
+    /** Translation, TLBs and the slow paths of memory accesses. */
+    final Mmu mmu;
+    /** The decoded blocks the loop runs. */
+    final BlockCache blocks;
+    /** The engine that executes instructions. */
+    private final Interpreter interpreter;
     final Ram ram;
     final TimeSource time;
     private final byte[] mem;
@@ -124,75 +87,18 @@ public final class Hart {
     // ---- execution state
     long icount;
     long exceptions;
-    private boolean waiting;
+    boolean waiting;
     boolean sliceEnd;
     long reservation = -1;
     private TrapListener trapListener;
     long trapCause, trapTval;
-    private long translationKey = -1;
 
-    // ---- block cache: block b holds bLen[b] instructions at [b << MAX_BLOCK_SHIFT, ...) of
-    // bOps (imm as int << 32 | pack | offset in the block in halfwords << 26) and bImm (the
-    // full 64-bit imm, read only by ops whose imm may not fit an int: ILLEGAL and rare ops);
-    // bKey[b] = codeGen << 32 | RAM offset of its first instruction, or -1 if empty
-    private final long[] bKey = new long[SCRATCH + 1];
-    private final int[] bLen = new int[SCRATCH + 1];
-    private final long[] bOps = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
-    private final long[] bImm = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
-    private final int[] decodedPack = new int[1];
-    private final long[] decodedImm = new long[1];
-    /** {@link Ram#codeGen}: a block's key holds the generation of its page when it was built. */
-    private final int[] codeGen;
-    /**
-     * Block links, per entry of a taken branch (whose target lies in the same page, so the
-     * link holds for every virtual alias of the block), JAL or JALR: the block it last led
-     * to, as {@link Ram#codeEpoch} &lt;&lt; 32 | block, valid only in that epoch; for JAL and
-     * JALR only when the target equals {@code bLinkPc} (the target it was recorded for).
-     */
-    private final long[] bLink = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
-    private final long[] bLinkPc = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
-
-    // ---- how loop() ended (it makes no calls: everything slow is done by run() in between)
-    private static final int EXIT_DONE = -1, EXIT_LOOKUP = -2;
-    /** EXIT_DONE, EXIT_LOOKUP (find the block at pc) or the block entry to run slowly at pc. */
-    private int exitEntry;
-    /** With EXIT_LOOKUP: the entry whose link should name the block found, or -1. */
-    private int exitLink;
-    /** With an entry: pc of the first instruction of its block. */
-    private long exitBlockPc;
-    /** If not -1, loop() starts by continuing this block at resumeEntry (block based at resumePc). */
-    private int resumeBlock = -1, resumeEntry;
-    private long resumePc;
-
-    // ---- TLBs: tag = va >>> 12 (or -1), delta = RAM offset - va
-    private long fetchVpn = -1, fetchDelta;
-    private final long[] iTag = new long[TLB_SIZE], iDelta = new long[TLB_SIZE];
-    private final long[] lTag = new long[TLB_SIZE], lDelta = new long[TLB_SIZE];
-    private final long[] sTag = new long[TLB_SIZE], sDelta = new long[TLB_SIZE];
-    /** Store translations of code pages: used by the slow path only (saves the page walk). */
-    private final long[] cTag = new long[TLB_SIZE], cDelta = new long[TLB_SIZE];
-    /**
-     * Store translations set aside by {@link #dropStoreTranslations()}, with their deltas (a
-     * refill of the same sTag slot for another page must not change them): the slow path
-     * takes one back after marking its page dirty, instead of walking the page table again.
-     */
-    private final long[] sKept = new long[TLB_SIZE], sKeptDelta = new long[TLB_SIZE];
-    /** The tag arrays by kind (index into it: 0 fetch, 1 load, 2 store, 3 code store, 4 kept store). */
-    private final long[][] tlbTags = {iTag, lTag, sTag, cTag, sKept};
-    /** kind &lt;&lt; 8 | index of each entry filled since the last flush (the others are -1). */
-    private final int[] filled = new int[8 * TLB_SIZE];
-    private int filledCount;
 
     // ---- probes (see setProbes): a block whose first instruction lies at a probed page offset
     // carries PROBED in its key, which the loop never matches, so every entry into it goes
     // through run(), which calls the probes; blocks end before any probed page offset
-    private static final long PROBED = 1L << 31;
-    private PcProbe pcProbe;
-    private AccessProbe accessProbe;
-    /** pcProbe set: blocks end before probed page offsets and blocks there carry PROBED. */
-    private boolean probing;
-    /** Bit h: some probed pc has page offset 2h. */
-    private final long[] probedOffsets = new long[32];
+    private PcListener pcProbe;
+    AccessProbe accessProbe;
     /**
      * The step (icount) and pc the pc probes were last called for: a probe that ends the slice
      * (requestSliceEnd) makes run() return before that instruction, and the next run() must not
@@ -206,10 +112,10 @@ public final class Hart {
         this.time = time;
         this.mem = ram.data;
         this.ramBase = ram.base;
-        this.codeGen = ram.codeGen;
         if ((ramBase & 0xFFF) != 0) throw new IllegalArgumentException("RAM base must be 4 KiB aligned");
-        Arrays.fill(bKey, -1L);
-        for (long[] tags : tlbTags) Arrays.fill(tags, -1L);
+        this.mmu = new Mmu(this, bus);
+        this.blocks = new BlockCache(this, mmu, ram);
+        this.interpreter = new Interpreter(this, mmu, blocks, ram);
         reset(ramBase);
     }
 
@@ -291,6 +197,17 @@ public final class Hart {
         return CsrFile.read(this, csr & 0xFFF);
     }
 
+    /**
+     * Debug translation: the physical address a load from {@code va} at the current data
+     * privilege would reach, or -1 if the page table maps nothing there. Checks no permission,
+     * changes nothing (no A/D update, no TLB fill, no probe call, no fault).
+     */
+    public long debugTranslate(long va) {
+        int ep = mmu.dataPriv();
+        if (ep == PRIV_M || (satp >>> Csr.SATP_MODE_SHIFT) != Csr.SATP_MODE_SV39) return va;
+        return Sv39.peek(ram, satp, va);
+    }
+
     /** Debug write: WARL-legalized, no privilege checks; read-only CSRs ignore it. */
     public void writeCsr(int csr, long v) {
         csr &= 0xFFF;
@@ -313,39 +230,25 @@ public final class Hart {
      * reports every fetch, load, store and PTE read. Drops every cached block. Neither changes
      * what the hart computes.
      */
-    public void setProbes(long[] pcs, PcProbe onPc, AccessProbe onAccess) {
-        Arrays.fill(probedOffsets, 0);
+    public void setProbes(long[] pcs, PcListener onPc, AccessProbe onAccess) {
         pcProbe = pcs.length == 0 ? null : onPc;
-        if (pcProbe != null) {
-            for (long p : pcs) {
-                int h = (int) (p & 0xFFF) >>> 1;
-                probedOffsets[h >>> 6] |= 1L << h;
-            }
-        }
         accessProbe = onAccess;
-        probing = pcProbe != null;
-        Arrays.fill(bKey, -1L);
-        ram.codeEpoch++; // no link may lead into a block that is now probed
-    }
-
-    /** True if a pc probe may sit at the page offset of {@code addr} (needs pcProbe set). */
-    private boolean pcProbedAt(long addr) {
-        return (probedOffsets[(int) (addr & 0xFFF) >>> 7] >>> ((addr >>> 1) & 63) & 1) != 0;
+        blocks.setProbedPcs(pcProbe == null ? new long[0] : pcs);
     }
 
     /** Before the instruction at pc (pc and icount synced): calls the pc probes, once per step. */
-    private void probe(long pc) {
-        PcProbe p = pcProbe;
-        if (p == null || !pcProbedAt(pc) || (icount == firedIcount && pc == firedPc)) return;
+    void probe(long pc) {
+        PcListener p = pcProbe;
+        if (p == null || !blocks.pcProbedAt(pc) || (icount == firedIcount && pc == firedPc)) return;
         firedIcount = icount;
         firedPc = pc;
-        p.hit(this, pc);
+        p.atPc(this, pc);
     }
 
     /** Reports a data access of the instruction at pc (pc, icount synced), after its fetch. */
     void reportAccess(int kind, long va, long pa, int size) {
         AccessProbe a = accessProbe;
-        if (a != null) a.access(kind, va, pa, size, dataPriv(), pc);
+        if (a != null) a.access(kind, va, pa, size, mmu.dataPriv(), pc);
     }
 
     /** Reports a PTE read at {@code pteAddr} while translating {@code va} at privilege {@code ep}. */
@@ -356,12 +259,7 @@ public final class Hart {
 
     /** Drops every cached translation (after {@link Ram#clearDirty()}, {@link #dropStoreTranslations()} is enough). */
     public void flushTlb() {
-        fetchVpn = -1;
-        // kernels flush on every trap and address-space switch: clear only what was filled
-        for (int k = 0; k < filledCount; k++) tlbTags[filled[k] >>> 8][filled[k] & TLB_MASK] = -1L;
-        filledCount = 0;
-        ram.codeEpoch++; // block links assumed the old translations
-        translationKey = translationKey();
+        mmu.flushTlb();
     }
 
     /**
@@ -370,38 +268,7 @@ public final class Hart {
      * links between cached blocks stay.
      */
     public void dropStoreTranslations() {
-        int kept = 0;
-        for (int k = 0; k < filledCount; k++) {
-            int e = filled[k], t = e & TLB_MASK;
-            if (e >>> 8 == 2) { // set aside: the translation stays good, the dirty mark does not
-                sKept[t] = sTag[t];
-                sKeptDelta[t] = sDelta[t];
-                sTag[t] = -1L;
-                filled[kept++] = 4 << 8 | t;
-            } else if (e >>> 8 != 4 || sKept[t] != -1L) {
-                filled[kept++] = e;
-            }
-        }
-        filledCount = kept;
-    }
-
-    /** Records that TLB entry {@code t} of {@code tlbTags[kind]} is about to be filled. */
-    private void filling(int kind, int t) {
-        if (tlbTags[kind][t] != -1L) return; // already listed since the last flush
-        if (filledCount == filled.length) { // only after many dropStoreTranslations: start over
-            for (long[] tags : tlbTags) Arrays.fill(tags, -1L);
-            filledCount = 0;
-        }
-        filled[filledCount++] = kind << 8 | t;
-    }
-
-    private long translationKey() {
-        return (mstatus & (Csr.MSTATUS_MPRV | Csr.MSTATUS_MPP | Csr.MSTATUS_SUM | Csr.MSTATUS_MXR)) | priv;
-    }
-
-    /** Called after priv or mstatus may have changed: flushes the TLBs if the context did. */
-    void translationContextChanged() {
-        if (translationKey() != translationKey) flushTlb();
+        mmu.dropStoreTranslations();
     }
 
     /**
@@ -497,42 +364,9 @@ public final class Hart {
         pc = (tvec & ~3L) + (interrupt && (tvec & 3) == 1 ? 4L * code : 0);
         reservation = -1;
         if (!interrupt) exceptions++;
-        translationContextChanged();
+        mmu.translationContextChanged();
         TrapListener l = trapListener;
         if (l != null) l.onTrap(cause, tval, epc, from, priv);
-    }
-
-    // ================================================================== memory slow paths
-
-    /** Privilege used for loads and stores (MPRV applies MPP in M-mode). */
-    int dataPriv() {
-        if (priv == PRIV_M && (mstatus & Csr.MSTATUS_MPRV) != 0) {
-            return (int) ((mstatus & Csr.MSTATUS_MPP) >>> Csr.MSTATUS_MPP_SHIFT);
-        }
-        return priv;
-    }
-
-    /** Virtual to physical for an access of type {@code acc} (Sv39.FETCH/LOAD/STORE). */
-    long translate(long va, int acc) {
-        int ep = acc == Sv39.FETCH ? priv : dataPriv();
-        if (ep == PRIV_M || (satp >>> Csr.SATP_MODE_SHIFT) != Csr.SATP_MODE_SV39) return va;
-        return Sv39.walk(this, va, acc, ep);
-    }
-
-    /**
-     * True if the page of {@code pa} may be cached in a TLB: it lies in RAM and PMP decides
-     * the same for all of it (no PMP region boundary inside any page).
-     */
-    private boolean pageInRam(long pa) {
-        return ram.contains(pa & ~0xFFFL, 4096) && !pmpFine;
-    }
-
-    private static final int[] PMP_NEED = {Pmp.X, Pmp.R, Pmp.W};
-
-    /** Throws the access fault of {@code acc} at {@code va} unless PMP allows the physical access. */
-    void pmpCheck(long va, long pa, int size, int acc, int ep) {
-        if (ep == PRIV_M && !pmpLocked) return;
-        if (!Pmp.allows(this, pa, size, PMP_NEED[acc], ep)) throw fault(Sv39.accessFaultCause(acc), va);
     }
 
     /** PMP CSRs changed: new summary, no cached translation survives, the run loop re-dispatches. */
@@ -542,245 +376,6 @@ public final class Hart {
         sliceEnd = true;
     }
 
-    long loadSlow(long va, int size) {
-        if ((va & 0xFFF) + size > 4096) return loadCrossing(va, size);
-        int t = (int) (va >>> 12) & TLB_MASK;
-        if (accessProbe != null && lTag[t] == (va >>> 12)) { // the instrumented path: a TLB hit
-            long off = va + lDelta[t];
-            reportAccess(AccessProbe.LOAD, va, ramBase + off, size);
-            return ram.load((int) off, size);
-        }
-        long pa = translate(va, Sv39.LOAD);
-        pmpCheck(va, pa, size, Sv39.LOAD, dataPriv());
-        if (ram.contains(pa, size)) {
-            if (pageInRam(pa)) {
-                filling(1, t);
-                lTag[t] = va >>> 12;
-                lDelta[t] = (pa - ramBase) - va;
-            }
-            reportAccess(AccessProbe.LOAD, va, pa, size);
-            return ram.load((int) (pa - ramBase), size);
-        }
-        try {
-            long v = bus.load(pa, size);
-            sliceEnd = true;
-            reportAccess(AccessProbe.LOAD, va, pa, size);
-            return v;
-        } catch (BusFault f) {
-            throw fault(Cause.LOAD_ACCESS, va);
-        }
-    }
-
-    private long loadCrossing(long va, int size) {
-        long va2 = (va | 0xFFF) + 1;
-        int n1 = (int) (va2 - va);
-        long pa1 = translate(va, Sv39.LOAD);
-        long pa2 = translate(va2, Sv39.LOAD);
-        pmpCheck(va, pa1, n1, Sv39.LOAD, dataPriv());
-        pmpCheck(va, pa2, size - n1, Sv39.LOAD, dataPriv());
-        long v = 0;
-        try {
-            for (int i = 0; i < size; i++) {
-                long pa = i < n1 ? pa1 + i : pa2 + (i - n1);
-                v |= bus.load(pa, 1) << (8 * i);
-            }
-        } catch (BusFault f) {
-            throw fault(Cause.LOAD_ACCESS, va);
-        }
-        if (bus.deviceTouched) sliceEnd = true;
-        reportAccess(AccessProbe.LOAD, va, pa1, n1);
-        reportAccess(AccessProbe.LOAD, va2, pa2, size - n1);
-        return v;
-    }
-
-    void storeSlow(long va, int size, long value) {
-        if ((va & 0xFFF) + size > 4096) {
-            storeCrossing(va, size, value);
-            return;
-        }
-        int t = (int) (va >>> 12) & TLB_MASK;
-        if (accessProbe != null && sTag[t] == (va >>> 12)) { // the instrumented path: a TLB hit
-            long off = va + sDelta[t];
-            reportAccess(AccessProbe.STORE, va, ramBase + off, size);
-            ram.store((int) off, size, value);
-            return;
-        }
-        if (sKept[t] == (va >>> 12)) { // a translation set aside at a digest: mark, take it back
-            long off = va + sKeptDelta[t];
-            sKept[t] = -1L;
-            ram.store((int) off, size, value); // marks the page dirty first
-            if (!ram.isCode((int) off)) {
-                filling(2, t);
-                sTag[t] = va >>> 12;
-                sDelta[t] = off - va;
-            }
-            reportAccess(AccessProbe.STORE, va, ramBase + off, size);
-            return;
-        }
-        long pa = cTag[t] == (va >>> 12) ? va + cDelta[t] + ramBase : translate(va, Sv39.STORE);
-        pmpCheck(va, pa, size, Sv39.STORE, dataPriv());
-        if (ram.contains(pa, size)) {
-            int off = (int) (pa - ramBase);
-            if (ram.isWatched(off)) {
-                sliceEnd = true; // a watched page (HTIF tohost) is never cached for stores
-            } else if (pageInRam(pa)) {
-                if (ram.isCode(off)) {
-                    filling(3, t);
-                    cTag[t] = va >>> 12;
-                    cDelta[t] = off - va;
-                } else {
-                    filling(2, t);
-                    sTag[t] = va >>> 12;
-                    sDelta[t] = off - va;
-                }
-            }
-            ram.store(off, size, value); // marks the page dirty first, as a store translation needs
-            reportAccess(AccessProbe.STORE, va, pa, size);
-            return;
-        }
-        try {
-            bus.store(pa, size, value);
-            sliceEnd = true;
-            reportAccess(AccessProbe.STORE, va, pa, size);
-        } catch (BusFault f) {
-            throw fault(Cause.STORE_ACCESS, va);
-        }
-    }
-
-    private void storeCrossing(long va, int size, long value) {
-        long va2 = (va | 0xFFF) + 1;
-        int n1 = (int) (va2 - va);
-        long pa1 = translate(va, Sv39.STORE);
-        long pa2 = translate(va2, Sv39.STORE);
-        pmpCheck(va, pa1, n1, Sv39.STORE, dataPriv());
-        pmpCheck(va, pa2, size - n1, Sv39.STORE, dataPriv());
-        try {
-            for (int i = 0; i < size; i++) {
-                long pa = i < n1 ? pa1 + i : pa2 + (i - n1);
-                bus.store(pa, 1, value >>> (8 * i));
-            }
-        } catch (BusFault f) {
-            throw fault(Cause.STORE_ACCESS, va);
-        }
-        if (bus.deviceTouched) sliceEnd = true;
-        reportAccess(AccessProbe.STORE, va, pa1, n1);
-        reportAccess(AccessProbe.STORE, va2, pa2, size - n1);
-    }
-
-    /** Translates an atomic's address; faults (access type store unless {@code lr}) if not in RAM. */
-    int atomicOffset(long va, int size, boolean lr) {
-        if ((va & (size - 1)) != 0) {
-            throw fault(lr ? Cause.MISALIGNED_LOAD : Cause.MISALIGNED_STORE, va);
-        }
-        long pa = translate(va, lr ? Sv39.LOAD : Sv39.STORE);
-        pmpCheck(va, pa, size, lr ? Sv39.LOAD : Sv39.STORE, dataPriv());
-        if (!ram.contains(pa, size)) throw fault(lr ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
-        return (int) (pa - ramBase);
-    }
-
-    /** Fetch when the fetch TLB misses: translates pc, fills the TLB and the current fetch page. */
-    private void fetchSlow(long pc) {
-        long vpn = pc >>> 12;
-        int t = (int) vpn & TLB_MASK;
-        if (iTag[t] != vpn) {
-            long pa = translate(pc, Sv39.FETCH);
-            pmpCheck(pc, pa, 2, Sv39.FETCH, priv);
-            if (!ram.contains(pa, 2)) throw fault(Cause.FETCH_ACCESS, pc);
-            filling(0, t);
-            iTag[t] = vpn;
-            iDelta[t] = (pa - ramBase) - pc;
-        }
-        fetchVpn = vpn;
-        fetchDelta = iDelta[t];
-    }
-
-    /**
-     * True for the ops that end a block: jumps, ILLEGAL and out-of-line ops. A conditional
-     * branch does not: when taken it leaves the block, otherwise execution goes on inside it.
-     */
-    private static boolean endsBlock(int op) {
-        return op == Op.ILLEGAL || op == Op.JAL || op == Op.JALR || op >= Op.FIRST_RARE;
-    }
-
-    /**
-     * Decodes the block starting at pc (RAM offset {@code off}) into slot {@code b} and returns
-     * it; or, if its first instruction straddles the page, decodes that one alone into
-     * {@link #SCRATCH}. Requires pc and icount synced (fetching the second half may fault).
-     */
-    private int buildBlock(long pc, int off, int b) {
-        final int first = b << MAX_BLOCK_SHIFT;
-        final int pageEnd = (off | 0xFFF) + 1;
-        int o = off, k = 0;
-        while (k < MAX_BLOCK && o + 2 <= pageEnd) {
-            if (k > 0 && pcProbe != null && pcProbedAt(o)) break; // a probed pc starts its own block
-            int word = (short) I16.get(mem, o) & 0xFFFF;
-            int len = 2; // from the bits: ILLEGAL packs carry no length
-            if ((word & 3) == 3) {
-                if (o + 4 > pageEnd) break;
-                word = (int) I32.get(mem, o);
-                len = 4;
-            }
-            int p = decodeOp(word, first + k++, o - off);
-            o += len;
-            if (endsBlock(p & 0xFF)) break;
-        }
-        if (k == 0) return straddlingInstruction(pc, off);
-        if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
-        Arrays.fill(bLink, first, first + k, 0L);
-        if (ram.markCode(off, o - off)) dropStoreTranslations(off >>> 12);
-        bKey[b] = (long) codeGen[off >>> 12] << 32 | off | (probing && pcProbedAt(off) ? PROBED : 0);
-        bLen[b] = k;
-        return b;
-    }
-
-    /** The 32-bit instruction at the last halfword of a page: both halves translated. */
-    private int straddlingInstruction(long pc, int off) {
-        int word = (short) I16.get(mem, off) & 0xFFFF;
-        long pa2 = translate(pc + 2, Sv39.FETCH);
-        pmpCheck(pc + 2, pa2, 2, Sv39.FETCH, priv);
-        if (!ram.contains(pa2, 2)) throw fault(Cause.FETCH_ACCESS, pc + 2);
-        word |= ((short) I16.get(mem, (int) (pa2 - ramBase))) << 16;
-        decodeOp(word, SCRATCH << MAX_BLOCK_SHIFT, 0);
-        bLink[SCRATCH << MAX_BLOCK_SHIFT] = 0; // a branch link is only good for one instruction
-        bLen[SCRATCH] = 1;
-        return SCRATCH;
-    }
-
-    /**
-     * Decodes {@code word}, at byte offset {@code at} in its block, into entry {@code e}. The
-     * loop takes the imm of inline ops from the high half of bOps: the Decoder's imm of every
-     * op below {@link Op#FIRST_RARE} but ILLEGAL fits an int (BlockCacheTest checks it).
-     */
-    private int decodeOp(int word, int e, int at) {
-        Decoder.decode(word, 0, decodedPack, decodedImm);
-        int p = decodedPack[0] | (at >>> 1) << 26;
-        int op = p & 0xFF;
-        if (((p >>> 8) & 31) == 0) { // rd = x0: forms that need not write x[0] and reset it
-            if (op == Op.JAL) p = p & ~0xFF | Op.J;
-            else if (op == Op.JALR) p = p & ~0xFF | Op.JR;
-            else if (op >= Op.LB && op <= Op.LWU) {
-                p = p & ~(0xFF | 31 << 18) | Op.LOAD_X0 | LOAD_SIZE[op - Op.LB] << 18;
-            }
-        }
-        long imm = decodedImm[0];
-        bOps[e] = imm << 32 | (p & 0xFFFF_FFFFL);
-        bImm[e] = imm;
-        return p;
-    }
-
-    /** Access size of LB, LH, LW, LD, LBU, LHU, LWU (in Op order). */
-    private static final int[] LOAD_SIZE = {1, 2, 4, 8, 1, 2, 4};
-
-    /** A RAM page just became a code page: no fast store translation may map it any more. */
-    private void dropStoreTranslations(int page) {
-        for (int t = 0; t < TLB_SIZE; t++) {
-            if (sTag[t] != -1 && ((sTag[t] << 12) + sDelta[t]) >>> 12 == page) sTag[t] = -1;
-            if (sKept[t] != -1 && ((sKept[t] << 12) + sKeptDelta[t]) >>> 12 == page) sKept[t] = -1;
-        }
-    }
-
-    // ================================================================== the interpreter
-
     /**
      * Executes up to {@code maxInstructions} steps; returns the number taken. Returns early
      * after WFI put the hart to sleep, a device was accessed, a CSR write or xRET may have
@@ -788,570 +383,6 @@ public final class Hart {
      * with nothing pending executes nothing and returns 0.
      */
     public long run(long maxInstructions) {
-        if (sliceEnd) {
-            sliceEnd = false;
-            return 0;
-        }
-        if (waiting) {
-            if (pendingInterrupts() == 0) return 0;
-            waiting = false;
-        }
-        translationContextChanged(); // priv is a public field: it may have been set directly
-        takeInterrupt();
-        final long base = icount;
-        long n = 0;
-        long pc = this.pc;
-        if (accessProbe != null || pmpFine) return runProbed(maxInstructions);
-        resumeBlock = -1;
-        for (;;) {
-            try {
-                n = loop(pc, n, maxInstructions, base);
-                pc = this.pc;
-                int e = exitEntry;
-                if (e == EXIT_DONE) break;
-                sync(pc, base, n);
-                if (e == EXIT_LOOKUP) {
-                    int blk = blockAt(pc);
-                    boolean probed = probing && pcProbedAt(pc);
-                    if (exitLink >= 0 && blk != SCRATCH && !probed) {
-                        bLink[exitLink] = (long) ram.codeEpoch << 32 | blk;
-                        bLinkPc[exitLink] = pc;
-                    }
-                    if (probed) probe(pc);
-                    resume(blk, blk << MAX_BLOCK_SHIFT, pc);
-                    continue;
-                }
-                pc = slowInstruction(e, pc);
-                n++;
-                if (sliceEnd || n >= maxInstructions) break;
-                int op = (int) bOps[e] & 0xFF;
-                if (op >= Op.LB && op <= Op.SD) resume(e >>> MAX_BLOCK_SHIFT, e + 1, exitBlockPc);
-            } catch (Trap t) {
-                n = icount - base + 1; // pc and icount were synced before the faulting call
-                icount = base + n;
-                takeTrap(trapCause, trapTval, this.pc);
-                pc = this.pc;
-                resumeBlock = -1;
-            }
-        }
-        this.pc = pc;
-        icount = base + n;
-        sliceEnd = false;
-        return n;
-    }
-
-    // ================================================================== the instrumented path
-
-    /**
-     * {@link #run} while an access probe is attached, or while a PMP region boundary lies inside
-     * a page (then each instruction's fetch is checked here and no load or store translation is
-     * cached): one instruction at a time over the same
-     * cached blocks and TLBs, calling the pc probes and reporting the fetch before each
-     * instruction and its accesses as they happen (every load and store goes through
-     * {@link #loadSlow}/{@link #storeSlow}). Computes exactly what the plain path computes: a
-     * block is left where the plain loop leaves it (a jump, a taken branch, an out-of-line op,
-     * a trap, its end), so even a store into the running block takes effect at the same step.
-     */
-    private long runProbed(long max) {
-        final long base = icount;
-        final AccessProbe a = accessProbe;
-        long n = 0, pc = this.pc, blockPc = 0;
-        int e = 0, end = 0, blockOff = 0;
-        while (n < max) {
-            try {
-                this.pc = pc;
-                icount = base + n;
-                if (e >= end) { // enter the block at pc (may fault on the fetch)
-                    int blk = blockAt(pc);
-                    e = blk << MAX_BLOCK_SHIFT;
-                    end = e + bLen[blk];
-                    blockPc = pc;
-                    blockOff = (int) (pc + fetchDelta);
-                }
-                probe(pc);
-                int off = blockOff + (int) (pc - blockPc);
-                int len = (mem[off] & 3) == 3 ? 4 : 2;
-                if (pmpFine) pmpCheck(pc, ramBase + off, Math.min(len, 4096 - (off & 0xFFF)), Sv39.FETCH, priv);
-                if (a != null) a.access(AccessProbe.FETCH, pc, ramBase + off, len, priv, pc);
-                long next = stepProbed(e, pc);
-                n++;
-                int op = (int) bOps[e] & 0xFF;
-                // the block goes on after straight-line ops, loads, stores and untaken branches
-                boolean goesOn = op < Op.JAL || (op > Op.BGEU && op < Op.FIRST_RARE)
-                        || (op >= Op.BEQ && op <= Op.BGEU && !branchTaken(e));
-                e = goesOn ? e + 1 : end;
-                pc = next;
-                if (sliceEnd) break;
-            } catch (Trap t) {
-                n++; // pc and icount are synced to the faulting instruction
-                icount = base + n;
-                takeTrap(trapCause, trapTval, this.pc);
-                pc = this.pc;
-                e = end = 0;
-            }
-        }
-        this.pc = pc;
-        icount = base + n;
-        sliceEnd = false;
-        return n;
-    }
-
-    /** For the branch at entry {@code e}, just executed (it changed no register): whether it was taken. */
-    private boolean branchTaken(int e) {
-        final int p = (int) bOps[e];
-        final long a = x[(p >>> 13) & 31], b = x[(p >>> 18) & 31];
-        switch (p & 0xFF) {
-            case Op.BEQ: return a == b;
-            case Op.BNE: return a != b;
-            case Op.BLT: return a < b;
-            case Op.BGE: return a >= b;
-            case Op.BLTU: return Long.compareUnsigned(a, b) < 0;
-            default: return Long.compareUnsigned(a, b) >= 0;
-        }
-    }
-
-    /**
-     * Executes block entry {@code e} at pc (pc and icount synced) and returns the next pc; the
-     * same semantics as {@link #loop}, one line per op, with every memory access out of line.
-     */
-    private long stepProbed(int e, long pc) {
-        final long[] x = this.x;
-        final int p = (int) bOps[e];
-        final long imm = bImm[e];
-        final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
-        final long next = pc + ((p >>> 23) & 7);
-        switch (p & 0xFF) {
-            case Op.NOP: break;
-            case Op.LI: x[rd] = imm; break;
-            case Op.MV: x[rd] = x[rs2]; break;
-            case Op.AUIPC: x[rd] = pc + imm; break;
-            case Op.JAL: x[rd] = next; return pc + imm;
-            case Op.JALR: { long t = (x[rs1] + imm) & ~1L; x[rd] = next; x[0] = 0; return t; }
-            case Op.J: return pc + imm;
-            case Op.JR: return (x[rs1] + imm) & ~1L;
-            case Op.BEQ: return x[rs1] == x[rs2] ? pc + imm : next;
-            case Op.BNE: return x[rs1] != x[rs2] ? pc + imm : next;
-            case Op.BLT: return x[rs1] < x[rs2] ? pc + imm : next;
-            case Op.BGE: return x[rs1] >= x[rs2] ? pc + imm : next;
-            case Op.BLTU: return Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? pc + imm : next;
-            case Op.BGEU: return Long.compareUnsigned(x[rs1], x[rs2]) >= 0 ? pc + imm : next;
-            case Op.ADDI: x[rd] = x[rs1] + imm; break;
-            case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
-            case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
-            case Op.XORI: x[rd] = x[rs1] ^ imm; break;
-            case Op.ORI: x[rd] = x[rs1] | imm; break;
-            case Op.ANDI: x[rd] = x[rs1] & imm; break;
-            case Op.SLLI: x[rd] = x[rs1] << imm; break;
-            case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
-            case Op.SRAI: x[rd] = x[rs1] >> imm; break;
-            case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
-            case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
-            case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
-            case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
-            case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
-            case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
-            case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
-            case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
-            case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
-            case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
-            case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
-            case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
-            case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
-            case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
-            case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
-            case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
-            case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
-            case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
-            case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
-            case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
-            case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
-            case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
-            case Op.MULHSU: { long u = x[rs1], v = x[rs2]; x[rd] = Math.multiplyHigh(u, v) + ((v >> 63) & u); break; }
-            case Op.MULHU: { long u = x[rs1], v = x[rs2]; x[rd] = Math.multiplyHigh(u, v) + ((u >> 63) & v) + ((v >> 63) & u); break; }
-            case Op.DIV: { long v = x[rs2]; x[rd] = v == 0 ? -1 : x[rs1] / v; break; }
-            case Op.DIVU: { long v = x[rs2]; x[rd] = v == 0 ? -1 : Long.divideUnsigned(x[rs1], v); break; }
-            case Op.REM: { long v = x[rs2]; x[rd] = v == 0 ? x[rs1] : x[rs1] % v; break; }
-            case Op.REMU: { long v = x[rs2]; x[rd] = v == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], v); break; }
-            case Op.DIVW: { int v = (int) x[rs2]; x[rd] = v == 0 ? -1 : (int) x[rs1] / v; break; }
-            case Op.DIVUW: { int v = (int) x[rs2]; x[rd] = v == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], v); break; }
-            case Op.REMW: { int v = (int) x[rs2]; x[rd] = v == 0 ? (int) x[rs1] : (int) x[rs1] % v; break; }
-            case Op.REMUW: { int v = (int) x[rs2]; x[rd] = v == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], v); break; }
-            default: return slowInstruction(e, pc); // loads, stores, ILLEGAL and out-of-line ops
-        }
-        x[0] = 0;
-        return next;
-    }
-
-    /** Makes the next {@link #loop} continue block {@code blk}, based at {@code blockPc}, at entry {@code e}. */
-    private void resume(int blk, int e, long blockPc) {
-        resumeBlock = blk;
-        resumeEntry = e;
-        resumePc = blockPc;
-    }
-
-    /** The block starting at pc: translates it if needed, builds it if not cached. Syncs first. */
-    private int blockAt(long pc) {
-        if ((pc >>> 12) != fetchVpn) fetchSlow(pc);
-        int off = (int) (pc + fetchDelta);
-        int blk = blockIndex(off);
-        return (bKey[blk] & ~PROBED) == ((long) codeGen[off >>> 12] << 32 | off) ? blk : buildBlock(pc, off, blk);
-    }
-
-    /** The cache slot of the block at RAM offset {@code off} (folded: 16 KiB apart do not collide). */
-    private static int blockIndex(int off) {
-        return ((off >>> 1) ^ (off >>> 14)) & BLOCK_MASK;
-    }
-
-    /**
-     * Executes the instruction at block entry {@code e} (at {@code pc}, synced) that the loop
-     * left to the slow path: a load or store that missed its TLB, or an illegal instruction.
-     * Returns the next pc; throws {@link Trap} without side effects.
-     */
-    private long slowInstruction(int e, long pc) {
-        final int p = (int) bOps[e];
-        final long imm = bImm[e];
-        final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
-        final long next = pc + ((p >>> 23) & 7);
-        final long va = x[rs1] + imm;
-        switch (p & 0xFF) {
-            case Op.LB: x[rd] = (byte) loadSlow(va, 1); break;
-            case Op.LH: x[rd] = (short) loadSlow(va, 2); break;
-            case Op.LW: x[rd] = (int) loadSlow(va, 4); break;
-            case Op.LD: x[rd] = loadSlow(va, 8); break;
-            case Op.LBU: x[rd] = loadSlow(va, 1); break;
-            case Op.LHU: x[rd] = loadSlow(va, 2); break;
-            case Op.LWU: x[rd] = loadSlow(va, 4); break;
-            case Op.SB: storeSlow(va, 1, x[rs2]); break;
-            case Op.SH: storeSlow(va, 2, x[rs2]); break;
-            case Op.SW: storeSlow(va, 4, x[rs2]); break;
-            case Op.SD: storeSlow(va, 8, x[rs2]); break;
-            case Op.ILLEGAL: throw fault(Cause.ILLEGAL_INSTRUCTION, imm);
-            default: return RareOps.exec(this, p & 0xFF, rd, rs1, rs2, imm, pc, next);
-        }
-        x[0] = 0;
-        return next;
-    }
-
-    /** Before anything that may observe icount or pc mid-slice. */
-    private void sync(long pc, long base, long n) {
-        this.pc = pc;
-        this.icount = base + n;
-    }
-
-    /**
-     * The interpreter loop proper. Inside a block it calls nothing (a call on a cold path still
-     * costs the hot path its registers), so it leaves slow cases to {@link #run}; only the
-     * out-of-line ops, which end their block, are called from here. Returns the steps taken so
-     * far with {@link #exitEntry} saying why: EXIT_DONE (budget used up or slice ended; pc
-     * stored), EXIT_LOOKUP (the block at {@code this.pc} is not at hand), or the entry of a
-     * load, store or illegal instruction to run slowly at {@code this.pc} (steps counted up to,
-     * not including, it). On a trap from an out-of-line op, pc and icount are synced to it.
-     */
-    private long loop(long pc, long n, long max, long base) {
-        final long[] x = this.x;
-        final byte[] mem = this.mem;
-        final int[] bLen = this.bLen, codeGen = this.codeGen;
-        final long[] bOps = this.bOps, bKey = this.bKey;
-        long fetchVpn = this.fetchVpn, fetchDelta = this.fetchDelta;
-        final long[] lTag = this.lTag, lDelta = this.lDelta, sTag = this.sTag, sDelta = this.sDelta;
-        final long[] iTag = this.iTag, iDelta = this.iDelta, bLink = this.bLink;
-        final Ram ram = this.ram;
-        int chained = -1; // the next block, when a valid link named it
-        int linkFrom = -1; // the entry whose link the next lookup should record
-        int slowAt = -1; // the entry to leave to run()
-        boolean lookup = false;
-        int resumed = resumeBlock, i = resumeEntry;
-        resumeBlock = -1;
-        if (sliceEnd) max = n;
-        blocks:
-        while (n < max) {
-            // pc is the address of the block's first instruction until the block ends; an
-            // instruction's own address is pc + its offset (pack bits 26-31, in halfwords)
-            int blk;
-            if (resumed >= 0) {
-                blk = resumed;
-                pc = resumePc;
-                resumed = -1;
-            } else {
-                if (chained >= 0) {
-                    blk = chained;
-                    chained = -1;
-                } else {
-                    if ((pc >>> 12) != fetchVpn) {
-                        if (iTag[(int) (pc >>> 12) & TLB_MASK] != (pc >>> 12)) {
-                            lookup = true;
-                            break;
-                        }
-                        fetchVpn = pc >>> 12; // another page already translated: switch to it
-                        fetchDelta = iDelta[(int) fetchVpn & TLB_MASK];
-                    }
-                    final int off = (int) (pc + fetchDelta);
-                    blk = ((off >>> 1) ^ (off >>> 14)) & BLOCK_MASK; // as blockIndex()
-                    if (bKey[blk] != ((long) codeGen[off >>> 12] << 32 | off)) {
-                        lookup = true;
-                        break;
-                    }
-                    if (linkFrom >= 0) {
-                        if (blk != SCRATCH) {
-                            bLink[linkFrom] = (long) ram.codeEpoch << 32 | blk;
-                            this.bLinkPc[linkFrom] = pc;
-                        }
-                        linkFrom = -1;
-                    }
-                }
-                i = blk << MAX_BLOCK_SHIFT;
-            }
-            final long nb = n - i; // steps taken before instruction i of this block: nb + i
-            final int end = (int) Math.min((blk << MAX_BLOCK_SHIFT) + bLen[blk], i + (max - n));
-            for (; i < end; i++) {
-                final long op = bOps[i];
-                final int p = (int) op;
-                final long imm = op >> 32; // exact for every op this loop executes inline
-                final int rd = (p >>> 8) & 31, rs1 = (p >>> 13) & 31, rs2 = (p >>> 18) & 31;
-                switch (p & 0xFF) {
-                    case Op.NOP: break;
-                    case Op.LI: x[rd] = imm; break;
-                    case Op.MV: x[rd] = x[rs2]; break;
-                    case Op.AUIPC: x[rd] = pc + ((p >>> 25) & 0x7E) + imm; break;
-                    case Op.JAL: {
-                        long cur = pc + ((p >>> 25) & 0x7E), t = cur + imm;
-                        x[rd] = cur + ((p >>> 23) & 7); n = nb + i + 1;
-                        long lk = bLink[i];
-                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
-                        else linkFrom = i;
-                        pc = t; continue blocks;
-                    }
-                    case Op.JALR: {
-                        long t = (x[rs1] + imm) & ~1L;
-                        x[rd] = pc + ((p >>> 25) & 0x7E) + ((p >>> 23) & 7); n = nb + i + 1;
-                        long lk = bLink[i];
-                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
-                        else linkFrom = i;
-                        pc = t; continue blocks;
-                    }
-                    case Op.J: {
-                        long t = pc + ((p >>> 25) & 0x7E) + imm;
-                        n = nb + i + 1;
-                        long lk = bLink[i];
-                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
-                        else linkFrom = i;
-                        pc = t; continue blocks;
-                    }
-                    case Op.JR: {
-                        long t = (x[rs1] + imm) & ~1L;
-                        n = nb + i + 1;
-                        long lk = bLink[i];
-                        if ((int) (lk >>> 32) == ram.codeEpoch && this.bLinkPc[i] == t) chained = (int) lk;
-                        else linkFrom = i;
-                        pc = t; continue blocks;
-                    }
-                    case Op.BEQ:
-                        if (x[rs1] != x[rs2]) break; // not taken: the block goes on
-                        {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
-                            n = nb + i + 1;
-                            long lk = bLink[i]; // same-page targets only: valid for every alias
-                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
-                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
-                            pc = t;
-                            continue blocks;
-                        }
-                    case Op.BNE:
-                        if (x[rs1] == x[rs2]) break; // not taken: the block goes on
-                        {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
-                            n = nb + i + 1;
-                            long lk = bLink[i]; // same-page targets only: valid for every alias
-                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
-                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
-                            pc = t;
-                            continue blocks;
-                        }
-                    case Op.BLT:
-                        if (x[rs1] >= x[rs2]) break; // not taken: the block goes on
-                        {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
-                            n = nb + i + 1;
-                            long lk = bLink[i]; // same-page targets only: valid for every alias
-                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
-                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
-                            pc = t;
-                            continue blocks;
-                        }
-                    case Op.BGE:
-                        if (x[rs1] < x[rs2]) break; // not taken: the block goes on
-                        {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
-                            n = nb + i + 1;
-                            long lk = bLink[i]; // same-page targets only: valid for every alias
-                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
-                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
-                            pc = t;
-                            continue blocks;
-                        }
-                    case Op.BLTU:
-                        if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) break; // not taken: the block goes on
-                        {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
-                            n = nb + i + 1;
-                            long lk = bLink[i]; // same-page targets only: valid for every alias
-                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
-                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
-                            pc = t;
-                            continue blocks;
-                        }
-                    case Op.BGEU:
-                        if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) break; // not taken: the block goes on
-                        {
-                            long t = pc + ((p >>> 25) & 0x7E) + imm;
-                            n = nb + i + 1;
-                            long lk = bLink[i]; // same-page targets only: valid for every alias
-                            if ((int) (lk >>> 32) == ram.codeEpoch) chained = (int) lk;
-                            else if (((t ^ pc) >>> 12) == 0) linkFrom = i;
-                            pc = t;
-                            continue blocks;
-                        }
-                    case Op.LB: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                        if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])];
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        x[rd] = v; break;
-                    }
-                    case Op.LBU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                        if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])] & 0xFFL;
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        x[rd] = v; break;
-                    }
-                    case Op.LH: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                        if (lTag[t] == ((va + 1) >>> 12)) v = (short) I16.get(mem, (int) (va + lDelta[t]));
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        x[rd] = v; break;
-                    }
-                    case Op.LHU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                        if (lTag[t] == ((va + 1) >>> 12)) v = (short) I16.get(mem, (int) (va + lDelta[t])) & 0xFFFFL;
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        x[rd] = v; break;
-                    }
-                    case Op.LW: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                        if (lTag[t] == ((va + 3) >>> 12)) v = (int) I32.get(mem, (int) (va + lDelta[t]));
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        x[rd] = v; break;
-                    }
-                    case Op.LWU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                        if (lTag[t] == ((va + 3) >>> 12)) v = (int) I32.get(mem, (int) (va + lDelta[t])) & 0xFFFF_FFFFL;
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        x[rd] = v; break;
-                    }
-                    case Op.LD: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK; long v;
-                        if (lTag[t] == ((va + 7) >>> 12)) v = (long) I64.get(mem, (int) (va + lDelta[t]));
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        x[rd] = v; break;
-                    }
-                    case Op.SB: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
-                        if (sTag[t] == (va >>> 12)) mem[(int) (va + sDelta[t])] = (byte) x[rs2];
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        break;
-                    }
-                    case Op.SH: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
-                        if (sTag[t] == ((va + 1) >>> 12)) I16.set(mem, (int) (va + sDelta[t]), (short) x[rs2]);
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        break;
-                    }
-                    case Op.SW: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
-                        if (sTag[t] == ((va + 3) >>> 12)) I32.set(mem, (int) (va + sDelta[t]), (int) x[rs2]);
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        break;
-                    }
-                    case Op.SD: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & TLB_MASK;
-                        if (sTag[t] == ((va + 7) >>> 12)) I64.set(mem, (int) (va + sDelta[t]), x[rs2]);
-                        else { n = nb + i; slowAt = i; break blocks; }
-                        break;
-                    }
-                    case Op.ADDI: x[rd] = x[rs1] + imm; break;
-                    case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
-                    case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
-                    case Op.XORI: x[rd] = x[rs1] ^ imm; break;
-                    case Op.ORI: x[rd] = x[rs1] | imm; break;
-                    case Op.ANDI: x[rd] = x[rs1] & imm; break;
-                    case Op.SLLI: x[rd] = x[rs1] << imm; break;
-                    case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
-                    case Op.SRAI: x[rd] = x[rs1] >> imm; break;
-                    case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
-                    case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
-                    case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
-                    case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
-                    case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
-                    case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
-                    case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
-                    case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
-                    case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
-                    case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
-                    case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
-                    case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
-                    case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
-                    case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
-                    case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
-                    case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
-                    case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
-                    case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
-                    case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
-                    case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
-                    case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
-                    case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
-                    case Op.MULHSU: { long a = x[rs1], b = x[rs2]; x[rd] = Math.multiplyHigh(a, b) + ((b >> 63) & a); break; }
-                    case Op.MULHU: { long a = x[rs1], b = x[rs2]; x[rd] = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a); break; }
-                    // division by zero: quotient all ones, remainder the dividend; MIN/-1 is right in Java
-                    case Op.DIV: { long b = x[rs2]; x[rd] = b == 0 ? -1 : x[rs1] / b; break; }
-                    case Op.DIVU: { long b = x[rs2]; x[rd] = b == 0 ? -1 : Long.divideUnsigned(x[rs1], b); break; }
-                    case Op.REM: { long b = x[rs2]; x[rd] = b == 0 ? x[rs1] : x[rs1] % b; break; }
-                    case Op.REMU: { long b = x[rs2]; x[rd] = b == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], b); break; }
-                    case Op.DIVW: { int b = (int) x[rs2]; x[rd] = b == 0 ? -1 : (int) x[rs1] / b; break; }
-                    case Op.DIVUW: { int b = (int) x[rs2]; x[rd] = b == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], b); break; }
-                    case Op.REMW: { int b = (int) x[rs2]; x[rd] = b == 0 ? (int) x[rs1] : (int) x[rs1] % b; break; }
-                    case Op.REMUW: { int b = (int) x[rs2]; x[rd] = b == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], b); break; }
-                    case Op.ILLEGAL:
-                        n = nb + i;
-                        slowAt = i;
-                        break blocks;
-                    default: { // the out-of-line ops (they all end their block)
-                        long cur = pc + ((p >>> 25) & 0x7E);
-                        this.pc = cur;
-                        this.icount = base + nb + i;
-                        pc = RareOps.exec(this, p & 0xFF, rd, rs1, rs2, this.bImm[i], cur, cur + ((p >>> 23) & 7));
-                        fetchVpn = this.fetchVpn; // CSR writes and xRET may have flushed the TLBs
-                        fetchDelta = this.fetchDelta;
-                        n = nb + i + 1;
-                        if (sliceEnd) max = n;
-                        continue blocks;
-                    }
-                }
-            }
-            // fell off the block (page end, length limit, budget or slice end): pc after i - 1
-            final int q = (int) bOps[i - 1];
-            pc += ((q >>> 25) & 0x7E) + ((q >>> 23) & 7);
-            n = nb + i;
-        }
-        this.fetchVpn = fetchVpn;
-        this.fetchDelta = fetchDelta;
-        if (slowAt >= 0) {
-            exitEntry = slowAt;
-            exitBlockPc = pc;
-            this.pc = pc + (((int) bOps[slowAt] >>> 25) & 0x7E);
-        } else {
-            exitEntry = lookup ? EXIT_LOOKUP : EXIT_DONE;
-            exitLink = linkFrom;
-            this.pc = pc;
-        }
-        return n;
+        return interpreter.run(maxInstructions);
     }
 }

@@ -37,4 +37,21 @@ final class Op {
             // x0 (out of line, access size in the rs2 field)
             J = 101, JR = 102, LOAD_X0 = 103,
             COUNT = 104;
+
+    /** Access size in bytes of LB, LH, LW, LD, LBU, LHU, LWU, SB, SH, SW, SD (in Op order). */
+    private static final int[] ACCESS_SIZE = {1, 2, 4, 8, 1, 2, 4, 1, 2, 4, 8};
+
+    /** Bytes a load ({@link #LB}..{@link #LWU}) or store ({@link #SB}..{@link #SD}) accesses. */
+    static int accessSize(int op) {
+        return ACCESS_SIZE[op - LB];
+    }
+
+    /**
+     * What a load ({@link #LB}..{@link #LWU}) writes to rd, given the {@code bits} it read
+     * zero-extended: LB, LH, LW (and LD) sign-extend, LBU, LHU, LWU do not.
+     */
+    static long loadResult(int op, long bits) {
+        int shift = 64 - 8 * accessSize(op);
+        return op <= LD ? (bits << shift) >> shift : bits;
+    }
 }

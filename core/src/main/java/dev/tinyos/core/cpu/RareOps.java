@@ -48,7 +48,7 @@ final class RareOps {
                 h.flushTlb();
                 return next;
             case Op.LOAD_X0: // the access still happens: it may fault or reach a device
-                h.loadSlow(h.x[rs1] + imm, rs2);
+                h.mmu.loadSlow(h.x[rs1] + imm, rs2);
                 return next;
             case Op.CSRRW: case Op.CSRRS: case Op.CSRRC:
             case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
@@ -68,7 +68,7 @@ final class RareOps {
         if (mpp != Hart.PRIV_M) s &= ~MSTATUS_MPRV;
         h.mstatus = s;
         h.priv = mpp;
-        h.translationContextChanged();
+        h.mmu.translationContextChanged();
         h.interruptsChanged();
         return h.mepc;
     }
@@ -80,7 +80,7 @@ final class RareOps {
         s = (s | MSTATUS_SPIE) & ~(MSTATUS_SPP | MSTATUS_MPRV);
         h.mstatus = s;
         h.priv = spp;
-        h.translationContextChanged();
+        h.mmu.translationContextChanged();
         h.interruptsChanged();
         return h.sepc;
     }
@@ -110,7 +110,7 @@ final class RareOps {
         int k = op - (word ? Op.LR_W : Op.LR_D); // 0 LR, 1 SC, 2.. AMO
         long va = h.x[rs1];
         Ram ram = h.ram;
-        int off = h.atomicOffset(va, size, k == 0);
+        int off = h.mmu.atomicOffset(va, size, k == 0);
         long pa = ram.base + off;
         if (k == 0) {
             h.reportAccess(AccessProbe.LOAD, va, pa, size);

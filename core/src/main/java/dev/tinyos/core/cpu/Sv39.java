@@ -62,6 +62,30 @@ final class Sv39 {
         throw h.fault(pageFaultCause(acc), va); // level 0 pointer PTE
     }
 
+    /**
+     * The physical address {@code va} maps to under root table {@code satp}, or -1 if no valid
+     * leaf maps it: for observers and debuggers, so it checks no permission, updates no A/D
+     * bit, reports nothing and never faults.
+     */
+    static long peek(Ram ram, long satp, long va) {
+        if (((va << 25) >> 25) != va) return -1;
+        long table = (satp & PPN_MASK) << 12;
+        for (int level = 2; level >= 0; level--) {
+            long pteAddr = table + (((va >>> (12 + 9 * level)) & 511) << 3);
+            if (!ram.contains(pteAddr, 8)) return -1;
+            long pte = ram.load64((int) (pteAddr - ram.base));
+            if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return -1;
+            long ppn = (pte >>> 10) & PPN_MASK;
+            if ((pte & (PTE_R | PTE_X)) == 0) {
+                table = ppn << 12;
+                continue;
+            }
+            long offMask = (1L << (12 + 9 * level)) - 1;
+            return ((ppn << 12) & ~offMask) | (va & offMask);
+        }
+        return -1;
+    }
+
     private static boolean permitted(Hart h, long pte, int acc, int ep) {
         boolean user = (pte & PTE_U) != 0;
         if (ep == Hart.PRIV_U) {

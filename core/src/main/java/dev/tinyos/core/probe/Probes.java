@@ -1,8 +1,10 @@
 package dev.tinyos.core.probe;
 
 import dev.tinyos.core.cpu.Hart;
+import dev.tinyos.core.cpu.PcListener;
 import dev.tinyos.core.cpu.TrapListener;
 import dev.tinyos.core.elf.ElfFile;
+import dev.tinyos.core.view.MachineView;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,20 +27,27 @@ import java.util.OptionalLong;
  */
 public final class Probes {
     private final Hart hart;
+    private final MachineView view;
     private final ElfFile elf;
     private final String kernelName;
     private long[] pcs = new long[0];
     private PcProbe[][] lists = new PcProbe[0][];
+    /** Breakpoint pcs, sorted. */
+    private long[] breaks = new long[0];
+    /** A breakpoint was reached since the last {@link #takeBreakpointHit}. */
+    private boolean breakHit;
     private AccessProbe access;
     private TrapListener trap;
-    private final PcProbe dispatch = this::dispatch;
+    private final PcListener dispatch = this::dispatch;
 
     /**
+     * @param view       what the probes see of the machine
      * @param elf        the kernel, for {@link #atSymbol}; may be null (then no symbol resolves)
      * @param kernelName the kernel's file name, for messages
      */
-    public Probes(Hart hart, ElfFile elf, String kernelName) {
+    public Probes(Hart hart, MachineView view, ElfFile elf, String kernelName) {
         this.hart = Objects.requireNonNull(hart);
+        this.view = Objects.requireNonNull(view);
         this.elf = elf;
         this.kernelName = kernelName;
     }
@@ -80,6 +89,37 @@ public final class Probes {
         atPc(a.getAsLong(), p);
     }
 
+    /**
+     * Sets a breakpoint at virtual address {@code pc}: each time the instruction there is about
+     * to execute, the hart's slice ends before it and {@code Machine.run} returns
+     * {@code ExitReason.BREAKPOINT}; running on executes it (the breakpoint does not fire again
+     * for the same step). Stopping at a slice boundary changes nothing the guest computes.
+     */
+    public void breakAt(long pc) {
+        if (Arrays.binarySearch(breaks, pc) >= 0) {
+            return;
+        }
+        long[] b = Arrays.copyOf(breaks, breaks.length + 1);
+        b[b.length - 1] = pc;
+        Arrays.sort(b);
+        breaks = b;
+        install();
+    }
+
+    /** Removes every breakpoint. */
+    public void clearBreakpoints() {
+        breaks = new long[0];
+        breakHit = false;
+        install();
+    }
+
+    /** True (once) if a breakpoint was reached since the last call: the machine's run loop asks. */
+    public boolean takeBreakpointHit() {
+        boolean hit = breakHit;
+        breakHit = false;
+        return hit;
+    }
+
     /** Sets the access probe (at most one; null removes it). */
     public void onAccess(AccessProbe p) {
         access = p;
@@ -94,30 +134,44 @@ public final class Probes {
 
     /** True if any probe, access probe or trap listener is attached. */
     public boolean any() {
-        return pcs.length > 0 || access != null || trap != null;
+        return pcs.length > 0 || breaks.length > 0 || access != null || trap != null;
     }
 
     /** Removes every probe; the hart goes back to its plain path. */
     public void clear() {
         pcs = new long[0];
         lists = new PcProbe[0][];
+        breaks = new long[0];
+        breakHit = false;
         access = null;
         onTrap(null);
         install();
     }
 
     private void install() {
-        hart.setProbes(pcs.clone(), pcs.length == 0 ? null : dispatch, access);
+        long[] all = pcs.clone();
+        for (long b : breaks) {
+            if (Arrays.binarySearch(pcs, b) < 0) {
+                all = Arrays.copyOf(all, all.length + 1);
+                all[all.length - 1] = b;
+            }
+        }
+        Arrays.sort(all);
+        hart.setProbes(all, all.length == 0 ? null : dispatch, access);
     }
 
     /** Called by the hart at every entry of a block at a probed page offset: filters the exact pc. */
     private void dispatch(Hart h, long pc) {
+        if (breaks.length > 0 && Arrays.binarySearch(breaks, pc) >= 0) {
+            breakHit = true;
+            h.requestSliceEnd(); // the hart returns before the instruction
+        }
         int k = Arrays.binarySearch(pcs, pc);
         if (k < 0) {
             return;
         }
         for (PcProbe p : lists[k]) {
-            p.hit(h, pc);
+            p.hit(view, pc);
         }
     }
 }

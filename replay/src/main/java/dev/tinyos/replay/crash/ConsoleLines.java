@@ -32,7 +32,7 @@ final class ConsoleLines extends OutputStream {
     @Override
     public void write(int b) {
         if (b == '\n') {
-            lines.add(new Line(machine == null ? 0 : machine.hart().icount(),
+            lines.add(new Line(machine == null ? 0 : machine.view().icount(),
                     cur.toString(StandardCharsets.ISO_8859_1).replace("\r", "")));
             cur.reset();
         } else {

@@ -26,9 +26,6 @@ import java.util.function.LongConsumer;
  * end of the run (its image under its write cache) — the stream is the device's, not a guess.
  */
 public final class DiskHistory implements AutoCloseable {
-    /** Instructions replayed between two progress reports. */
-    private static final long CHUNK = 1L << 24;
-
     private final Path traceDir;
     private final Path kernel;
     private final int memoryMiB;
@@ -68,7 +65,7 @@ public final class DiskHistory implements AutoCloseable {
                 throw new TraceException("trace " + dir + " ran without a disk: there is no write stream to explore.");
             }
             tap[0].attach(m);
-            ReplayOutcome o = replayAll(replay, progress);
+            ReplayOutcome o = replay.run(progress);
             if (!o.ok()) {
                 throw new TraceException("cannot explore " + dir + ": " + o.message());
             }
@@ -82,24 +79,13 @@ public final class DiskHistory implements AutoCloseable {
             }
             initial = replay.trace().unpackDisk(scratchDir);
             return new DiskHistory(dir, replay.trace().kernel(), replay.trace().header().memoryMiB, tap[0].ops(),
-                    initial, m.block().cache().backend().sectors(), m.hart().icount(), console.lines());
+                    initial, m.block().cache().backend().sectors(), m.view().icount(), console.lines());
         } catch (IOException e) {
             deleteQuietly(initial);
             throw new TraceException("cannot read the replayed disk of " + dir + ": " + e.getMessage() + ".");
         } catch (TraceException | RuntimeException e) {
             deleteQuietly(initial);
             throw e;
-        }
-    }
-
-    private static ReplayOutcome replayAll(Replay replay, LongConsumer progress) {
-        while (true) {
-            long now = replay.machine().hart().icount();
-            ReplayOutcome o = replay.runTo(now + CHUNK);
-            progress.accept(replay.machine().hart().icount());
-            if (o.status() != ReplayOutcome.Status.STOPPED_AS_ASKED) {
-                return o;
-            }
         }
     }
 
