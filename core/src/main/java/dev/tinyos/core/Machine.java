@@ -348,15 +348,6 @@ public final class Machine implements AutoCloseable {
         }
     }
 
-    /**
-     * Makes the current (or next) {@link #run} return {@link ExitReason#STOPPED} at its next
-     * slice boundary, resumable: a debugger's breakpoint probe calls it with
-     * {@link Hart#requestSliceEnd()} to stop before the probed instruction. Machine thread only.
-     */
-    public void requestStop() {
-        stopRequested = true;
-    }
-
     public MachineConfig config() { return config; }
     public Hart hart() { return hart; }
     /** The read-only observers of this machine's hart (none attached at first). */

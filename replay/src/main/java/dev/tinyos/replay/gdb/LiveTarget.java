@@ -3,14 +3,15 @@ package dev.tinyos.replay.gdb;
 import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.RunResult;
-import dev.tinyos.core.cpu.Hart;
+import dev.tinyos.core.view.MachineView;
 import java.io.IOException;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
 /**
  * A machine running live (not from a trace) as a debug target: forward only. A breakpoint is
- * a pc probe that ends the hart's slice before the instruction and stops the run there.
+ * the machine's own ({@code Probes.breakAt}): the run returns {@code BREAKPOINT} before the
+ * instruction.
  * Watchpoints are left to gdb's software watchpoints (it single-steps and compares), since a
  * live run cannot stop before an access it has only seen happen.
  *
@@ -29,15 +30,15 @@ public final class LiveTarget implements DebugTarget {
         this.machine = machine;
     }
 
-    private Hart hart() {
-        return machine.hart();
+    private MachineView view() {
+        return machine.view();
     }
 
-    @Override public long icount() { return hart().icount(); }
-    @Override public long pc() { return hart().pc; }
-    @Override public long x(int n) { return n == 0 ? 0 : hart().x[n]; }
-    @Override public int priv() { return hart().priv; }
-    @Override public Long csr(int csr) { return hart().readCsr(csr); }
+    @Override public long icount() { return view().icount(); }
+    @Override public long pc() { return view().pc(); }
+    @Override public long x(int n) { return view().x(n); }
+    @Override public int priv() { return view().priv(); }
+    @Override public Long csr(int csr) { return view().csr(csr); }
     @Override public long endIcount() { return -1; }
     @Override public boolean canReverse() { return false; }
     @Override public boolean canWatch() { return false; }
@@ -48,17 +49,17 @@ public final class LiveTarget implements DebugTarget {
 
     @Override
     public byte[] readVirtual(long va, int len) {
-        return DebugMemory.virtual(hart(), machine.ram(), va, len);
+        return DebugMemory.virtual(view(), va, len);
     }
 
     @Override
     public byte[] readPhysical(long pa, int len) {
-        return DebugMemory.physical(machine.ram(), pa, len);
+        return DebugMemory.physical(view(), pa, len);
     }
 
     @Override
     public String symbolize(long pc) {
-        return machine.elf() == null ? String.format("0x%x", pc) : machine.elf().symbolize(pc);
+        return view().symbolize(pc);
     }
 
     @Override
@@ -75,38 +76,29 @@ public final class LiveTarget implements DebugTarget {
         if (ended != null) {
             return exited();
         }
-        long from = icount();
-        boolean[] hit = {false};
-        for (long bp : breakpoints) {
-            machine.probes().atPc(bp, (h, pc) -> {
-                if (h.icount() != from) {
-                    hit[0] = true;
-                    h.requestSliceEnd();
-                    machine.requestStop();
-                }
-            });
-        }
+        breakpoints.forEach(machine.probes()::breakAt);
         try {
             while (true) {
                 RunResult r = machine.run(CHUNK);
+                if (r.reason() == ExitReason.BREAKPOINT) {
+                    return Stop.of(Stop.Kind.BREAKPOINT);
+                }
                 if (finished(r)) {
                     return exited();
-                }
-                if (hit[0]) {
-                    return Stop.of(Stop.Kind.BREAKPOINT);
                 }
                 if (interrupted.getAsBoolean()) {
                     return Stop.of(Stop.Kind.INTERRUPTED);
                 }
             }
         } finally {
-            machine.probes().clear();
+            machine.probes().clearBreakpoints();
         }
     }
 
     /** True if {@code r} ended the machine (anything but a budget or a debugger's stop). */
     private boolean finished(RunResult r) {
-        if (r.reason() == ExitReason.INSTRUCTION_LIMIT || r.reason() == ExitReason.STOPPED) {
+        if (r.reason() == ExitReason.INSTRUCTION_LIMIT || r.reason() == ExitReason.STOPPED
+                || r.reason() == ExitReason.BREAKPOINT) {
             return false;
         }
         ended = r;

@@ -1,7 +1,7 @@
 package dev.tinyos.replay.gdb;
 
 import dev.tinyos.core.Machine;
-import dev.tinyos.core.cpu.Hart;
+import dev.tinyos.core.view.MachineView;
 import dev.tinyos.core.probe.AccessProbe;
 import dev.tinyos.core.probe.Probes;
 import dev.tinyos.replay.Replay;
@@ -67,27 +67,27 @@ public final class ReplayTarget implements DebugTarget {
         return replay.machine();
     }
 
-    private Hart hart() {
-        return replay.machine().hart();
+    private MachineView view() {
+        return replay.machine().view();
     }
 
-    @Override public long icount() { return hart().icount(); }
-    @Override public long pc() { return hart().pc; }
-    @Override public long x(int n) { return n == 0 ? 0 : hart().x[n]; }
-    @Override public int priv() { return hart().priv; }
-    @Override public Long csr(int csr) { return hart().readCsr(csr); }
+    @Override public long icount() { return view().icount(); }
+    @Override public long pc() { return view().pc(); }
+    @Override public long x(int n) { return view().x(n); }
+    @Override public int priv() { return view().priv(); }
+    @Override public Long csr(int csr) { return view().csr(csr); }
     @Override public long endIcount() { return end; }
     @Override public boolean canReverse() { return true; }
     @Override public boolean canWatch() { return true; }
 
     @Override
     public byte[] readVirtual(long va, int len) {
-        return DebugMemory.virtual(hart(), machine().ram(), va, len);
+        return DebugMemory.virtual(view(), va, len);
     }
 
     @Override
     public byte[] readPhysical(long pa, int len) {
-        return DebugMemory.physical(machine().ram(), pa, len);
+        return DebugMemory.physical(view(), pa, len);
     }
 
     @Override public void addBreakpoint(long pc) { breakpoints.add(pc); }
@@ -97,7 +97,7 @@ public final class ReplayTarget implements DebugTarget {
 
     @Override
     public String symbolize(long pc) {
-        return machine().elf() == null ? String.format("0x%x", pc) : machine().elf().symbolize(pc);
+        return view().symbolize(pc);
     }
 
     @Override
@@ -122,11 +122,16 @@ public final class ReplayTarget implements DebugTarget {
         return moveTo(to, Stop.of(to == end ? Stop.Kind.LOG_END : Stop.Kind.STEP));
     }
 
-    /** Forward: scans chunk by chunk with the observers on; the first hit from here is where it stops. */
+    /**
+     * Forward: scans chunk by chunk with the observers on; the first hit from here is where it
+     * stops. Breakpoints also stop the machine itself ({@code Probes.breakAt}), so a breakpoint
+     * hit needs no second replay; a watchpoint hit, seen only as its access happens, does.
+     */
     @Override
     public Stop resume(BooleanSupplier interrupted) throws IOException {
         List<Hit> hits = new ArrayList<>();
         observe(hits, icount(), false);
+        breakpoints.forEach(machine().probes()::breakAt);
         try {
             while (hits.isEmpty() && icount() < end) {
                 if (interrupted.getAsBoolean()) {
@@ -187,9 +192,9 @@ public final class ReplayTarget implements DebugTarget {
             });
         }
         if (!watches.isEmpty()) {
-            Hart hart = hart();
+            MachineView view = view();
             probes.onAccess((kind, va, pa, size, priv, pc) -> {
-                long i = hart.icount();
+                long i = view.icount();
                 for (Watch w : watches) {
                     if (w.matches(kind, va, size) && (reverse ? i < from : i >= from)) {
                         note(hits, reverse ? i + 1 : i, new Stop(watchKind(w.kind()), w.va(), 0));
