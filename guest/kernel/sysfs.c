@@ -307,11 +307,23 @@ static int target_ok(int slot, const struct fs_dirent *src, const struct fs_dire
     return r ? r : in.mode == FS_T_DIR && in.size > 0 ? ENOTEMPTY : 0;
 }
 
+/*
+ * A deliberate bug, compiled in only with -DFS_FAULT=1 (kernel/Makefile), so
+ * that the crash-state explorer can prove its file-system oracle catches
+ * one: the rename commits between removing the old name and adding the new
+ * one, so a crash in between leaves neither name.
+ */
+#ifndef FS_FAULT
+#define FS_FAULT 0
+#endif
+
 /* Moves the entry; a directory learns its new parent. */
 static int move(int slot, struct fs_loc from, const char *fname, struct fs_loc to, const char *tname,
                 const struct fs_dirent *d)
 {
     int r = dir_remove(slot, from.ino, fname);
+    if (r == 0 && FS_FAULT == 1)
+        r = fs_commit() < 0 ? EIO : 0;
     if (r == 0)
         r = dir_add(slot, to.ino, tname, d->ino, d->type);
     if (r == 0 && d->type == FS_T_DIR && from.ino != to.ino) {
