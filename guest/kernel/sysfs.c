@@ -8,7 +8,9 @@
  * transaction, and drops the lock. A failure with EIO or ENOSPC in the
  * middle of a change aborts the transaction: the store is remounted at its
  * last commit, so a half-done change (a rename with only one of its two
- * entries changed, say) is never visible and never committed. Everything
+ * entries changed, say) is never visible and never committed. Calls that
+ * change nothing (read, stat, readdir, ...) leave through leave_ro: a read
+ * that fails its data checksum reports EIO and rolls nothing back. Everything
  * else a call changes becomes durable at the next commit: fsync, sync, a
  * snapshot, or the periodic commit (FS_COMMIT_TICKS).
  *
@@ -29,6 +31,13 @@ static int enter(void)
     int r = fs_ready();
     if (r)
         unlock_store();
+    return r;
+}
+
+/* Leaves the store after a call that changed nothing: errors are just returned. */
+static int64 leave_ro(int64 r)
+{
+    unlock_store();
     return r;
 }
 
@@ -84,7 +93,7 @@ static int64 inode_rw(struct file *f, uint64 ubuf, int n, int write)
     }
     if (r > 0)
         f->off += (uint64)r;
-    return leave(r);
+    return write ? leave(r) : leave_ro(r);
 }
 
 static int64 inode_read(struct file *f, uint64 ubuf, int n) { return inode_rw(f, ubuf, n, 0); }
@@ -140,7 +149,8 @@ int64 sys_open(void)
         r = EINVAL;
     if (r || (r = enter()) != 0)
         return r;
-    r = leave(open_loc(path, flags, &loc, &mode));
+    r = open_loc(path, flags, &loc, &mode);
+    r = flags & (O_CREAT | O_TRUNC) ? leave(r) : leave_ro(r);
     struct file *f = r ? 0 : file_alloc(FD_INODE);
     if (r || !f)
         return r ? r : ENFILE;
@@ -185,7 +195,7 @@ int64 sys_lseek(void)
     if (!f)
         return EBADF;
     int r = enter();
-    return r ? r : leave(seek(f, (int64)argraw(1), (int64)argraw(2)));
+    return r ? r : leave_ro(seek(f, (int64)argraw(1), (int64)argraw(2)));
 }
 
 /* ---- stat ---- */
@@ -211,7 +221,7 @@ int64 sys_fstat(void)
     int r = enter();
     if (r)
         return r;
-    r = leave(fill_stat((struct fs_loc){f->subvol, f->ino}, &st));
+    r = leave_ro(fill_stat((struct fs_loc){f->subvol, f->ino}, &st));
     return r ? r : put_user(1, &st, sizeof st);
 }
 
@@ -224,7 +234,7 @@ int64 sys_stat(void)
     if (r || (r = enter()) != 0)
         return r;
     r = path_resolve(path, &loc);
-    r = leave(r ? r : fill_stat(loc, &st));
+    r = leave_ro(r ? r : fill_stat(loc, &st));
     return r ? r : put_user(1, &st, sizeof st);
 }
 
@@ -344,6 +354,8 @@ static int rename(struct fs_loc from, const char *fname, struct fs_loc to, const
     int r = slot < 0 ? slot : dir_lookup(slot, from.ino, fname, &src);
     if (r == 0 && src.type == FS_T_DIR && below(to.subvol, to.ino, src.ino))
         return EINVAL;                /* into itself */
+    if (r == 0 && src.type == FS_T_SUBVOL)
+        return EINVAL;                /* subvolume entries stay where they were made */
     if (r)
         return r;
     r = dir_lookup(slot, to.ino, tname, &dst);
@@ -385,7 +397,7 @@ int64 sys_chdir(void)
         myproc()->cwd_subvol = loc.subvol;
         myproc()->cwd_ino = loc.ino;
     }
-    return leave(r);
+    return leave_ro(r);
 }
 
 int64 sys_getcwd(void)
@@ -396,7 +408,7 @@ int64 sys_getcwd(void)
     int r = enter();
     if (r)
         return r;
-    r = leave(path_of((struct fs_loc){p->cwd_subvol, p->cwd_ino}, buf, max < 0 ? 0 : (int)max));
+    r = leave_ro(path_of((struct fs_loc){p->cwd_subvol, p->cwd_ino}, buf, max < 0 ? 0 : (int)max));
     return r < 0 ? r : put_user(0, buf, (uint64)r + 1) ? EFAULT : r;
 }
 
@@ -414,7 +426,7 @@ int64 sys_readdir(void)
     r = slot < 0 ? slot : dir_next(slot, f->ino, f->off, &d, out.name);
     if (r > 0)
         f->off = (uint64)r;
-    r = (int)leave(r);
+    r = (int)leave_ro(r);
     if (r <= 0)
         return r;
     out.ino = d.ino;
@@ -564,6 +576,6 @@ int64 sys_fsinfo(void)
     fi = (struct fsinfo){kvfs.gen, kvfs.nblocks, kvfs.nused - kvfs.npinned, kvfs.nblocks - (kvfs.nused - kvfs.npinned),
                          kvfs.commits, kvfs.last_writes, kvfs.cow_copies, fs_stats.data_writes,
                          fs_stats.user_bytes, bi.disk_writes, FS_COMMIT_TICKS};
-    leave(0);
+    leave_ro(0);
     return put_user(0, &fi, sizeof fi);
 }

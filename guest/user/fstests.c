@@ -302,17 +302,20 @@ static long find_block(const char *marker)
 
 static int t_checksum(void)
 {
+    static char blk[4096];
     const char *m = "checksum-marker-3141592653";
     CHECK(mkdir("/ck") == 0);
     int fd = open("/ck/f", O_RDWR | O_CREAT);
     CHECK(fd >= 0 && write(fd, m, strlen(m)) == (int)strlen(m) && fsync(fd) == 0);
     long b = find_block(m);
-    CHECK(b > 0 && blkread(b, buf) == 0);
-    buf[100] ^= 1;                      /* beyond the file's bytes: still caught */
-    CHECK(blkwrite(b, buf) == 0 && blksync() >= 0);
+    CHECK(b > 0 && blkread(b, blk) == 0);
+    blk[100] ^= 1;                      /* beyond the file's bytes: still caught */
+    CHECK(blkwrite(b, blk) == 0 && blksync() >= 0);
+    CHECK(make("/ck/pending", 10, 1) == 0);   /* not committed */
     CHECK(lseek(fd, 0, SEEK_SET) == 0 && read(fd, got, 10) == EIO);
-    buf[100] ^= 1;
-    CHECK(blkwrite(b, buf) == 0 && blksync() >= 0);
+    CHECK(holds("/ck/pending", 10, 1));        /* a failed read rolls nothing back */
+    blk[100] ^= 1;
+    CHECK(blkwrite(b, blk) == 0 && blksync() >= 0);
     CHECK(lseek(fd, 0, SEEK_SET) == 0 && read(fd, got, 100) == (int)strlen(m));
     close(fd);
     return 0;
