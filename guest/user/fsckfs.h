@@ -32,9 +32,9 @@
  */
 #include "../lib/fsfmt.h"
 
-#define FS_MAXB 65536                 /* FS checks on disks up to 256 MiB */
-#define MAXEXT 8192
-#define MAXINO 8192
+#define FS_MAXB 32768                 /* FS checks on disks up to 128 MiB */
+#define MAXEXT 4096
+#define MAXINO 4096
 #define MAXSUB 64
 
 static uint16 fsrefs[FS_MAXB];       /* references found to each FS tree block */
