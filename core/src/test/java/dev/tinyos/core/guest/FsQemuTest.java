@@ -102,4 +102,19 @@ class FsQemuTest {
         tq.removeIf(l -> l.contains(" wrote "));
         assertEquals(tm, tq);
     }
+
+    /** fsbench on both machines: the figures are printed side by side (guest time differs by design). */
+    @Test
+    void fsbenchRunsOnBothMachines() throws Exception {
+        assumeTrue(Qemu.available(), Qemu.EXE + " is not on the PATH: skipping the QEMU cross-check");
+        String typed = "mkfs -f\nfsbench 2 200\npoweroff\n";
+        List<String> mine = lines(ours(blank("b1.img"), typed), "fsbench: ");
+        List<String> theirs = lines(qemu(blank("b2.img"), typed), "fsbench: ");
+        assertEquals(6, mine.size(), mine.toString());
+        assertEquals(6, theirs.size(), theirs.toString());
+        for (int i = 0; i < mine.size(); i++) {
+            assertFalse(mine.get(i).contains("FAIL") || theirs.get(i).contains("FAIL"), mine + "\n" + theirs);
+            System.out.printf("ours: %-70s qemu: %s%n", mine.get(i), theirs.get(i));
+        }
+    }
 }
