@@ -2,7 +2,7 @@
  * fsstress.c — random file-system operations checked against an in-memory
  * model, in rounds separated by reboots.
  *
- *   fsstress SEED ROUND OPS [-q]
+ *   fsstress SEED ROUND OPS [-v] [-r ROOT]
  *
  * The namespace is /s: files f0..f5 in /s itself and in directories
  * d1..d4 below it. Round r (0, 1, ...) is OPS operations drawn from the
@@ -18,7 +18,12 @@
  * model: every name (stat, and each directory's listing through readdir)
  * and every file's bytes. So running rounds 0, 1, 2 ... each on a freshly
  * booted machine checks that everything synced survived the reboot.
- * Round 0 creates /s (it must not exist).
+ * Round 0 creates /s (it must not exist). With -v the program stops after
+ * that check (no round is run, nothing is written); with -r ROOT the tree
+ * checked and changed is ROOT/s, e.g. a snapshot's (`-v -r /snap` checks
+ * that a snapshot taken after round R-1 still holds exactly that state).
+ * Files are also cloned with reflink (over an existing file too), so later
+ * writes and truncates break the sharing of the extents they touch.
  *
  * Last line: "fsstress: PASS seed S round R ops N files F bytes B" or
  * "fsstress: FAIL <what> (op I path P: got X, want Y)"; exit status 0 or 1.
@@ -40,7 +45,8 @@ static struct {
 } files[ND][NF];
 static unsigned char buf[MAXF], got[MAXF];
 static unsigned long rng;
-static int quiet, live;               /* live: apply to the disk as well as the model */
+static int live;                      /* live: apply to the disk as well as the model */
+static const char *root = "";         /* the tree is root + "/s" */
 static long opno;
 
 static unsigned long next(void)
@@ -56,10 +62,11 @@ static int pick(int n) { return (int)(next() % (unsigned long)n); }
 static void dpath(char *p, int d)
 {
     char *s = d ? "/s/d0" : "/s";
-    int n = strlen(s);
-    memcpy(p, s, n + 1);
+    int r = strlen(root), n = strlen(s);
+    memcpy(p, root, r);
+    memcpy(p + r, s, n + 1);
     if (d)
-        p[4] = (char)('0' + d);
+        p[r + 4] = (char)('0' + d);
 }
 
 static void fpath(char *p, int d, int f)
@@ -84,7 +91,7 @@ static int check(const char *what, const char *path, long r, long want)
 
 static int op_write(int d, int f, int append)
 {
-    char p[16];
+    char p[80];
     fpath(p, d, f);
     int off = append ? files[d][f].size : pick(MAXF - 1), len = 1 + pick(6000);
     if (off + len > MAXF)
@@ -120,7 +127,7 @@ static int op_write(int d, int f, int append)
 
 static int op_truncate(int d, int f)
 {
-    char p[16];
+    char p[80];
     fpath(p, d, f);
     int size = pick(MAXF), want = files[d][f].exists ? 0 : ENOENT;
     if (live) {
@@ -143,7 +150,7 @@ static int op_truncate(int d, int f)
 
 static int verify_range(int d, int f, int off, int len)
 {
-    char p[16];
+    char p[80];
     fpath(p, d, f);
     int fd = open(p, O_RDONLY);
     if (check("open for reading", p, fd < 0 ? fd : 0, files[d][f].exists ? 0 : ENOENT))
@@ -173,7 +180,7 @@ static int op_read(int d, int f)
 
 static int op_unlink(int d, int f)
 {
-    char p[16];
+    char p[80];
     fpath(p, d, f);
     int want = files[d][f].exists ? 0 : ENOENT;
     if (live && check("unlink", p, unlink(p), want))
@@ -187,7 +194,7 @@ static int op_unlink(int d, int f)
 
 static int op_rename_file(int d, int f, int d2, int f2)
 {
-    char p[16], q[16];
+    char p[80], q[16];
     fpath(p, d, f);
     fpath(q, d2, f2);
     int want = files[d][f].exists && dirs[d2].exists ? 0 : ENOENT;
@@ -203,9 +210,25 @@ static int op_rename_file(int d, int f, int d2, int f2)
     return 0;
 }
 
+static int op_reflink(int d, int f, int d2, int f2)
+{
+    char p[80], q[80];
+    fpath(p, d, f);
+    fpath(q, d2, f2);
+    int want = files[d][f].exists && dirs[d2].exists ? 0 : ENOENT;
+    if (live && check("reflink", p, reflink(p, q), want))
+        return 1;
+    if (want || (d == d2 && f == f2))
+        return 0;
+    if (!files[d2][f2].exists)
+        dirs[d2].nfiles++;
+    memcpy(&files[d2][f2], &files[d][f], sizeof files[d][f]);
+    return 0;
+}
+
 static int op_mkdir(int d)
 {
-    char p[16];
+    char p[80];
     dpath(p, d);
     int want = dirs[d].exists ? EEXIST : 0;
     if (live && check("mkdir", p, mkdir(p), want))
@@ -216,7 +239,7 @@ static int op_mkdir(int d)
 
 static int op_rmdir(int d)
 {
-    char p[16];
+    char p[80];
     dpath(p, d);
     int want = !dirs[d].exists ? ENOENT : dirs[d].nfiles ? ENOTEMPTY : 0;
     if (live && check("rmdir", p, rmdir(p), want))
@@ -228,7 +251,7 @@ static int op_rmdir(int d)
 
 static int op_rename_dir(int d, int d2)
 {
-    char p[16], q[16];
+    char p[80], q[16];
     dpath(p, d);
     dpath(q, d2);
     int want = !dirs[d].exists ? ENOENT : d == d2 ? 0 : dirs[d2].exists && dirs[d2].nfiles ? ENOTEMPTY : 0;
@@ -253,8 +276,10 @@ static int one_op(void)
         return op_write(d, f, 1);
     if (k < 46)
         return op_truncate(d, f);
-    if (k < 60)
+    if (k < 56)
         return op_read(d, f);
+    if (k < 62)
+        return op_reflink(d, f, d2, f2);
     if (k < 70)
         return op_rename_file(d, f, d2, f2);
     if (k < 78)
@@ -285,7 +310,7 @@ static int run_round(unsigned long seed, int round, int ops)
 
 static int verify_dir(int d)
 {
-    char p[16];
+    char p[80];
     struct dirent de;
     int fd, n = 0, r;
     dpath(p, d);
@@ -315,7 +340,7 @@ static int verify_all(void)
         if (verify_dir(d))
             return 1;
         for (int f = 0; f < NF; f++) {
-            char p[16];
+            char p[80];
             struct stat st;
             fpath(p, d, f);
             int r = stat(p, &st);
@@ -337,16 +362,28 @@ int main(int argc, char **argv)
         return 2;
     }
     unsigned long seed = (unsigned long)atoi(argv[1]);
-    int round = atoi(argv[2]), ops = atoi(argv[3]);
-    quiet = argc > 4;
+    int round = atoi(argv[2]), ops = atoi(argv[3]), verify_only = 0;
+    for (int i = 4; i < argc; i++) {
+        verify_only |= strcmp(argv[i], "-v") == 0;
+        if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+            root = argv[++i];
+    }
     dirs[0].exists = 1;
     for (int r = 0; r < round; r++)
         run_round(seed, r, ops);          /* the model alone: live = 0 */
     live = 1;
     opno = -1;
-    if (round == 0 && check("mkdir /s", "/s", mkdir("/s"), 0))
+    char top[80];
+    dpath(top, 0);
+    if (round == 0 && !verify_only && check("mkdir /s", top, mkdir(top), 0))
         return 1;
-    if (verify_all() || run_round(seed, round, ops) || sync() < 0 || verify_all())
+    if (verify_all())
+        return 1;
+    if (verify_only) {
+        printf("fsstress: PASS seed %ld: %s holds round %d's state\n", seed, top, round - 1);
+        return 0;
+    }
+    if (run_round(seed, round, ops) || sync() < 0 || verify_all())
         return 1;
     long nfiles = 0, bytes = 0;
     for (int d = 0; d < ND; d++)
