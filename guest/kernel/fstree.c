@@ -382,7 +382,20 @@ int fs_snapshot(uint64 src, uint64 *id, uint64 psub, uint64 pdir)
 
 /* ---- commits ---- */
 
-void trace_fs_commit(uint64 gen, uint64 blocks_written, uint64 cow_copies, uint64 free_blocks);
+void trace_fs_commit(uint64 gen, uint64 blocks_written, uint64 cow_copies, uint64 free_blocks,
+                     uint64 heights);
+
+/* Levels of the free-space, root, extent, checksum trees and subvolume 5's FS tree, a byte each. */
+static uint64 heights(void)
+{
+    struct fs_root_item top;
+    uint64 h = 0;
+    for (int t = KV_TREE_FREE; t <= KV_TREE_CSUM; t++)
+        h |= (uint64)(kvfs.root[t].level + 1) << (8 * (t - KV_TREE_FREE));
+    if (fs_root_item(FS_TOP_SUBVOL, &top) == 0)
+        h |= (uint64)(top.root.level + 1) << 32;
+    return h;
+}
 
 /* Commits the running transaction: its generation, or an error. */
 int fs_commit(void)
@@ -392,7 +405,7 @@ int fs_commit(void)
     if (r)
         return r;
     dirty = 0;
-    trace_fs_commit(kvfs.gen, kvfs.last_writes, kvfs.cow_copies - cows, kvfs.nblocks - kvfs.nused);
+    trace_fs_commit(kvfs.gen, kvfs.last_writes, kvfs.cow_copies - cows, kvfs.nblocks - kvfs.nused, heights());
     return (int)kvfs.gen;
 }
 
