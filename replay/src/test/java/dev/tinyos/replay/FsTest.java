@@ -170,6 +170,8 @@ class FsTest {
                 "reflink: cloned", "snapshot: /s of /", "fill: PASS", "fsck: PASS");
         recordAndReplay(img, "fsstress 2 0 80\nfscrash run\nfsck\npoweroff\n", "fsstress: PASS", "fscrash: PASS run",
                 "fsck: PASS");
+        recordAndReplay(img, "put -a -s /log one two\nfsbench 1 20\npoweroff\n", "put: /log synced",
+                "fsbench: write amplification");
         recordAndReplay(blank("t.img", 16), "fstests rename\npoweroff\n", "ALL TESTS PASSED");
     }
 }
