@@ -321,6 +321,27 @@ static int t_checksum(void)
     return 0;
 }
 
+/* Writing until the disk is full: ENOSPC, the transaction rolls back, the file system goes on. */
+static int t_no_space(void)
+{
+    struct stat st;
+    CHECK(mkdir("/ns") == 0 && sync() > 0);
+    long before = used();
+    int fd = open("/ns/f", O_WRONLY | O_CREAT), r = 0, n = 0;
+    CHECK(fd >= 0);
+    pattern(buf, 65536, 7);
+    while (n < 1000 && (r = write(fd, buf, 65536)) == 65536)
+        n++;
+    close(fd);
+    CHECK(r == ENOSPC && n > 10);
+    r = stat("/ns/f", &st);            /* gone, or as a periodic commit left it */
+    CHECK(r == ENOENT || (r == 0 && st.size % 65536 == 0 && st.size <= 65536UL * n));
+    CHECK(r == ENOENT || unlink("/ns/f") == 0);
+    CHECK(sync() > 0 && used() == before);
+    CHECK(make("/ns/g", 100, 1) == 0 && sync() > 0 && holds("/ns/g", 100, 1));
+    return 0;
+}
+
 static struct test tests[] = {
     {"create_write_read", t_create_write_read},
     {"holes", t_holes},
@@ -334,6 +355,7 @@ static struct test tests[] = {
     {"reflink", t_reflink},
     {"snapshot", t_snapshot},
     {"checksum", t_checksum},
+    {"no_space", t_no_space},
 };
 
 int main(int argc, char **argv)
