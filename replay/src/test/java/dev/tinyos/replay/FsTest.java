@@ -142,6 +142,21 @@ class FsTest {
         }
     }
 
+    /** fsck's file-system checks can fail: each planted damage (kvcorrupt fs*) is named. */
+    @Test
+    void fsckNamesEveryPlantedFileSystemCorruption() throws Exception {
+        Path base = blank("fsck-base.img", 16);
+        assertTrue(boot(base, "mkfs -f 6 1024\nfsstress 3 0 120\nfsck\npoweroff\n").contains("fsck: PASS"));
+        String[][] modes = {{"fsrefs", "refs 2, referenced 1 times"}, {"fsdir", "has no matching hash entry"},
+            {"fsdata", "bad data checksum"}};
+        for (String[] m : modes) {
+            Path img = java.nio.file.Files.copy(base, tmp.resolve(m[0] + ".img"));
+            String c = boot(img, "kvcorrupt " + m[0] + "\nfsck\ncat /s/f0 /s/f1 /s/f2 /s/f3\npoweroff\n");
+            assertTrue(c.contains("kvcorrupt: " + m[0] + ": block"), c);
+            assertTrue(c.contains("fsck: FAIL") && c.contains(m[1]), m[0] + ":\n" + c);
+        }
+    }
+
     private void recordAndReplay(Path disk, String typed, String... expect) throws Exception {
         Path trace = tmp.resolve("trace" + Integer.toHexString(typed.hashCode()));
         ByteArrayOutputStream rec = new ByteArrayOutputStream();
