@@ -32,9 +32,9 @@
  */
 #include "../lib/fsfmt.h"
 
-#define FS_MAXB 32768                 /* FS checks on disks up to 128 MiB */
-#define MAXEXT 4096
-#define MAXINO 4096
+#define FS_MAXB 16384                 /* FS checks on disks up to 64 MiB */
+#define MAXEXT 2048
+#define MAXINO 2048
 #define MAXSUB 64
 
 static uint16 fsrefs[FS_MAXB];       /* references found to each FS tree block */
@@ -186,9 +186,9 @@ static struct {
     uint64 parent, size, ext_end;     /* ext_end: first block after the last file extent */
     uint32 nindex;
 } ino[MAXINO];
-static uint8 pblk[MAX_LEVEL + 1][KV_BSIZE];
+static uint8 pblk[9][KV_BSIZE];          /* pass B: trees up to 9 levels */
 static uint64 cur_sub;
-static struct { uint64 hash, index, ino; uint8 type, len, matched; char name[FS_NAME_MAX + 1]; } hents[512];
+static struct { uint64 hash, index, ino; uint8 type, len, matched; char name[FS_NAME_MAX + 1]; } hents[256];
 static int nhents;
 static uint64 hents_dir;
 
@@ -196,6 +196,8 @@ typedef void (*item_fn)(const struct kv_key *k, const uint8 *d, uint32 size);
 
 static void iterate(uint64 bno, int level, item_fn fn)
 {
+    if (level < 0 || level > 8)
+        return;                       /* pass A reported it */
     uint8 *b = pblk[level];
     if (blkread((long)bno, b) < 0 || kvd_check(b, bno))
         return;                       /* pass A reported it */
@@ -219,7 +221,7 @@ static void hash_entries(const struct kv_key *k, const uint8 *d, uint32 size)
     for (uint32 off = 0; off < size;) {
         const struct fs_dirent *de = (const struct fs_dirent *)(d + off);
         if (off + sizeof *de > size || off + sizeof *de + de->namelen > size || de->namelen > FS_NAME_MAX ||
-            de->namelen == 0 || nhents == 512) {
+            de->namelen == 0 || nhents == 256) {
             problem("subvol %ld dir %ld: malformed hash item", cur_sub, k->objectid);
             return;
         }
