@@ -385,6 +385,23 @@ static int64 alloc_extent(uint32 *nb)
     return start;
 }
 
+/* The new extent's bookkeeping: its reference count and checksums, then it replaces the old mapping. */
+static int map_extent(int slot, uint64 ino, uint64 start, uint64 b0, uint32 nb)
+{
+    struct fs_extent_item e = {.refs = 1, .gen = kvfs.txn};
+    struct fs_file_extent fe = {.disk_start = start, .disk_nblocks = nb, .nblocks = nb, .gen = kvfs.txn};
+    int r = modify(KV_TREE_EXTENT, fs_key(start, FS_KEY_EXT_DATA, nb), &e, sizeof e, 0);
+    if (r == 0)
+        r = modify(KV_TREE_CSUM, fs_key(start, FS_KEY_CSUM, nb), crcs, nb * 4, 0);
+    if (r == 0)
+        r = punch(slot, ino, b0, b0 + nb);
+    if (r == 0)
+        r = modify((uint32)slot, fs_key(ino, FS_KEY_FILE_EXTENT, b0 * BS), &fe, sizeof fe, 0);
+    fs_stats.data_writes += nb;
+    trace_fs_extent_write(ino, b0, start, nb);
+    return r;
+}
+
 /* One extent's worth of a write: at most FS_EXTENT_MAX blocks from off; the bytes written. */
 static int write_extent(int slot, uint64 ino, struct fs_inode *in, uint64 off, uint64 src, int user,
                         uint32 n)
@@ -401,17 +418,7 @@ static int write_extent(int slot, uint64 ino, struct fs_inode *in, uint64 off, u
         free_blocks((uint64)start, nb, kvfs.txn);
         return r;
     }
-    struct fs_extent_item e = {.refs = 1, .gen = kvfs.txn};
-    struct fs_file_extent fe = {.disk_start = (uint64)start, .disk_nblocks = nb, .nblocks = nb, .gen = kvfs.txn};
-    r = modify(KV_TREE_EXTENT, fs_key((uint64)start, FS_KEY_EXT_DATA, nb), &e, sizeof e, 0);
-    if (r == 0)
-        r = modify(KV_TREE_CSUM, fs_key((uint64)start, FS_KEY_CSUM, nb), crcs, nb * 4, 0);
-    if (r == 0)
-        r = punch(slot, ino, b0, b0 + nb);
-    if (r == 0)
-        r = modify((uint32)slot, fs_key(ino, FS_KEY_FILE_EXTENT, b0 * BS), &fe, sizeof fe, 0);
-    fs_stats.data_writes += nb;
-    trace_fs_extent_write(ino, b0, (uint64)start, nb);
+    r = map_extent(slot, ino, (uint64)start, b0, nb);
     return r ? r : (int)n;
 }
 
