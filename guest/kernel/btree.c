@@ -86,7 +86,7 @@ static int check_shape(struct buf *b)
 
 static int read_node(uint32 owner, const struct kv_ptr *p, int level, struct buf **out)
 {
-    int r = mb_read(p->blockno, p->gen, owner, level, out);
+    int r = mb_read(p->blockno, p->gen, tree_owner(owner), level, out);
     if (r == 0 && (r = check_shape(*out)) != 0)
         brelse(*out);
     return r;
@@ -128,7 +128,14 @@ static struct kv_ptr root_ptr(uint32 owner)
 
 /* ---- read-only operations ---- */
 
-int bt_lookup(uint32 owner, const struct kv_key *k, uint8 *out, uint32 max, uint32 *size)
+/*
+ * The leaf item with key k (floor = 0) or with the largest key <= k (floor =
+ * 1): its key, size and up to max bytes of its data. A node's pointer i
+ * carries the first key of child i, so the child that may hold k also holds
+ * the floor of k whenever the floor exists.
+ */
+static int find(uint32 owner, const struct kv_key *k, int floor, struct kv_key *key, uint8 *out,
+                uint32 max, uint32 *size)
 {
     struct kv_ptr p = root_ptr(owner);
     for (int level = (int)kvfs.root[owner].level;; level--) {
@@ -142,9 +149,11 @@ int bt_lookup(uint32 owner, const struct kv_key *k, uint8 *out, uint32 max, uint
             continue;
         }
         uint32 i = item_slot(b, k);
+        int exact = i < nitems(b) && kv_key_cmp(&items(b)[i].key, k) == 0;
         r = KV_ENOENT;
-        if (i < nitems(b) && kv_key_cmp(&items(b)[i].key, k) == 0) {
-            struct kv_item *it = &items(b)[i];
+        if (exact || (floor && i > 0)) {
+            struct kv_item *it = &items(b)[exact ? i : i - 1];
+            *key = it->key;
             *size = it->size;
             memcpy(out, b->data + it->offset, it->size < max ? it->size : max);
             r = 0;
@@ -152,6 +161,18 @@ int bt_lookup(uint32 owner, const struct kv_key *k, uint8 *out, uint32 max, uint
         brelse(b);
         return r;
     }
+}
+
+int bt_lookup(uint32 owner, const struct kv_key *k, uint8 *out, uint32 max, uint32 *size)
+{
+    struct kv_key found;
+    return find(owner, k, 0, &found, out, max, size);
+}
+
+int bt_floor(uint32 owner, const struct kv_key *k, struct kv_key *found, uint8 *out, uint32 max,
+             uint32 *size)
+{
+    return find(owner, k, 1, found, out, max, size);
 }
 
 /* First key > after in the subtree at p. */
@@ -241,7 +262,12 @@ static int cow(uint32 owner, struct kv_ptr *ref, int level, struct buf **out)
     brelse(old);
     trace_kv_cow(ref->blockno, (uint64)nb, owner, (uint64)level);
     kvfs.cow_copies++;
-    if ((r = free_blocks(ref->blockno, 1, ref->gen)) != 0) {
+    int shared = 0;
+    if (tree_owner(owner) == KV_TREE_FS)
+        r = fs_cow_shared(ref->blockno, b, level, &shared);   /* a snapshot may share it */
+    if (r == 0 && !shared)
+        r = free_blocks(ref->blockno, 1, ref->gen);
+    if (r) {
         brelse(b);
         return r;
     }
@@ -262,7 +288,7 @@ static int new_block(uint32 owner, int level, struct buf **out)
     int64 nb = alloc_meta();
     if (nb < 0)
         return (int)nb;
-    *out = mb_new((uint64)nb, owner, level);
+    *out = mb_new((uint64)nb, tree_owner(owner), level);
     return 0;
 }
 

@@ -22,13 +22,22 @@
 
 #define KV_MAX_BLOCKS (256 * 1024)    /* the store uses at most 1 GiB of the disk */
 #define KV_MAX_LEVEL 16               /* deeper trees are rejected as corrupt */
+#define FS_NSLOT 8                    /* FS trees (subvolumes) loaded at once */
+#define KV_NSLOTS (KV_TREE_FS + FS_NSLOT)  /* kvfs.root[]: 1..5 fixed trees, 6.. loaded FS trees */
+
+/*
+ * A tree is named by its slot in kvfs.root[]. Slots 1..5 are the trees of
+ * the same owner number; slots KV_TREE_FS.. hold the FS trees of loaded
+ * subvolumes (fstree.c), whose blocks all carry owner KV_TREE_FS.
+ */
+static inline uint32 tree_owner(uint32 slot) { return slot >= KV_TREE_FS ? KV_TREE_FS : slot; }
 
 struct kvfs {
     int mounted;
     uint64 fsid, nblocks;
     uint64 gen;                       /* last committed transaction */
     uint64 txn;                       /* the running transaction: gen + 1 */
-    struct kv_root root[KV_NTREES + 1];
+    struct kv_root root[KV_NSLOTS];
     uint32 node_max, leaf_limit;
     uint64 nkeys;
     uint64 nused, npinned;            /* bits set in the allocator's maps */
@@ -66,13 +75,26 @@ struct bt_op {
 };
 int bt_create(uint32 owner);
 int bt_lookup(uint32 owner, const struct kv_key *k, uint8 *out, uint32 max, uint32 *size);
+int bt_floor(uint32 owner, const struct kv_key *k, struct kv_key *found, uint8 *out, uint32 max,
+             uint32 *size);
 int bt_next(uint32 owner, const struct kv_key *after, struct kv_key *found);
 int bt_modify(uint32 owner, struct bt_op *op);
 typedef int (*bt_visit_fn)(void *ctx, const struct kv_key *k, const uint8 *data, uint32 size);
 int bt_walk(uint32 owner, bt_visit_fn fn, void *ctx);
 
+/* fsdata.c: copy on write of a block an FS tree shares with a snapshot */
+int fs_cow_shared(uint64 old_blockno, struct buf *copy, int level, int *shared);
+/* fstree.c: subvolume roots in and out of the root tree; the commit thread */
+int fs_flush_roots(void);
+int fs_create_trees(void);
+void fs_reset(void);
+
+/* syskv.c: the store's one sleeplock, taken by every kv and file system call */
+void lock_store(void);
+void unlock_store(void);
+
 /* kvsuper.c */
-int kvs_format(uint32 node_max, uint32 leaf_limit);
+int kvs_format(uint32 node_max, uint32 leaf_limit, int with_fs);
 int kvs_mount(void);
 int kvs_commit(void);
 

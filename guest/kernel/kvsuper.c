@@ -35,8 +35,12 @@
  * the count of used blocks agrees with the superblock. Format (mkfs) first
  * zeroes the three slots and flushes (so that no superblock of an earlier
  * store on the disk can outlive a format interrupted by a crash: such a
- * disk has no store at all), creates two empty trees, lets the first commit
- * fill the free-space tree, and writes generation 1 to all three slots.
+ * disk has no store at all), creates two empty trees (and, for the file
+ * system's mkfs, its trees: fstree.c), lets the first commit fill the
+ * free-space tree, and writes generation 1 to all three slots. Every commit
+ * first writes the loaded subvolumes' FS tree roots into the root tree
+ * (fs_flush_roots). Format version 2 added the file-system roots to the
+ * superblock; a version 1 superblock mounts as a store without them.
  */
 #include "kv.h"
 
@@ -54,6 +58,7 @@ static void super_fill(struct kv_super *s, int slot)
     s->version = KV_VERSION;
     s->nblocks = kvfs.nblocks;
     memcpy(s->root, kvfs.root, sizeof s->root);
+    memcpy(s->fsroot, &kvfs.root[KV_TREE_ROOT], sizeof s->fsroot);
     s->node_max = kvfs.node_max;
     s->leaf_limit = kvfs.leaf_limit;
     s->used_blocks = kvfs.nused - kvfs.npinned;
@@ -92,7 +97,9 @@ static void begin_txn(void)
 /* Steps 1-4 of the protocol; all = write every slot (format). */
 static int commit(int all)
 {
-    int r = free_tree_sync();
+    int r = fs_flush_roots();
+    if (r == 0)
+        r = free_tree_sync();
     if (r)
         return r;
     int written = KV_FAULT == 1 ? 0 : bsync();
@@ -132,13 +139,14 @@ static int erase_supers(void)
     return bsync() < 0 ? KV_EIO : 0;
 }
 
-int kvs_format(uint32 node_max, uint32 leaf_limit)
+int kvs_format(uint32 node_max, uint32 leaf_limit, int with_fs)
 {
     uint64 disk = vblk_sectors() / SECTORS_PER_BLOCK;
     if (node_max < KV_NODE_MIN_MAX || node_max > KV_NODE_CAP || leaf_limit < KV_LEAF_MIN_LIMIT ||
         leaf_limit > KV_LEAF_CAP || disk < KV_MIN_BLOCKS || vblk_readonly())
         return -1;
     memset(&kvfs, 0, sizeof kvfs);
+    fs_reset();
     kvfs.nblocks = disk < KV_MAX_BLOCKS ? disk : KV_MAX_BLOCKS;
     kvfs.fsid = ((uint64)crc32c(0, &kvfs.nblocks, 8) << 32) ^ timer_now() ^ 0x6b76ULL;
     kvfs.node_max = node_max;
@@ -151,6 +159,8 @@ int kvs_format(uint32 node_max, uint32 leaf_limit)
         r = bt_create(KV_TREE_KV);
     if (r == 0)
         r = bt_create(KV_TREE_FREE);
+    if (r == 0 && with_fs)
+        r = fs_create_trees();
     if (r == 0)
         r = commit(1);
     kvfs.mounted = r == 0;
@@ -199,7 +209,10 @@ int kvs_mount(void)
     kvfs.fsid = s.h.fsid;
     kvfs.nblocks = s.nblocks;
     kvfs.gen = s.h.gen;
-    memcpy(kvfs.root, s.root, sizeof kvfs.root);
+    memcpy(kvfs.root, s.root, sizeof s.root);
+    if (s.version >= 2)
+        memcpy(&kvfs.root[KV_TREE_ROOT], s.fsroot, sizeof s.fsroot);
+    fs_reset();
     kvfs.node_max = s.node_max;
     kvfs.leaf_limit = s.leaf_limit;
     kvfs.nkeys = s.nkeys;

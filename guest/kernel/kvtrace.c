@@ -36,3 +36,21 @@ TRACEPOINT void trace_kv_cow(uint64 old_blockno, uint64 new_blockno, uint64 owne
 {
     asm volatile("" : : "r"(old_blockno), "r"(new_blockno), "r"(owner), "r"(level));
 }
+
+/* ---- the file system (fstree.c, fsdata.c) ---- */
+
+TRACEPOINT void trace_fs_commit(uint64 gen, uint64 blocks_written, uint64 cow_copies, uint64 free_blocks,
+                                uint64 heights)
+{
+    asm volatile("" : : "r"(gen), "r"(blocks_written), "r"(cow_copies), "r"(free_blocks), "r"(heights));
+}
+
+TRACEPOINT void trace_fs_extent_write(uint64 ino, uint64 file_block, uint64 disk_start, uint64 nblocks)
+{
+    asm volatile("" : : "r"(ino), "r"(file_block), "r"(disk_start), "r"(nblocks));
+}
+
+TRACEPOINT void trace_fs_unshare(uint64 old_blockno, uint64 new_blockno, uint64 level, uint64 refs)
+{
+    asm volatile("" : : "r"(old_blockno), "r"(new_blockno), "r"(level), "r"(refs));
+}

@@ -133,7 +133,7 @@ int mb_read_super(int slot, struct buf **out)
             r = bad(blockno, "block type", s->h.type, KV_BT_SUPER);
         else if (s->h.level != slot)
             r = bad(blockno, "superblock slot", s->h.level, (uint64)slot);
-        else if (s->version != KV_VERSION)
+        else if (s->version < KV_VERSION_MIN || s->version > KV_VERSION)
             r = bad(blockno, "format version", s->version, KV_VERSION);
     }
     if (r && b)

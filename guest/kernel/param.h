@@ -11,5 +11,6 @@
 #define MAXARG 16              /* exec: maximum argv entries */
 #define MAXARGLEN 128          /* exec: maximum length of one argument */
 #define PROC_NAME_LEN 16
+#define NOFILE 16             /* open descriptors per process */
 
 #endif

@@ -16,6 +16,8 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "file.h"
+#include "../lib/fsfmt.h"
 
 struct proc proc_table[NPROC];
 struct spinlock proc_lock;
@@ -70,6 +72,9 @@ static void reset_slot(struct proc *p, int pid)
     p->kfn = 0;
     p->karg = 0;
     p->name[0] = 0;
+    memset(p->ofile, 0, sizeof p->ofile);
+    p->cwd_subvol = FS_TOP_SUBVOL;
+    p->cwd_ino = FS_ROOT_INO;
     memset(&p->ctx, 0, sizeof p->ctx);
     p->ctx.ra = (uint64)forkret;
     p->ctx.sp = p->kstack;
@@ -133,6 +138,7 @@ static void init_main(uint64 arg)
     (void)arg;
     char *argv[] = {"init", 0};
     selftest_boot();
+    fd_console_init(myproc());
     if (exec("init", argv) < 0)
         panic("init: cannot exec the init program");
     myproc()->kfn = 0;
@@ -164,6 +170,7 @@ int proc_fork(void)
     np->trapframe->regs[REG_A0] = 0;     /* fork returns 0 in the child */
     memcpy(np->name, p->name, sizeof p->name);
     np->brk = p->brk;                    /* uvm_copy copied the heap pages */
+    fd_fork(p, np);
     int pid = np->pid;
     proc_start(np, p);
     return pid;
@@ -186,6 +193,7 @@ void proc_exit(int status)
     struct proc *p = myproc();
     if (p == initproc)
         panic("init exited with status %d", status);
+    fd_exit(p);
     acquire(&proc_lock);
     reparent(p);
     if (p->parent)

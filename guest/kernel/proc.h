@@ -14,6 +14,8 @@
 #include "param.h"
 #include "spinlock.h"
 
+struct file;
+
 /* Callee-saved registers saved by swtch(). */
 struct context {
     uint64 ra, sp;
@@ -69,6 +71,8 @@ struct proc {
     void (*kfn)(uint64);        /* kernel thread body */
     uint64 karg;
     char name[PROC_NAME_LEN];
+    struct file *ofile[NOFILE]; /* open descriptors (file.c) */
+    uint64 cwd_subvol, cwd_ino; /* working directory (fspath.c) */
 };
 
 struct cpu {

@@ -20,6 +20,10 @@ int64 sys_blkread(void), sys_blkwrite(void), sys_blksync(void), sys_blkinval(voi
 int64 sys_blkinfo(void);
 int64 sys_kv_format(void), sys_kv_mount(void), sys_kv_put(void), sys_kv_get(void);
 int64 sys_kv_del(void), sys_kv_next(void), sys_kv_commit(void), sys_kv_stat(void);
+int64 sys_open(void), sys_close(void), sys_lseek(void), sys_fstat(void), sys_stat(void);
+int64 sys_mkdir(void), sys_rmdir(void), sys_unlink(void), sys_rename(void), sys_chdir(void);
+int64 sys_getcwd(void), sys_readdir(void), sys_fsync(void), sys_sync(void), sys_mkfs(void);
+int64 sys_ftruncate(void), sys_snapshot(void), sys_reflink(void), sys_fsinfo(void), sys_subvol(void);
 int64 sys_sbrk(void);
 int64 sys_kbug(void);
 
@@ -34,6 +38,13 @@ static int64 (*const syscalls[SYS_COUNT])(void) = {
     [SYS_kv_format] = sys_kv_format, [SYS_kv_mount] = sys_kv_mount, [SYS_kv_put] = sys_kv_put,
     [SYS_kv_get] = sys_kv_get,   [SYS_kv_del] = sys_kv_del,   [SYS_kv_next] = sys_kv_next,
     [SYS_kv_commit] = sys_kv_commit, [SYS_kv_stat] = sys_kv_stat,
+    [SYS_open] = sys_open,       [SYS_close] = sys_close,     [SYS_lseek] = sys_lseek,
+    [SYS_fstat] = sys_fstat,     [SYS_stat] = sys_stat,       [SYS_mkdir] = sys_mkdir,
+    [SYS_rmdir] = sys_rmdir,     [SYS_unlink] = sys_unlink,   [SYS_rename] = sys_rename,
+    [SYS_chdir] = sys_chdir,     [SYS_getcwd] = sys_getcwd,   [SYS_readdir] = sys_readdir,
+    [SYS_fsync] = sys_fsync,     [SYS_sync] = sys_sync,       [SYS_mkfs] = sys_mkfs,
+    [SYS_ftruncate] = sys_ftruncate, [SYS_snapshot] = sys_snapshot, [SYS_reflink] = sys_reflink,
+    [SYS_fsinfo] = sys_fsinfo,   [SYS_subvol] = sys_subvol,
     [SYS_sbrk] = sys_sbrk,
     [SYS_kbug] = sys_kbug,
 };

@@ -32,13 +32,18 @@ static struct sleeplock kvlock;
 static int kvlock_ready;
 static uint8 valbuf[sizeof(struct kv_value) + KV_INLINE_MAX] __attribute__((aligned(8)));
 
-static void lock_store(void)
+void lock_store(void)
 {
     if (!kvlock_ready) {
         sleeplock_init(&kvlock, "kv");
         kvlock_ready = 1;
     }
     acquiresleep(&kvlock);
+}
+
+void unlock_store(void)
+{
+    releasesleep(&kvlock);
 }
 
 static struct kv_key user_key(uint64 k)
@@ -258,7 +263,7 @@ int64 sys_kv_format(void)
     if (!vblk_present())
         return -1;
     lock_store();
-    int r = kvs_format((uint32)argraw(0), (uint32)argraw(1));
+    int r = kvs_format((uint32)argraw(0), (uint32)argraw(1), 0);
     releasesleep(&kvlock);
     return r;
 }

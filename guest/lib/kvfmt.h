@@ -38,7 +38,8 @@
 
 #define KV_BSIZE 4096
 #define KV_MAGIC 0x314b5654u          /* bytes "TVK1" */
-#define KV_VERSION 1
+#define KV_VERSION 2                  /* 2 adds the file-system trees (fsroot); 1 is still read */
+#define KV_VERSION_MIN 1
 #define KV_SUPER_SLOTS 3
 #define KV_SUPER_BLOCK(slot) (1 + (uint64)(slot))
 #define KV_FIRST_BLOCK 4              /* blocks below are reserved (0) or superblocks */
@@ -52,7 +53,12 @@
 /* header.owner: the tree a block belongs to (0 for superblocks) */
 #define KV_TREE_KV 1                  /* the user's key/value items */
 #define KV_TREE_FREE 2                /* free-space extents */
-#define KV_NTREES 2
+#define KV_NTREES 2                   /* trees in kv_super.root */
+#define KV_TREE_ROOT 3                /* file system: subvolume id -> FS tree root (fsfmt.h) */
+#define KV_TREE_EXTENT 4              /* file system: data extent and shared tree block refs */
+#define KV_TREE_CSUM 5                /* file system: CRC-32C of every data block */
+#define KV_TREE_FS 6                  /* file system: every subvolume's FS tree */
+#define KV_NFSTREES 3                 /* trees in kv_super.fsroot: ROOT, EXTENT, CSUM */
 
 /* key.type */
 #define KV_KEY_VALUE 0x10             /* (user key, VALUE, 0) -> struct kv_value + payload */
@@ -132,6 +138,7 @@ struct kv_super {
     uint32 leaf_limit;                /* item + data bytes per leaf, 1024..KV_LEAF_CAP */
     uint64 used_blocks;               /* reserved + tree + data blocks */
     uint64 nkeys;                     /* items in the kv tree */
+    struct kv_root fsroot[KV_NFSTREES]; /* version 2: ROOT, EXTENT, CSUM trees; all zero = no file system */
 };
 
 /* The sizes FORMAT.md states: a change here is a format change. */
@@ -140,7 +147,7 @@ _Static_assert(sizeof(struct kv_header) == KV_HDR_SIZE, "kv_header");
 _Static_assert(sizeof(struct kv_ptr) == 40, "kv_ptr");
 _Static_assert(sizeof(struct kv_item) == 32, "kv_item");
 _Static_assert(sizeof(struct kv_extent) == 24, "kv_extent");
-_Static_assert(sizeof(struct kv_super) == 176, "kv_super");
+_Static_assert(sizeof(struct kv_super) == 248, "kv_super");
 
 /* Leaf item bytes: the item itself plus its data. */
 #define KV_ITEM_BYTES(size) (sizeof(struct kv_item) + (size))

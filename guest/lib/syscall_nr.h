@@ -36,7 +36,29 @@
 #define SYS_kv_next   27  /* int kv_next(unsigned long key, unsigned long *next): first key > key */
 #define SYS_kv_commit 28  /* long kv_commit(void): make the transaction durable; its gen */
 #define SYS_kv_stat   29  /* int kv_stat(struct kvstat *out) */
-/* 30-59: reserved for the file system. 60-69: memory. 70-79: pipes and the shell. */
+/* Files (kernel/sysfs.c, file.c; guest/README.md "Files"). Paths are absolute or relative to the
+   working directory, with "." and ".."; results are >= 0 or a negative E* code below. */
+#define SYS_open     30   /* int open(const char *path, int flags): O_* below; a descriptor */
+#define SYS_close    31   /* int close(int fd) */
+#define SYS_lseek    32   /* long lseek(int fd, long off, int whence): SEEK_*; the new offset */
+#define SYS_fstat    33   /* int fstat(int fd, struct stat *st) */
+#define SYS_stat     34   /* int stat(const char *path, struct stat *st) */
+#define SYS_mkdir    35   /* int mkdir(const char *path) */
+#define SYS_rmdir    36   /* int rmdir(const char *path): empty directories only */
+#define SYS_unlink   37   /* int unlink(const char *path): files only */
+#define SYS_rename   38   /* int rename(const char *from, const char *to): atomic, replaces a file */
+#define SYS_chdir    39   /* int chdir(const char *path) */
+#define SYS_getcwd   40   /* int getcwd(char *buf, int n): length of the path */
+#define SYS_readdir  41   /* int readdir(int fd, struct dirent *d): 1 = an entry, 0 = the end */
+#define SYS_fsync    42   /* int fsync(int fd): commits; the file survives any crash after it */
+#define SYS_sync     43   /* long sync(void): commits; the generation */
+#define SYS_mkfs     44   /* int mkfs(int node_max, int leaf_limit): store + file system */
+#define SYS_ftruncate 45  /* int ftruncate(int fd, long size) */
+#define SYS_snapshot 46   /* int snapshot(const char *subvol, const char *newpath) */
+#define SYS_reflink  47   /* int reflink(const char *from, const char *to): clone a file's extents */
+#define SYS_fsinfo   48   /* int fsinfo(struct fsinfo *out) */
+#define SYS_subvol   49   /* int subvol(const char *path): a new empty subvolume */
+/* 60-69: memory. 70-79: pipes and the shell. 90: the debugger exercise. */
 #define SYS_sbrk      60  /* long sbrk(long n): move the break n bytes; the old break or -1 */
 #define SYS_kbug     90   /* long kbug(int op, const char *label): kernel/kbug.c, a deliberate bug */
 #define SYS_COUNT    91
@@ -45,6 +67,35 @@
 #define KV_ENOENT (-2)    /* no such key */
 #define KV_EIO    (-3)    /* a block failed its checks (the kernel says which) or the disk failed */
 #define KV_ENOSPC (-4)    /* no free block (or no contiguous run for a data extent) */
+
+/* Errors of every call that takes a descriptor or a path (the file calls, read, write). */
+#define EINVAL      (-1)  /* bad argument ("." or ".." as a name to create or remove, bad flags) */
+#define ENOENT      (-2)  /* no such file or directory */
+#define EIO         (-3)  /* a block failed its checks (the kernel says which) or the disk failed */
+#define ENOSPC      (-4)  /* the disk is full */
+#define EBADF       (-5)  /* not an open descriptor, or not open for that */
+#define EEXIST      (-6)  /* the name exists */
+#define ENOTDIR     (-7)  /* a path component is not a directory */
+#define EISDIR      (-8)  /* a directory where a file is needed */
+#define ENOTEMPTY   (-9)  /* rmdir of a directory with entries */
+#define ENAMETOOLONG (-10) /* a name over 59 bytes or a path over 255 */
+#define EFAULT      (-11) /* a bad user pointer (the process is not killed) */
+#define EMFILE      (-12) /* no free descriptor in the process */
+#define ENFILE      (-13) /* no free open-file slot in the kernel */
+#define ENODEV      (-14) /* no file system on the disk (run mkfs -f), or no disk */
+#define EXDEV       (-15) /* rename or reflink across subvolumes */
+#define EFBIG       (-16) /* beyond the largest file size */
+
+/* open flags (Linux's values) */
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR   2
+#define O_CREAT  0x40
+#define O_TRUNC  0x200
+#define O_APPEND 0x400
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
 
 #ifndef __ASSEMBLER__
 /* Filled by SYS_sysinfo. */
@@ -84,6 +135,39 @@ struct kvstat {
     unsigned long commits;      /* commits since mount */
     unsigned long last_writes;  /* blocks written by the last commit (before its superblock) */
     unsigned long cow_copies;   /* blocks copied on write since mount */
+};
+
+#define T_FILE 1
+#define T_DIR 2
+#define T_SUBVOL 3              /* dirent only: the root of another subvolume */
+
+/* Filled by SYS_stat and SYS_fstat. */
+struct stat {
+    unsigned long ino;
+    unsigned long subvol;       /* the subvolume (FS tree) holding the inode */
+    unsigned long type;         /* T_FILE or T_DIR */
+    unsigned long nlink;
+    unsigned long size;         /* bytes (directories: entries) */
+    unsigned long blocks;       /* 4 KiB blocks mapped (files) */
+    unsigned long extents;      /* file extent items */
+    unsigned long mtime;        /* guest ticks */
+};
+
+/* Filled by SYS_readdir. */
+struct dirent {
+    unsigned long ino;          /* subvolume id for T_SUBVOL */
+    unsigned long type;
+    char name[64];
+};
+
+/* Filled by SYS_fsinfo (df). */
+struct fsinfo {
+    unsigned long gen, nblocks, used_blocks, free_blocks;
+    unsigned long commits, last_writes, cow_copies;
+    unsigned long data_writes;  /* data blocks written since mount */
+    unsigned long user_bytes;   /* bytes programs wrote through write() since mount */
+    unsigned long disk_writes;  /* blocks the disk wrote since boot (struct blkinfo) */
+    unsigned long commit_ticks; /* the periodic commit interval */
 };
 #endif
 

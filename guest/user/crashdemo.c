@@ -81,7 +81,7 @@ static int put(long block, const uint64 *w)
     return 0;
 }
 
-static int sync(void)
+static int disk_sync(void)
 {
     return blksync() < 0 ? -1 : 0;
 }
@@ -94,14 +94,14 @@ static int txn(uint64 k, const char *mode)
     int early = strcmp(mode, "early") == 0;
     uint64 slot = k % 2;
     fill(dbuf, K_DATA, k, slot, 0);
-    if (put(2 + (long)slot, dbuf) < 0 || (!nobarrier && sync() < 0))
+    if (put(2 + (long)slot, dbuf) < 0 || (!nobarrier && disk_sync() < 0))
         return -1;
     fill(buf, K_COMMIT, k, slot, dbuf[WORDS - 1]);
     if (put(oneslot ? 0 : (long)slot, buf) < 0)
         return -1;
     if (early)
         printf("crashdemo: committed %ld\n", k);
-    if (sync() < 0)
+    if (disk_sync() < 0)
         return -1;
     if (!early)
         printf("crashdemo: committed %ld\n", k);
@@ -118,7 +118,7 @@ static int do_format(void)
 {
     fill(dbuf, K_DATA, 0, 0, 0);
     fill(buf, K_COMMIT, 0, 0, dbuf[WORDS - 1]);
-    int ok = put(2, dbuf) == 0 && put(0, buf) == 0 && sync() == 0;
+    int ok = put(2, dbuf) == 0 && put(0, buf) == 0 && disk_sync() == 0;
     printf("crashdemo: format: commit 0 in slot 0\n");
     return verdict(ok);
 }

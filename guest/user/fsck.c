@@ -30,6 +30,9 @@
  *                reachable once (tree block or data), free; counts of used
  *                blocks and keys equal the superblock's
  *
+ *   file system  with a file system on the disk, every tree of it and the
+ *                references between them: fsckfs.h
+ *
  * Output: "fsck: error: ..." per problem (the first 20), then
  *   fsck: PASS gen G: K keys, kv tree H levels B blocks, free tree ...
  *   fsck: FAIL <first problem> (N problems)
@@ -48,7 +51,7 @@ static uint8 refmap[MAX_BLOCKS / 8], freemap[MAX_BLOCKS / 8];
 static uint64 nblocks;
 static int problems;
 static char first[160];
-static uint64 tree_blocks[KV_NTREES + 1], data_blocks, nkeys, free_blocks, free_extents, free_end;
+static uint64 tree_blocks[KV_TREE_FS + 1], data_blocks, nkeys, free_blocks, free_extents, free_end;
 
 static void problem(const char *fmt, ...)
 {
@@ -217,15 +220,27 @@ static void check_free(const struct kv_key *k, uint32 size)
     free_end = s + n;
 }
 
+#include "fsckfs.h"
+
 static void check_items(const uint8 *b, uint32 owner, uint32 n)
 {
     const struct kv_item *it = (const struct kv_item *)(b + KV_HDR_SIZE);
     uint64 gen = ((const struct kv_header *)b)->gen;
     for (uint32 i = 0; i < n; i++) {
+        const struct kv_key *k = &it[i].key;
+        const uint8 *d = b + it[i].offset;
         if (owner == KV_TREE_KV)
-            check_value(&it[i].key, b + it[i].offset, it[i].size, gen);
+            check_value(k, d, it[i].size, gen);
+        else if (owner == KV_TREE_FREE)
+            check_free(k, it[i].size);
+        else if (owner == KV_TREE_ROOT)
+            root_item(k, d, it[i].size);
+        else if (owner == KV_TREE_EXTENT)
+            extent_item(k, d, it[i].size);
+        else if (owner == KV_TREE_CSUM)
+            csum_item(k, d, it[i].size);
         else
-            check_free(&it[i].key, it[i].size);
+            fs_leaf_item(k, d, it[i].size);
     }
 }
 
@@ -237,6 +252,8 @@ static void walk(uint32 owner, uint64 bno, uint64 gen, int level, int is_root, c
         return;
     }
     uint8 *b = blk[level];
+    if (owner == KV_TREE_FS && fs_shared_visit(bno))
+        return;                       /* shared with a snapshot: checked once */
     if (!claim(bno, "tree block") || bno < KV_FIRST_BLOCK)
         return;
     tree_blocks[owner]++;
@@ -331,7 +348,12 @@ int main(int argc, char **argv)
             claim(b, "reserved block");
         walk(KV_TREE_KV, sb.root[KV_TREE_KV].blockno, sb.root[KV_TREE_KV].gen, (int)sb.root[KV_TREE_KV].level, 1, 0, 0);
         walk(KV_TREE_FREE, sb.root[KV_TREE_FREE].blockno, sb.root[KV_TREE_FREE].gen, (int)sb.root[KV_TREE_FREE].level, 1, 0, 0);
+        int fs = fs_check();
         uint64 used = check_space();
+        if (problems == 0 && fs)
+            printf("fsck: file system: %d subvolumes, %ld inodes, %ld FS tree blocks, %d data extents "
+                   "(%ld blocks), %d shared tree blocks\n", nsubs, fs_inodes, tree_blocks[KV_TREE_FS], next_,
+                   fs_data_blocks, nshared);
         if (problems == 0) {
             printf("fsck: PASS gen %ld: %ld keys, kv tree %d levels %ld blocks, free tree %d levels %ld blocks, "
                    "%ld data blocks, %ld used, %ld free in %ld extents\n", sb.h.gen, nkeys,

@@ -62,7 +62,8 @@ int main(int argc, char **argv0)
         if (strcmp(argv[0], "poweroff") == 0)
             poweroff(0);
         if (strcmp(argv[0], "help") == 0)
-            printf("programs: tests echo ps spin sleeper shortlived forkstorm kstress blkharness blkbench\n");
+            printf("programs: tests echo ps spin sleeper shortlived forkstorm kstress blkharness blkbench\n"
+                   "files: mkfs -f ls cat put mkdir rm mv stat df sync fill poke reflink snapshot fsck fsstress fstests\n");
         else
             run(argv);
     }

@@ -12,12 +12,15 @@
  *   kvcorrupt leak     shrink the last free extent of 2+ blocks by one, reseal
  *   kvcorrupt double   grow the last free extent over the used block before it
  *   kvcorrupt super    flip a byte of the newest superblock
- *
+ *   kvcorrupt fsrefs   file system: one more reference on the first data extent, reseal
+ *   kvcorrupt fsdir    file system: change a name in subvolume 5's first index item, reseal
+ *   kvcorrupt fsdata   file system: flip a byte of the first data extent
  * Each mode writes the damaged block with blkwrite, syncs, and forgets clean
  * cached blocks; it prints "kvcorrupt: MODE: block B ..." and exits 0, or
  * "kvcorrupt: FAIL ..." and 1 if the store offers nothing to damage.
  */
 #include "kvdisk.h"
+#include "../lib/fsfmt.h"
 
 static struct kv_super sb;
 static uint8 b[KV_BSIZE];
@@ -38,9 +41,8 @@ static int put(const char *mode, uint64 bno, const char *what)
 }
 
 /* Reads the first (rightmost if right) leaf of a tree into b; its block number. */
-static uint64 edge_leaf(int owner, int right)
+static uint64 edge_leaf_at(uint64 bno, int right)
 {
-    uint64 bno = sb.root[owner].blockno;
     for (;;) {
         if (blkread((long)bno, b) < 0)
             return 0;
@@ -52,8 +54,61 @@ static uint64 edge_leaf(int owner, int right)
     }
 }
 
+static uint64 edge_leaf(int owner, int right)
+{
+    uint64 bno = owner <= KV_NTREES ? sb.root[owner].blockno : sb.fsroot[owner - KV_TREE_ROOT].blockno;
+    return edge_leaf_at(bno, right);
+}
+
 static struct kv_item *item(int i) { return (struct kv_item *)(b + KV_HDR_SIZE) + i; }
 static struct kv_header *hdr(void) { return (struct kv_header *)b; }
+
+/* The first item of the leaf in b with key type t; -1 if none. */
+static int first_of(uint8 t)
+{
+    for (uint32 i = 0; i < hdr()->nitems; i++)
+        if (item((int)i)->key.type == t)
+            return (int)i;
+    return -1;
+}
+
+/*
+ * File-system damage (FORMAT.md, "The file system"), each resealed so that only fsck's
+ * file-system checks can see it: fsrefs adds a reference to the first data extent, fsdir
+ * changes a name in the first directory index item of subvolume 5, fsdata flips a byte of
+ * the first data extent.
+ */
+static int fs_mode(const char *mode)
+{
+    if (sb.version < 2 || !sb.fsroot[0].blockno)
+        return fail("no file system");
+    uint64 bno = edge_leaf(KV_TREE_EXTENT, 0);
+    int i = bno ? first_of(FS_KEY_EXT_DATA) : -1;
+    if (i < 0)
+        return fail("no data extent");
+    struct fs_extent_item *e = (struct fs_extent_item *)(b + item(i)->offset);
+    uint64 start = item(i)->key.objectid;
+    if (strcmp(mode, "fsrefs") == 0) {
+        e->refs++;
+        kvd_seal(b);
+        return put(mode, bno, "a data extent's reference count raised, resealed");
+    }
+    if (strcmp(mode, "fsdata") == 0) {
+        if (blkread((long)start, b) < 0)
+            return fail("read");
+        b[11] ^= 0x04;
+        return put(mode, start, "one byte of a file's data flipped");
+    }
+    bno = edge_leaf(KV_TREE_ROOT, 0);
+    if (!bno || (i = first_of(FS_KEY_ROOT_ITEM)) < 0)
+        return fail("no root item");
+    bno = edge_leaf_at(((struct fs_root_item *)(b + item(i)->offset))->root.blockno, 0);
+    if (!bno || (i = first_of(FS_KEY_DIR_INDEX)) < 0)
+        return fail("no directory index item in the first leaf");
+    ((char *)(b + item(i)->offset))[sizeof(struct fs_dirent)] ^= 0x20;
+    kvd_seal(b);
+    return put(mode, bno, "a name in a directory index item changed, resealed");
+}
 
 /* The first extent value of a leaf-only walk of the kv tree, depth first. */
 static int find_extent(uint64 bno, int level, struct kv_extent *out)
@@ -136,7 +191,7 @@ int main(int argc, char **argv)
 {
     int slot = kvd_newest(&sb);
     if (argc < 2 || slot < 0)
-        return fail(argc < 2 ? "usage: kvcorrupt leaf|order|stale|data|leak|double|super" : "no valid superblock");
+        return fail(argc < 2 ? "usage: kvcorrupt leaf|order|stale|data|leak|double|super|fsrefs|fsdir|fsdata" : "no valid superblock");
     const char *m = argv[1];
     if (strcmp(m, "leaf") == 0 || strcmp(m, "order") == 0 || strcmp(m, "stale") == 0)
         return leaf_mode(m);
@@ -144,6 +199,8 @@ int main(int argc, char **argv)
         return free_mode(m);
     if (strcmp(m, "data") == 0)
         return data_mode();
+    if (strcmp(m, "fsrefs") == 0 || strcmp(m, "fsdir") == 0 || strcmp(m, "fsdata") == 0)
+        return fs_mode(m);
     if (strcmp(m, "super") == 0) {
         if (blkread((long)KV_SUPER_BLOCK(slot), b) < 0)
             return fail("read");

@@ -47,7 +47,7 @@ KVD const char *kvd_super(int slot, struct kv_super *sb)
         why = "block type";
     if (!why && sb->h.level != slot)
         why = "slot";
-    if (!why && sb->version != KV_VERSION)
+    if (!why && (sb->version < KV_VERSION_MIN || sb->version > KV_VERSION))
         why = "version";
     return why;
 }

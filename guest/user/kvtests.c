@@ -36,7 +36,7 @@ static void fill(uint8 *p, int n, int salt)
         p[i] = (uint8)(i * 7 + salt + (i >> 8));
 }
 
-static struct kvstat stat(void)
+static struct kvstat kvstat_now(void)
 {
     struct kvstat st = {0};
     kv_stat(&st);
@@ -54,7 +54,7 @@ static int t_format_mount(void)
         return 1;
     if (kv_format(100, 4032) != 0 || kv_mount() != 1)
         return 2;
-    struct kvstat st = stat();
+    struct kvstat st = kvstat_now();
     if (st.gen != 1 || st.used_blocks != KV_FIRST_BLOCK + 2 || st.nkeys != 0 || st.height != 1)
         return 3;
     return run("fsck", 0, 0, 0) == 0 ? 0 : 4;
@@ -73,7 +73,7 @@ static int t_put_get_del(void)
     if (kv_next(0, &next) != 0 || next != 10 || kv_next(10, &next) != 0 || next != 20 ||
         kv_next(20, &next) != 0 || next != 30 || kv_next(30, &next) != KV_ENOENT)
         return 4;
-    return stat().nkeys == 3 ? 0 : 5;
+    return kvstat_now().nkeys == 3 ? 0 : 5;
 }
 
 static int t_value_sizes(void)
@@ -107,11 +107,11 @@ static int t_uncommitted_lost(void)
 {
     if (kv_format(100, 4032) != 0 || kv_put(1, "one", 3) != 0 || kv_commit() != 2)
         return 1;
-    if (stat().super_slot != 2 || kv_put(2, "two", 3) != 0 || kv_del(1) != 0)
+    if (kvstat_now().super_slot != 2 || kv_put(2, "two", 3) != 0 || kv_del(1) != 0)
         return 2;
     if (kv_mount() != 2 || kv_get(1, buf, 8) != 3 || kv_get(2, buf, 8) != KV_ENOENT)
         return 3;
-    if (kv_commit() != 3 || stat().super_slot != 0 || kv_commit() != 4 || stat().super_slot != 1)
+    if (kv_commit() != 3 || kvstat_now().super_slot != 0 || kv_commit() != 4 || kvstat_now().super_slot != 1)
         return 4;
     return run("fsck", 0, 0, 0) == 0 ? 0 : 5;
 }
@@ -122,16 +122,16 @@ static int t_deferred_free(void)
     fill(want, KV_VALUE_MAX, 1);
     if (kv_format(100, 4032) != 0 || kv_put(1, want, KV_VALUE_MAX) != 0 || kv_commit() != 2)
         return 1;
-    struct kvstat a = stat();
+    struct kvstat a = kvstat_now();
     if (a.pinned != 0 || kv_put(1, want, KV_VALUE_MAX) != 0)
         return 2;
-    struct kvstat b = stat();
+    struct kvstat b = kvstat_now();
     if (b.pinned < 4 || kv_put(1, want, KV_VALUE_MAX) != 0)
         return 3;
-    struct kvstat c = stat();
+    struct kvstat c = kvstat_now();
     if (c.pinned != b.pinned || c.used_blocks != b.used_blocks || kv_commit() != 3)
         return 4;
-    struct kvstat d = stat();
+    struct kvstat d = kvstat_now();
     if (d.pinned != 0 || d.used_blocks != a.used_blocks)
         return 5;
     return run("fsck", 0, 0, 0) == 0 ? 0 : 6;
@@ -147,7 +147,7 @@ static int t_grow_shrink(void)
         if (kv_put((unsigned long)k * 7919 % 1501, want, 100) != 0 || (k % 100 == 0 && kv_commit() < 0))
             return 2;
     }
-    if (stat().height < 5 || stat().nkeys != 1500 || run("fsck", 0, 0, 0) != 0)
+    if (kvstat_now().height < 5 || kvstat_now().nkeys != 1500 || run("fsck", 0, 0, 0) != 0)
         return 3;
     for (int k = 1; k <= 1500; k++) {
         unsigned long key = (unsigned long)k * 7919 % 1501;
@@ -160,7 +160,7 @@ static int t_grow_shrink(void)
             return 5;
     }
     kv_commit();
-    struct kvstat st = stat();
+    struct kvstat st = kvstat_now();
     if (st.height != 1 || st.nkeys != 0 || st.used_blocks != KV_FIRST_BLOCK + 2)
         return 6;
     return run("fsck", 0, 0, 0) == 0 ? 0 : 7;
@@ -223,7 +223,7 @@ static int t_no_space(void)
     for (k = 1; k < 2000 && r == 0; k++)
         if ((r = kv_put(k, want, KV_VALUE_MAX)) == 0 && k % 50 == 0)
             r = kv_commit() < 0 ? -1 : 0;
-    struct kvstat st = stat();
+    struct kvstat st = kvstat_now();
     if (r != KV_ENOSPC || st.gen < 2 || st.nkeys != (st.gen - 1) * 50)
         return 2;
     if (kv_get(st.nkeys, buf, sizeof buf) != KV_VALUE_MAX || kv_get(st.nkeys + 1, buf, 8) != KV_ENOENT)

@@ -48,3 +48,12 @@ int atoi(const char *s)
         n = n * 10 + (*s - '0');
     return neg ? -n : n;
 }
+
+/* The name of a negative error code of lib/syscall_nr.h. */
+const char *errstr(int err)
+{
+    static const char *names[] = {"0", "EINVAL", "ENOENT", "EIO", "ENOSPC", "EBADF", "EEXIST",
+                                  "ENOTDIR", "EISDIR", "ENOTEMPTY", "ENAMETOOLONG", "EFAULT",
+                                  "EMFILE", "ENFILE", "ENODEV", "EXDEV", "EFBIG"};
+    return err < 0 && -err < (int)(sizeof names / sizeof names[0]) ? names[-err] : "error";
+}

@@ -39,6 +39,27 @@ int kv_del(unsigned long key);
 int kv_next(unsigned long key, unsigned long *next);
 long kv_commit(void);
 int kv_stat(struct kvstat *out);
+int open(const char *path, int flags);
+int close(int fd);
+long lseek(int fd, long off, int whence);
+int fstat(int fd, struct stat *st);
+int stat(const char *path, struct stat *st);
+int mkdir(const char *path);
+int rmdir(const char *path);
+int unlink(const char *path);
+int rename(const char *from, const char *to);
+int chdir(const char *path);
+int getcwd(char *buf, int n);
+int readdir(int fd, struct dirent *d);
+int fsync(int fd);
+long sync(void);
+int mkfs(int node_max, int leaf_limit);
+int ftruncate(int fd, long size);
+int snapshot(const char *subvol, const char *newpath);
+int reflink(const char *from, const char *to);
+int fsinfo(struct fsinfo *out);
+int subvol(const char *path);
+const char *errstr(int err);
 long sbrk(long n);
 
 /* malloc.c — the heap allocator (its design note draws the block layout) */

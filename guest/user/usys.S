@@ -40,5 +40,25 @@
         SYSCALL kv_next, SYS_kv_next
         SYSCALL kv_commit, SYS_kv_commit
         SYSCALL kv_stat, SYS_kv_stat
+        SYSCALL open, SYS_open
+        SYSCALL close, SYS_close
+        SYSCALL lseek, SYS_lseek
+        SYSCALL fstat, SYS_fstat
+        SYSCALL stat, SYS_stat
+        SYSCALL mkdir, SYS_mkdir
+        SYSCALL rmdir, SYS_rmdir
+        SYSCALL unlink, SYS_unlink
+        SYSCALL rename, SYS_rename
+        SYSCALL chdir, SYS_chdir
+        SYSCALL getcwd, SYS_getcwd
+        SYSCALL readdir, SYS_readdir
+        SYSCALL fsync, SYS_fsync
+        SYSCALL sync, SYS_sync
+        SYSCALL mkfs, SYS_mkfs
+        SYSCALL ftruncate, SYS_ftruncate
+        SYSCALL snapshot, SYS_snapshot
+        SYSCALL reflink, SYS_reflink
+        SYSCALL fsinfo, SYS_fsinfo
+        SYSCALL subvol, SYS_subvol
         SYSCALL sbrk, SYS_sbrk
         SYSCALL kbug, SYS_kbug

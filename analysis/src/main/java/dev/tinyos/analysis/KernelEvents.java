@@ -57,4 +57,18 @@ public interface KernelEvents {
 
     /** The write-back of dirty {@code blockno} completed; reason 1 = eviction, 2 = sync. */
     default void bcacheWriteback(long icount, long timeNs, long blockno, int buf, int reason) {}
+
+    /**
+     * A file-system commit is durable: generation {@code gen}, {@code blocksWritten} before its
+     * superblock, {@code cowCopies} tree blocks copied in its transaction, {@code freeBlocks}
+     * after it, {@code heights} the trees' levels a byte each (TRACEPOINTS.md).
+     */
+    default void fsCommit(long icount, long timeNs, long gen, long blocksWritten, long cowCopies, long freeBlocks,
+                          long heights) {}
+
+    /** A write put file blocks {@code fileBlock..+nblocks} of {@code ino} into a new extent at {@code diskStart}. */
+    default void fsExtentWrite(long icount, long timeNs, long ino, long fileBlock, long diskStart, long nblocks) {}
+
+    /** A change copied FS tree block {@code oldBlockno}, which a snapshot shared ({@code refs} references). */
+    default void fsUnshare(long icount, long timeNs, long oldBlockno, long newBlockno, int level, long refs) {}
 }

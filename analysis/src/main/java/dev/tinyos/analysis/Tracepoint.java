@@ -20,7 +20,10 @@ public enum Tracepoint {
     BCACHE_HIT("trace_bcache_hit"),
     BCACHE_MISS("trace_bcache_miss"),
     BCACHE_EVICT("trace_bcache_evict"),
-    BCACHE_WRITEBACK("trace_bcache_writeback");
+    BCACHE_WRITEBACK("trace_bcache_writeback"),
+    FS_COMMIT("trace_fs_commit"),
+    FS_EXTENT_WRITE("trace_fs_extent_write"),
+    FS_UNSHARE("trace_fs_unshare");
 
     private final String symbol;
 

@@ -77,6 +77,12 @@ public final class Tracepoints {
                     i(hart, 2));
             case BCACHE_WRITEBACK -> (hart, pc) -> h.bcacheWriteback(hart.icount(), timeNs(m), a(hart, 0),
                     i(hart, 1), i(hart, 2));
+            case FS_COMMIT -> (hart, pc) -> h.fsCommit(hart.icount(), timeNs(m), a(hart, 0), a(hart, 1), a(hart, 2),
+                    a(hart, 3), a(hart, 4));
+            case FS_EXTENT_WRITE -> (hart, pc) -> h.fsExtentWrite(hart.icount(), timeNs(m), a(hart, 0), a(hart, 1),
+                    a(hart, 2), a(hart, 3));
+            case FS_UNSHARE -> (hart, pc) -> h.fsUnshare(hart.icount(), timeNs(m), a(hart, 0), a(hart, 1), i(hart, 2),
+                    a(hart, 3));
         };
     }
 

@@ -21,10 +21,16 @@ public final class TestTraces {
 
     /** Records {@code kernel} fed {@code input} on the virtual clock into {@code dir}; returns the console. */
     public static String record(Path dir, Path kernel, String input) throws Exception {
+        return record(dir, kernel, null, input);
+    }
+
+    /** As {@link #record(Path, Path, String)}, on (a copy of) disk image {@code disk} when not null. */
+    public static String record(Path dir, Path kernel, Path disk, String input) throws Exception {
         VirtualClock clock = VirtualClock.withInput(input.getBytes(StandardCharsets.US_ASCII));
         RecordSession.Options o = new RecordSession.Options();
         o.traceDir = dir;
         o.kernel = kernel;
+        o.disk = disk;
         o.live = clock;
         o.skew = clock::skew;
         o.ipt = clock.ipt();

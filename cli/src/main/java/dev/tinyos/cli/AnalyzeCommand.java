@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = {"Analyse a recorded run by replaying it with probes on the kernel's tracepoints "
                 + "(guest/TRACEPOINTS.md): CSV files and SVG plots.",
                 "The recorded run is never slowed or changed; the same trace always gives the same files."},
-        subcommands = {AnalyzeSchedCommand.class, AnalyzeCacheCommand.class, AnalyzeCompareCommand.class, AnalyzeBenchCommand.class,
+        subcommands = {AnalyzeSchedCommand.class, AnalyzeFsCommand.class, AnalyzeCacheCommand.class, AnalyzeCompareCommand.class, AnalyzeBenchCommand.class,
             CommandLine.HelpCommand.class},
         commandListHeading = "%nJobs:%n")
 public final class AnalyzeCommand implements java.util.concurrent.Callable<Integer> {
@@ -22,7 +22,7 @@ public final class AnalyzeCommand implements java.util.concurrent.Callable<Integ
     /** No job named: the usage on stderr and exit 2, as for any other incomplete command line. */
     @Override
     public Integer call() {
-        System.err.println("tinyos: analyze needs a job: sched, cache, compare or bench (try: tinyos analyze --help)");
+        System.err.println("tinyos: analyze needs a job: sched, fs, cache, compare or bench (try: tinyos analyze --help)");
         return BadInputException.EXIT_CODE;
     }
 }

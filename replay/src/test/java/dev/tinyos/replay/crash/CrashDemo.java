@@ -29,8 +29,13 @@ final class CrashDemo {
 
     /** Boots the kernel on {@code disk} with {@code input} typed, no trace; returns the console. */
     static String boot(Path disk, String input) throws Exception {
+        return bootWith(kernel(), disk, input);
+    }
+
+    /** Like {@link #boot}, with another kernel. */
+    static String bootWith(Path kernel, Path disk, String input) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (Machine m = new Machine(MachineConfig.builder().kernel(kernel()).disk(disk).console(out)
+        try (Machine m = new Machine(MachineConfig.builder().kernel(kernel).disk(disk).console(out)
                 .input(VirtualClock.withInput(input.getBytes(StandardCharsets.US_ASCII))).build())) {
             RunResult r = m.run(2_000_000_000L);
             assertEquals(0, r.exitCode(), out.toString(StandardCharsets.US_ASCII));
