@@ -8,8 +8,10 @@
  *
  * r is where read() continues, w ends the last committed line and e is the
  * edit position. Backspace/DEL erase before e (never past w); ^U erases the
- * whole line; ^C drops the line being typed and commits an empty one (there are
- * no signals: a shell just prompts again, and ^C is never stored as a byte of a
+ * whole line; ^C drops the line being typed and, when a shell has named a
+ * foreground process group (fgpgrp, job.c), kills that group's processes and
+ * echoes "^C" and a newline; with no such group it commits an empty line
+ * instead (a prompt just prompts again; ^C is never stored as a byte of a
  * command); ^P prints the process table (a debugging aid); CR becomes LF. A line is committed when LF or ^D arrives or
  * the buffer is full, and readers sleeping on &cons.r are woken. read()
  * returns at most one line; ^D at the start of a line is EOF (read returns
@@ -34,6 +36,7 @@ static struct {
     uint32 r, w, e;
     uint32 echoed;
     int readers;      /* processes inside console_read */
+    int fgpgrp;       /* foreground process group: ^C kills it (0 = none) */
 } cons;
 
 void console_init(void)
@@ -81,11 +84,16 @@ static void edit(int c)
         cons.e = cons.w;
         if ((int)(cons.echoed - cons.e) > 0)
             cons.echoed = cons.e;
-        if (cons.readers > 0) {
+        if (cons.fgpgrp && job_interrupt(cons.fgpgrp) > 0) {
+            uart_putc_sync('^');
+            uart_putc_sync('C');
+            uart_putc_sync('\n');
+        } else if (cons.readers > 0) {
             uart_putc_sync('^');
             uart_putc_sync('C');
         }
-        edit('\n');
+        if (!cons.fgpgrp)
+            edit('\n');
     } else if (c != 0 && cons.e - cons.r < CONS_BUF) {
         cons.buf[cons.e++ % CONS_BUF] = (char)(c == '\r' ? '\n' : c);
         if (cons.readers > 0 && cons.w == cons.r)   /* the line a reader waits for */
@@ -169,4 +177,14 @@ int console_write(uint64 usrc, int n)
     }
     release(&cons.lock);
     return n;
+}
+
+/* Sets the foreground process group (0 = none); returns the previous one. */
+int console_fgpgrp(int pgid)
+{
+    acquire(&cons.lock);
+    int old = cons.fgpgrp;
+    cons.fgpgrp = pgid;
+    release(&cons.lock);
+    return old;
 }

@@ -105,7 +105,7 @@ static int t_exec_args(void)
 static int t_exec_missing(void)
 {
     char *argv[] = {"nosuch", 0};
-    return exec("nosuch", argv) == -1 ? 0 : 1;
+    return exec("nosuch", argv) == ENOENT ? 0 : 1;
 }
 
 static int t_sleep_uptime(void)
@@ -195,7 +195,7 @@ static int t_no_leaks(void)
 static int t_bad_fd(void)
 {
     char c;
-    return write(5, "x", 1) == -1 && read(3, &c, 1) == -1 && write(1, "x", -1) == -1 ? 0 : 1;
+    return write(5, "x", 1) == EBADF && read(3, &c, 1) == EBADF && write(1, "x", -1) == EINVAL ? 0 : 1;
 }
 
 static int t_write_console(void)

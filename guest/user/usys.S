@@ -60,3 +60,9 @@
         SYSCALL reflink, SYS_reflink
         SYSCALL fsinfo, SYS_fsinfo
         SYSCALL subvol, SYS_subvol
+        SYSCALL pipe, SYS_pipe
+        SYSCALL dup, SYS_dup
+        SYSCALL dup2, SYS_dup2
+        SYSCALL setpgid, SYS_setpgid
+        SYSCALL fgpgrp, SYS_fgpgrp
+        SYSCALL waitnb, SYS_waitnb
