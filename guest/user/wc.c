@@ -1,7 +1,7 @@
 /*
- * wc.c — counts lines, words and bytes: `wc [-l] [path ...]`, standard
- * input without a path. Prints "lines words bytes [name]" per input (only
- * the line count with -l), and a total line for several paths.
+ * wc.c — counts lines, words and bytes: `wc [-l|-w|-c] [path ...]`,
+ * standard input without a path. Prints "lines words bytes [name]" per input
+ * (only one count with -l, -w or -c), and a total line for several paths.
  */
 #include "user.h"
 
@@ -27,22 +27,28 @@ static int count(int fd, struct counts *c)
     return n;
 }
 
-static void show(const struct counts *c, int lines_only, const char *name)
+static void show(const struct counts *c, int only, const char *name)
 {
-    if (lines_only)
-        printf("%ld%s%s\n", c->lines, name ? " " : "", name ? name : "");
+    if (only)
+        printf("%ld%s%s\n", only == 'l' ? c->lines : only == 'w' ? c->words : c->bytes,
+               name ? " " : "", name ? name : "");
     else
         printf("%ld %ld %ld%s%s\n", c->lines, c->words, c->bytes, name ? " " : "", name ? name : "");
 }
 
 int main(int argc, char **argv)
 {
-    int l = argc > 1 && strcmp(argv[1], "-l") == 0, bad = 0;
+    int l = argc > 1 && argv[1][0] == '-' && argv[1][1] && !argv[1][2], bad = 0;
+    int only = l ? argv[1][1] : 0;
+    if (only && only != 'l' && only != 'w' && only != 'c') {
+        dprintf(2, "usage: wc [-l|-w|-c] [path ...]\n");
+        return 1;
+    }
     struct counts total = {0}, c;
     if (argc == 1 + l) {
         c = total;
         bad = count(0, &c) < 0;
-        show(&c, l, 0);
+        show(&c, only, 0);
         return bad;
     }
     for (int i = 1 + l; i < argc; i++) {
@@ -56,10 +62,10 @@ int main(int argc, char **argv)
             bad = 1;
             continue;
         }
-        show(&c, l, argv[i]);
+        show(&c, only, argv[i]);
         total.lines += c.lines, total.words += c.words, total.bytes += c.bytes;
     }
     if (argc - 1 - l > 1)
-        show(&total, l, "total");
+        show(&total, only, "total");
     return bad;
 }
