@@ -6,7 +6,8 @@
  *   read_line ──> lex: words and operators ──> parse: jobs of commands ──> run
  *
  * Lexing. Words are split at blanks; '...' quotes literally, "..." quotes
- * but expands $?, a backslash quotes the next character. Operators:
+ * but expands $?, a backslash quotes the next character. $? is expanded
+ * when its command is about to run (`false; echo $?` prints 1). Operators:
  *   |  ||  &  &&  ;  <  >  >>  2>
  * ("2>" only where a word would start). An unterminated quote is an error.
  *
@@ -83,13 +84,13 @@ static void error(const char *what, const char *detail)
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 static int is_special(char c) { return c == '|' || c == '&' || c == ';' || c == '<' || c == '>'; }
 
-/* Appends the decimal of $? at *w. */
+/* $? is kept as this byte until the command runs (expand): `false; echo $?` prints 1. */
+#define STATUS_MARK '\001'
+
 static char *put_status(char *w)
 {
-    char num[16];
-    int n = fmt_snprintf(num, sizeof num, "%d", last_status);
-    memcpy(w, num, n);
-    return w + n;
+    *w++ = STATUS_MARK;
+    return w;
 }
 
 /* Reads an operator at *s; its type, advancing *s. */
@@ -361,6 +362,30 @@ static int run_job(const struct job *j)
     return status;
 }
 
+static char expanded[LINE_MAX * 4];
+
+/* Replaces each STATUS_MARK in the words of c by the decimal of $?, copying them to *o. */
+static void expand(struct cmd *c, char **out)
+{
+    char num[16], *o = *out;
+    int n = fmt_snprintf(num, sizeof num, "%d", last_status);
+    char **words_of[] = {&c->in, &c->out, &c->err};
+    for (int i = 0; i < c->argc + 3; i++) {
+        char **w = i < c->argc ? &c->argv[i] : words_of[i - c->argc];
+        if (!*w)
+            continue;
+        char *start = o;
+        for (const char *s = *w; *s && o < expanded + sizeof expanded - 20; s++)
+            if (*s == STATUS_MARK)
+                memcpy(o, num, n), o += n;
+            else
+                *o++ = *s;
+        *o++ = 0;
+        *w = start;
+    }
+    *out = o;
+}
+
 /* ---- built-ins ---- */
 
 static int builtin_cd(const struct cmd *c)
@@ -406,6 +431,9 @@ static void run_line(void)
         const struct job *j = &jobs[i];
         if ((j->when == T_AND && last_status != 0) || (j->when == T_OR && last_status == 0))
             continue;
+        char *o = expanded;
+        for (int k = 0; k < j->ncmd; k++)
+            expand(&cmds[j->first + k], &o);
         int b = j->ncmd == 1 && !j->bg ? builtin(&cmds[j->first]) : -1;
         last_status = b >= 0 ? b : run_job(j);
     }
