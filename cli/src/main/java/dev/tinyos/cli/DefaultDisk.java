@@ -40,9 +40,15 @@ public final class DefaultDisk {
         if (Files.isRegularFile(image) && !olderThan(image, stage) && !olderThan(image, kernel)) {
             return image;
         }
-        Path tmp = build.resolve("default.img.tmp");
+        Path tmp = Files.createTempFile(build, "default-", ".img.tmp"); // runs building at once do not collide
         Files.copy(stage, tmp, StandardCopyOption.REPLACE_EXISTING);
-        String console = install(kernel, tmp);
+        String console;
+        try {
+            console = install(kernel, tmp);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
         Files.move(tmp, image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.err.println("tinyos: built " + image + " (" + line(console, "install: PASS") + ")");
         return image;
@@ -68,7 +74,6 @@ public final class DefaultDisk {
         }
         String console = out.toString(StandardCharsets.ISO_8859_1);
         if (r.reason() != ExitReason.FINISHER_PASS || !console.contains("install: PASS")) {
-            Files.deleteIfExists(disk);
             throw new IOException("installing /bin on the default disk failed (" + r.reason() + "): "
                     + line(console, "install:"));
         }
