@@ -66,7 +66,8 @@
 #define SYS_fgpgrp   74   /* int fgpgrp(int pgid): the console's foreground group (^C kills it); old */
 #define SYS_waitnb   75   /* int waitnb(int *status): reap a zombie child without blocking: its pid,
                              0 if children run, -1 if none */
-#define SYS_COUNT    76
+#define SYS_procs    76   /* int procs(struct procinfo *out, int max): live processes; how many filled */
+#define SYS_COUNT    77
 
 /* Errors of the kv_* calls (kernel/syskv.c). -1 is "bad argument or not mounted". */
 #define KV_ENOENT (-2)    /* no such key */
@@ -157,6 +158,14 @@ struct stat {
     unsigned long blocks;       /* 4 KiB blocks mapped (files) */
     unsigned long extents;      /* file extent items */
     unsigned long mtime;        /* guest ticks */
+};
+
+/* Filled by SYS_procs, one per process slot in use. */
+struct procinfo {
+    int pid, ppid, pgid;
+    int state;                  /* 1 used, 2 sleep, 3 runnable, 4 running, 5 zombie */
+    char name[16];
+    unsigned long runs, ticks;  /* times scheduled, ticks found running */
 };
 
 /* Filled by SYS_readdir. */

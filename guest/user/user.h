@@ -64,6 +64,7 @@ int dup2(int fd, int to);
 int setpgid(int pid, int pgid);
 int fgpgrp(int pgid);
 int waitnb(int *status);
+int procs(struct procinfo *out, int max);
 const char *errstr(int err);
 
 /* ulib.c */

@@ -66,3 +66,4 @@
         SYSCALL setpgid, SYS_setpgid
         SYSCALL fgpgrp, SYS_fgpgrp
         SYSCALL waitnb, SYS_waitnb
+        SYSCALL procs, SYS_procs
