@@ -195,7 +195,8 @@ static int t_no_leaks(void)
 static int t_bad_fd(void)
 {
     char c;
-    return write(5, "x", 1) == EBADF && read(3, &c, 1) == EBADF && write(1, "x", -1) == EINVAL ? 0 : 1;
+    return write(5, "x", 1) == EBADF && read(3, &c, 1) == EBADF && write(1, "x", -1) == EINVAL &&
+           read(1, &c, 1) == EBADF && write(0, "x", 1) == EBADF ? 0 : 1;
 }
 
 static int t_write_console(void)
