@@ -8,9 +8,18 @@
  *
  * r is where read() continues, w ends the last committed line and e is the
  * edit position. Backspace/DEL erase before e (never past w); ^U erases the
- * whole line; ^C drops the line being typed and commits an empty one (there are
- * no signals: a shell just prompts again, and ^C is never stored as a byte of a
- * command); ^P prints the process table (a debugging aid); CR becomes LF. A line is committed when LF or ^D arrives or
+ * whole line; ^C drops the line being typed and, when a shell has named a
+ * foreground process group (fgpgrp, job.c), kills that group's processes and
+ * echoes "^C" and a newline; with no such group it commits an empty line
+ * instead (a prompt just prompts again; ^C is never stored as a byte of a
+ * command). ^C is ordered with the bytes around it: typed while earlier
+ * lines are still unread (a script "sleep 9\n^Cecho x\n" typed ahead), it
+ * is queued as a mark at its place in the stream and takes effect once the
+ * reader has consumed everything before it and a foreground group is set
+ * (when the shell has read "sleep 9" and started it); a reader that reads
+ * past a mark (no job was started) drops it. Typed with nothing unread, the
+ * mark is due at once; a ^C that discarded a partial line typed ahead is
+ * only that (an edit); ^P prints the process table (a debugging aid); CR becomes LF. A line is committed when LF or ^D arrives or
  * the buffer is full, and readers sleeping on &cons.r are woken. read()
  * returns at most one line; ^D at the start of a line is EOF (read returns
  * 0). Indices only grow; positions are taken modulo the size.
@@ -25,8 +34,9 @@
 #include "spinlock.h"
 #include "proc.h"
 
-#define CONS_BUF 128
+#define CONS_BUF 2048      /* room for a scripted session typed ahead (bytes beyond it are dropped) */
 #define CTRL(x) ((x) - '@')
+#define NMARK 8
 
 static struct {
     struct spinlock lock;
@@ -34,6 +44,9 @@ static struct {
     uint32 r, w, e;
     uint32 echoed;
     int readers;      /* processes inside console_read */
+    int fgpgrp;       /* foreground process group: ^C kills it (0 = none) */
+    uint32 marks[NMARK]; /* stream positions of queued ^Cs, oldest first */
+    int nmarks;
 } cons;
 
 void console_init(void)
@@ -67,6 +80,32 @@ static void erase_one(void)
     }
 }
 
+static void drop_mark(void)
+{
+    cons.nmarks--;
+    memmove(cons.marks, cons.marks + 1, cons.nmarks * sizeof cons.marks[0]);
+}
+
+/* Delivers the oldest ^C if the reader has reached it and a foreground group is set. */
+static void interrupt_due(void)
+{
+    if (cons.nmarks == 0 || !cons.fgpgrp || (int)(cons.r - cons.marks[0]) < 0)
+        return;
+    drop_mark();
+    if (job_interrupt(cons.fgpgrp) > 0) {   /* kill the group (job.c) and say so */
+        uart_putc_sync('^');
+        uart_putc_sync('C');
+        uart_putc_sync('\n');
+    }
+}
+
+static void queue_mark(void)
+{
+    if (cons.nmarks < NMARK)
+        cons.marks[cons.nmarks++] = cons.w;
+    interrupt_due();
+}
+
 static void edit(int c)
 {
     if (c == CTRL('P')) {
@@ -78,14 +117,19 @@ static void edit(int c)
         while (cons.e != cons.w)
             erase_one();
     } else if (c == CTRL('C')) {
+        int partial = cons.e != cons.w;
         cons.e = cons.w;
         if ((int)(cons.echoed - cons.e) > 0)
             cons.echoed = cons.e;
-        if (cons.readers > 0) {
+        if (cons.fgpgrp && cons.r == cons.w) {
+            queue_mark();                          /* due at once: kills the job */
+        } else if (cons.readers > 0 && cons.r == cons.w) {   /* a prompt waits for this line */
             uart_putc_sync('^');
             uart_putc_sync('C');
+            edit('\n');
+        } else if (!partial) {
+            queue_mark();                          /* typed ahead at a line boundary */
         }
-        edit('\n');
     } else if (c != 0 && cons.e - cons.r < CONS_BUF) {
         cons.buf[cons.e++ % CONS_BUF] = (char)(c == '\r' ? '\n' : c);
         if (cons.readers > 0 && cons.w == cons.r)   /* the line a reader waits for */
@@ -145,6 +189,8 @@ int console_read(uint64 udst, int n)
     int got = wait_for_line(p);
     if (got == 0)
         got = copy_line(p, udst, n);
+    while (cons.nmarks > 0 && (int)(cons.r - cons.marks[0]) > 0)
+        drop_mark();           /* read past: that ^C started no job */
     echo_upto(cons.r);
     cons.readers--;
     release(&cons.lock);
@@ -169,4 +215,15 @@ int console_write(uint64 usrc, int n)
     }
     release(&cons.lock);
     return n;
+}
+
+/* Sets the foreground process group (0 = none); returns the previous one. */
+int console_fgpgrp(int pgid)
+{
+    acquire(&cons.lock);
+    int old = cons.fgpgrp;
+    cons.fgpgrp = pgid;
+    interrupt_due();
+    release(&cons.lock);
+    return old;
 }

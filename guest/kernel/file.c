@@ -4,7 +4,7 @@
  *   proc.ofile[fd] ──> struct file { type, ref, mode, offset, inode }
  *                           │
  *                           └─ fileops[type]: read, write  (FD_CONSOLE here,
- *                              FD_INODE in sysfs.c; a pipe type adds a row)
+ *                              FD_INODE in sysfs.c, FD_PIPE in pipe.c)
  *
  * A struct file is one open: its access mode and offset are shared by every
  * descriptor that refers to it (after fork), and it is freed when the last
@@ -40,9 +40,12 @@ static int64 console_fwrite(struct file *f, uint64 ubuf, int n)
 
 static const struct fileops console_ops = {console_fread, console_fwrite};
 extern const struct fileops inode_ops;     /* sysfs.c */
+extern const struct fileops pipe_ops;      /* pipe.c */
 
 static const struct fileops *ops(struct file *f)
 {
+    if (f->type == FD_PIPE)
+        return &pipe_ops;
     return f->type == FD_CONSOLE ? &console_ops : f->type == FD_INODE ? &inode_ops : 0;
 }
 
@@ -84,7 +87,11 @@ void file_close(struct file *f)
     lock_table();
     if (f->ref > 0)
         f->ref--;
+    struct pipe *pi = f->ref == 0 && f->type == FD_PIPE ? f->pipe : 0;
+    int writable = f->writable;         /* read under the lock: the slot may be reused */
     release(&ftable_lock);
+    if (pi)
+        pipe_close(pi, writable);       /* the last descriptor of this end */
 }
 
 /* Installs f in the lowest free descriptor of the current process. */

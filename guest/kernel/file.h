@@ -9,7 +9,7 @@
 
 #define NFILE 64                      /* open files in the whole system */
 
-enum { FD_NONE, FD_CONSOLE, FD_INODE };
+enum { FD_NONE, FD_CONSOLE, FD_INODE, FD_PIPE };
 
 struct file {
     int type;
@@ -17,6 +17,7 @@ struct file {
     int readable, writable, append;
     uint64 off;                       /* FD_INODE: byte offset; directories: last listed seq */
     uint64 subvol, ino;               /* FD_INODE: the inode */
+    struct pipe *pipe;                /* FD_PIPE: the pipe (pipe.c) */
 };
 
 struct fileops {
@@ -25,6 +26,8 @@ struct fileops {
 };
 
 struct proc;
+struct pipe;
+void pipe_close(struct pipe *pi, int writable);   /* pipe.c */
 struct file *file_alloc(int type);
 struct file *file_dup(struct file *f);
 void file_close(struct file *f);

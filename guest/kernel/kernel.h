@@ -25,6 +25,10 @@ void console_init(void);
 void console_intr(int c);
 int console_read(uint64 udst, int n);
 int console_write(uint64 usrc, int n);
+int console_fgpgrp(int pgid);
+
+/* job.c — process groups and ^C */
+int job_interrupt(int pgid);
 
 /* kprintf.c */
 void kprintf(const char *fmt, ...);
@@ -108,6 +112,7 @@ void user_init(void);
 int proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 int proc_wait(uint64 ustatus);
+int proc_waitnb(uint64 ustatus);
 int proc_kill(int pid);
 int proc_killed(struct proc *p);
 void proc_setkilled(struct proc *p);
@@ -149,6 +154,9 @@ int vblk_rw(int type, uint64 sector, void *data, uint32 len);
 /* syscall.c */
 void syscall(void);
 int user_fault(uint64 uaddr, const char *what);
+
+/* main.c: a superblock naming file-system trees was found at boot */
+extern int disk_has_fs;
 
 /* exec.c */
 int exec(const char *name, char **argv);

@@ -10,6 +10,26 @@
 #include "kernel.h"
 #include "buf.h"
 #include "virtio.h"
+#include "../lib/kvfmt.h"
+
+int disk_has_fs;
+
+/*
+ * Does any superblock slot look like a file system's (magic, type, version 2,
+ * an FS root tree)? A hint read by polling, before any process exists: it
+ * decides whether init comes from /bin/init. Checksums are the mount's job.
+ */
+static int probe_fs(uint8 *buf)
+{
+    for (int slot = 0; slot < KV_SUPER_SLOTS; slot++) {
+        const struct kv_super *s = (const struct kv_super *)buf;
+        if (vblk_rw(VIRTIO_BLK_T_IN, KV_SUPER_BLOCK(slot) * SECTORS_PER_BLOCK, buf, BSIZE) == 0 &&
+            s->h.magic == KV_MAGIC && s->h.type == KV_BT_SUPER && s->version >= 2 &&
+            s->fsroot[0].blockno != 0)
+            return 1;
+    }
+    return 0;
+}
 
 /* Finds the disk and reads block 0 by polling (no process exists yet). */
 static void disk_init(void)
@@ -24,6 +44,7 @@ static void disk_init(void)
     kprintf("tiny-os: disk in virtio-mmio slot %d (version %d%s), %ld blocks of 4 KiB%s\n",
             vblk_slot(), vblk_version(), vblk_version() == 1 ? ", legacy" : "",
             vblk_sectors() / SECTORS_PER_BLOCK, r == 0 ? "" : ", block 0 unreadable");
+    disk_has_fs = probe_fs(probe);
 }
 
 void main(void)

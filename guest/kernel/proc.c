@@ -75,6 +75,7 @@ static void reset_slot(struct proc *p, int pid)
     memset(p->ofile, 0, sizeof p->ofile);
     p->cwd_subvol = FS_TOP_SUBVOL;
     p->cwd_ino = FS_ROOT_INO;
+    p->pgid = pid;
     memset(&p->ctx, 0, sizeof p->ctx);
     p->ctx.ra = (uint64)forkret;
     p->ctx.sp = p->kstack;
@@ -132,14 +133,18 @@ int kthread_create(void (*fn)(uint64), uint64 arg, const char *name)
     return p->pid;
 }
 
-/* init's kernel half: boot self-tests that need processes, then exec init. */
+/*
+ * init's kernel half: boot self-tests that need processes, then exec init:
+ * /bin/init when the disk holds a file system (disk_has_fs: main.c looked
+ * at the superblocks), else (or if that fails) the embedded boot prompt.
+ */
 static void init_main(uint64 arg)
 {
     (void)arg;
-    char *argv[] = {"init", 0};
+    char *argv[] = {"init", 0}, *disk_argv[] = {"/bin/init", 0};
     selftest_boot();
     fd_console_init(myproc());
-    if (exec("init", argv) < 0)
+    if ((!disk_has_fs || exec("/bin/init", disk_argv) < 0) && exec("init", argv) < 0)
         panic("init: cannot exec the init program");
     myproc()->kfn = 0;
     usertrapret();
@@ -171,6 +176,7 @@ int proc_fork(void)
     memcpy(np->name, p->name, sizeof p->name);
     np->brk = p->brk;                    /* uvm_copy copied the heap pages */
     fd_fork(p, np);
+    np->pgid = p->pgid;
     int pid = np->pid;
     proc_start(np, p);
     return pid;
@@ -239,6 +245,25 @@ int proc_wait(uint64 ustatus)
 out:
     release(&proc_lock);
     return ret == -2 ? user_fault(ustatus, "wait") : ret;
+}
+
+/* Reaps one zombie child without sleeping: its pid, 0 if children still run, -1 if none. */
+int proc_waitnb(uint64 ustatus)
+{
+    struct proc *p = myproc();
+    int ret = -1;
+    acquire(&proc_lock);
+    for (struct proc *q = proc_table; q < &proc_table[NPROC]; q++) {
+        if (q->parent != p || q->state == UNUSED)
+            continue;
+        if (q->state == ZOMBIE) {
+            ret = reap(p, q, ustatus);
+            break;
+        }
+        ret = 0;
+    }
+    release(&proc_lock);
+    return ret == -2 ? user_fault(ustatus, "waitnb") : ret;
 }
 
 /* Marks pid for death; init (pid 1) cannot be killed. */

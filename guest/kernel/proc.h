@@ -73,6 +73,7 @@ struct proc {
     char name[PROC_NAME_LEN];
     struct file *ofile[NOFILE]; /* open descriptors (file.c) */
     uint64 cwd_subvol, cwd_ino; /* working directory (fspath.c) */
+    int pgid;                   /* process group: ^C kills the console's foreground group (job.c) */
 };
 
 struct cpu {

@@ -26,6 +26,8 @@ int64 sys_getcwd(void), sys_readdir(void), sys_fsync(void), sys_sync(void), sys_
 int64 sys_ftruncate(void), sys_snapshot(void), sys_reflink(void), sys_fsinfo(void), sys_subvol(void);
 int64 sys_sbrk(void);
 int64 sys_kbug(void);
+int64 sys_pipe(void), sys_dup(void), sys_dup2(void), sys_setpgid(void), sys_fgpgrp(void), sys_waitnb(void);
+int64 sys_procs(void);
 
 static int64 (*const syscalls[SYS_COUNT])(void) = {
     [SYS_fork] = sys_fork,       [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
@@ -47,6 +49,9 @@ static int64 (*const syscalls[SYS_COUNT])(void) = {
     [SYS_fsinfo] = sys_fsinfo,   [SYS_subvol] = sys_subvol,
     [SYS_sbrk] = sys_sbrk,
     [SYS_kbug] = sys_kbug,
+    [SYS_pipe] = sys_pipe,       [SYS_dup] = sys_dup,         [SYS_dup2] = sys_dup2,
+    [SYS_setpgid] = sys_setpgid, [SYS_fgpgrp] = sys_fgpgrp,   [SYS_waitnb] = sys_waitnb,
+    [SYS_procs] = sys_procs,
 };
 
 /* Raw value of argument register a<n> of the current system call. */

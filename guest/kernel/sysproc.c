@@ -106,7 +106,7 @@ static int fetch_argv(uint64 uargv, char *page, char **argv)
 
 int64 sys_exec(void)
 {
-    char name[64], *argv[MAXARG + 1];
+    char name[256], *argv[MAXARG + 1];      /* a path: FS_PATH_MAX */
     uint64 uname = argraw(0);
     if (copyinstr(myproc()->pagetable, name, uname, sizeof name) < 0)
         return user_fault(uname, "exec");

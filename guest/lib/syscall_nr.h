@@ -58,8 +58,18 @@
 #define SYS_reflink  47   /* int reflink(const char *from, const char *to): clone a file's extents */
 #define SYS_fsinfo   48   /* int fsinfo(struct fsinfo *out) */
 #define SYS_subvol   49   /* int subvol(const char *path): a new empty subvolume */
-/* 60-69: memory. 70-79: pipes and the shell. 90: the debugger exercise. */
+/* Memory (kernel/sysheap.c). */
 #define SYS_sbrk      60  /* long sbrk(long n): move the break n bytes; the old break or -1 */
+/* Pipes, descriptors, jobs and the shell (kernel/pipe.c, job.c; guest/README.md "Shell"). */
+#define SYS_pipe     70   /* int pipe(int fds[2]): fds[0] reads, fds[1] writes */
+#define SYS_dup      71   /* int dup(int fd): the lowest free descriptor on the same open file */
+#define SYS_dup2     72   /* int dup2(int fd, int to): `to` on fd's open file (closed first); to */
+#define SYS_setpgid  73   /* int setpgid(int pid, int pgid): 0 = self / the pid; self or a child */
+#define SYS_fgpgrp   74   /* int fgpgrp(int pgid): the console's foreground group (^C kills it); old */
+#define SYS_waitnb   75   /* int waitnb(int *status): reap a zombie child without blocking: its pid,
+                             0 if children run, -1 if none */
+#define SYS_procs    76   /* int procs(struct procinfo *out, int max): live processes; how many filled */
+/* The debugger exercise (docs/debugging.md). */
 #define SYS_kbug     90   /* long kbug(int op, const char *label): kernel/kbug.c, a deliberate bug */
 #define SYS_COUNT    91
 
@@ -85,6 +95,7 @@
 #define ENODEV      (-14) /* no file system on the disk (run mkfs -f), or no disk */
 #define EXDEV       (-15) /* rename or reflink across subvolumes */
 #define EFBIG       (-16) /* beyond the largest file size */
+#define EPIPE       (-17) /* write to a pipe whose read ends are all closed */
 
 /* open flags (Linux's values) */
 #define O_RDONLY 0
@@ -151,6 +162,14 @@ struct stat {
     unsigned long blocks;       /* 4 KiB blocks mapped (files) */
     unsigned long extents;      /* file extent items */
     unsigned long mtime;        /* guest ticks */
+};
+
+/* Filled by SYS_procs, one per process slot in use. */
+struct procinfo {
+    int pid, ppid, pgid;
+    int state;                  /* 1 used, 2 sleep, 3 runnable, 4 running, 5 zombie */
+    char name[16];
+    unsigned long runs, ticks;  /* times scheduled, ticks found running */
 };
 
 /* Filled by SYS_readdir. */

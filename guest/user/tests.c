@@ -105,7 +105,7 @@ static int t_exec_args(void)
 static int t_exec_missing(void)
 {
     char *argv[] = {"nosuch", 0};
-    return exec("nosuch", argv) == -1 ? 0 : 1;
+    return exec("nosuch", argv) == ENOENT ? 0 : 1;
 }
 
 static int t_sleep_uptime(void)

@@ -29,6 +29,18 @@ int printf(const char *fmt, ...)
     return write(1, buf, n);
 }
 
+/* printf to descriptor fd (2 for error messages), one write per call. */
+int dprintf(int fd, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    n = n < (int)sizeof buf - 1 ? n : (int)sizeof buf - 1;
+    return write(fd, buf, n);
+}
+
 /* Reads one line (without the newline); returns its length, -1 at EOF. */
 int readline(char *buf, int max)
 {
@@ -54,6 +66,6 @@ const char *errstr(int err)
 {
     static const char *names[] = {"0", "EINVAL", "ENOENT", "EIO", "ENOSPC", "EBADF", "EEXIST",
                                   "ENOTDIR", "EISDIR", "ENOTEMPTY", "ENAMETOOLONG", "EFAULT",
-                                  "EMFILE", "ENFILE", "ENODEV", "EXDEV", "EFBIG"};
+                                  "EMFILE", "ENFILE", "ENODEV", "EXDEV", "EFBIG", "EPIPE"};
     return err < 0 && -err < (int)(sizeof names / sizeof names[0]) ? names[-err] : "error";
 }

@@ -59,6 +59,13 @@ int snapshot(const char *subvol, const char *newpath);
 int reflink(const char *from, const char *to);
 int fsinfo(struct fsinfo *out);
 int subvol(const char *path);
+int pipe(int fds[2]);
+int dup(int fd);
+int dup2(int fd, int to);
+int setpgid(int pid, int pgid);
+int fgpgrp(int pgid);
+int waitnb(int *status);
+int procs(struct procinfo *out, int max);
 const char *errstr(int err);
 long sbrk(long n);
 
@@ -78,6 +85,7 @@ void malloc_check(struct mallstat *st);
 /* ulib.c */
 extern const char *progname;     /* argv[0], for messages */
 int printf(const char *fmt, ...);
+int dprintf(int fd, const char *fmt, ...);
 int readline(char *buf, int max);
 int atoi(const char *s);
 int main(int argc, char **argv);

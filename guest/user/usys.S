@@ -62,3 +62,10 @@
         SYSCALL subvol, SYS_subvol
         SYSCALL sbrk, SYS_sbrk
         SYSCALL kbug, SYS_kbug
+        SYSCALL pipe, SYS_pipe
+        SYSCALL dup, SYS_dup
+        SYSCALL dup2, SYS_dup2
+        SYSCALL setpgid, SYS_setpgid
+        SYSCALL fgpgrp, SYS_fgpgrp
+        SYSCALL waitnb, SYS_waitnb
+        SYSCALL procs, SYS_procs

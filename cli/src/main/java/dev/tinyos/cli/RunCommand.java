@@ -87,8 +87,13 @@ public final class RunCommand implements Callable<Integer> {
             + "/chosen bootargs")
     String append;
 
-    @Option(names = "--disk", paramLabel = "IMG", description = "raw disk image for virtio-blk slot 0")
+    @Option(names = "--disk", paramLabel = "IMG", description = "raw disk image for virtio-blk slot 0 (default with "
+            + "the default kernel: a fresh copy of guest/build/default.img, tiny-os's file system with /bin, built from "
+            + "the guest build on first use; the run lands at the shell)")
     Path disk;
+
+    @Option(names = "--no-disk", description = "boot without a disk (tiny-os then starts its embedded boot prompt)")
+    boolean noDisk;
 
     @Option(names = "--mem", paramLabel = "MiB", description = "guest RAM in MiB (default: ${DEFAULT-VALUE}; tiny-os needs at least 8, and reads the size from "
                     + "the device tree)")
@@ -118,6 +123,12 @@ public final class RunCommand implements Callable<Integer> {
         try {
             checkArguments();
         } catch (BadInputException e) {
+            System.err.println("tinyos: " + e.getMessage());
+            return BadInputException.EXIT_CODE;
+        }
+        try {
+            useDefaultDisk();
+        } catch (IOException e) {
             System.err.println("tinyos: " + e.getMessage());
             return BadInputException.EXIT_CODE;
         }
@@ -219,6 +230,17 @@ public final class RunCommand implements Callable<Integer> {
         return signals.received() != null ? signals.exitStatus() : result.exitCode();
     }
 
+    /**
+     * With the default kernel, no --disk, no --no-disk and no firmware, the guest gets a fresh copy
+     * of the default disk (DefaultDisk): tiny-os boots to /bin/init and the shell.
+     */
+    private void useDefaultDisk() throws IOException {
+        boolean defaultKernel = kernel.equals(Home.guestBuild().resolve("kernel.elf"));
+        if (disk == null && !noDisk && defaultKernel && bios == null) {
+            disk = DefaultDisk.freshCopy(kernel);
+        }
+    }
+
     /** e.g. {@code tinyos: power cut at icount 1,000: 2 unflushed sectors (1.0 KiB) dropped, ...}. */
     static String powerCutLine(long icount, PowerCut cut) {
         return "tinyos: power cut at icount " + RunSummary.grouped(icount) + ": " + cut.describe();
@@ -262,6 +284,9 @@ public final class RunCommand implements Callable<Integer> {
         if (gdbPort != null && (record.trace != null || stopAtIcount != null)) {
             throw new BadInputException("run --gdb debugs a live run, which it does not record and gdb stops: "
                     + "leave out --trace and --stop-at-icount (record with run, then debug with replay TRACE --gdb)");
+        }
+        if (noDisk && disk != null) {
+            throw new BadInputException("--no-disk contradicts --disk");
         }
     }
 
