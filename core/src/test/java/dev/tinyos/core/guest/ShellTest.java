@@ -54,6 +54,8 @@ class ShellTest {
             "false && echo never; echo $?",
             "cat < f >> g; cat g",
             "cd /; pwd",
+            "heapabuse double",
+            "echo still here $?",
             "poweroff", "");
 
     @TempDir
@@ -115,6 +117,9 @@ class ShellTest {
         assertEquals("1\n", output(c, "false && echo never; echo $?"));
         assertEquals("hello\n", output(c, "cat < f >> g; cat g"));
         assertEquals("/\n", output(c, "cd /; pwd"));
+        assertTrue(output(c, "heapabuse double").matches(
+                "heapabuse: double\nheapabuse: heap: double free of 0x[0-9a-f]+; killed\n"), c);
+        assertEquals("still here -1\n", output(c, "echo still here $?"), "the shell goes on after the abuse");
         assertTrue(c.contains("tiny-os: power off (code 0)"), c);
     }
 
