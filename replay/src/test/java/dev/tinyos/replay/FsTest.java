@@ -1,6 +1,5 @@
 package dev.tinyos.replay;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,21 +157,11 @@ class FsTest {
     }
 
     private void recordAndReplay(Path disk, String typed, String... expect) throws Exception {
-        Path trace = tmp.resolve("trace" + Integer.toHexString(typed.hashCode()));
-        ByteArrayOutputStream rec = new ByteArrayOutputStream();
-        RunResult r = RecordReplayTest.record(trace, Guest.require("kernel.elf"), disk,
-                VirtualClock.withInput(typed.getBytes(StandardCharsets.US_ASCII)), rec, LIMIT, 1L << 20);
-        String console = rec.toString(StandardCharsets.ISO_8859_1);
+        String console = RecordReplayTest.roundTrip(tmp.resolve("trace" + Integer.toHexString(typed.hashCode())),
+                Guest.require("kernel.elf"), disk, typed.getBytes(StandardCharsets.US_ASCII), LIMIT, 1L << 20).console();
         for (String e : expect) {
             assertTrue(console.contains(e), e + " in\n" + console);
         }
-        ByteArrayOutputStream rep = new ByteArrayOutputStream();
-        try (Replay replay = Replay.open(trace, rep)) {
-            ReplayOutcome o = replay.run();
-            assertEquals(ReplayOutcome.Status.MATCHED, o.status(), o.message());
-            assertEquals(r.icount(), o.icount());
-        }
-        assertArrayEquals(rec.toByteArray(), rep.toByteArray(), "console output differs");
     }
 
     @Test

@@ -1,11 +1,7 @@
 package dev.tinyos.replay;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tinyos.core.RunResult;
-import dev.tinyos.core.input.VirtualClock;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,15 +51,7 @@ class GuestProgramsReplayTest {
     }
 
     private void roundTrip(Path elf, Path disk, byte[] input) throws Exception {
-        Path trace = tmp.resolve(elf.getFileName() + "-" + System.nanoTime());
-        ByteArrayOutputStream rec = new ByteArrayOutputStream();
-        RunResult r = RecordReplayTest.record(trace, elf, disk, VirtualClock.withInput(input), rec, LIMIT, INTERVAL);
-        ByteArrayOutputStream rep = new ByteArrayOutputStream();
-        try (Replay replay = Replay.open(trace, rep)) {
-            ReplayOutcome o = replay.run();
-            assertEquals(ReplayOutcome.Status.MATCHED, o.status(), o.message());
-            assertEquals(r.icount(), o.icount());
-        }
-        assertArrayEquals(rec.toByteArray(), rep.toByteArray(), "console output differs");
+        RecordReplayTest.roundTrip(tmp.resolve(elf.getFileName() + "-" + System.nanoTime()), elf, disk, input, LIMIT,
+                INTERVAL);
     }
 }

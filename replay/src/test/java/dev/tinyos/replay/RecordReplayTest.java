@@ -33,6 +33,28 @@ class RecordReplayTest {
         }
     }
 
+    /** What a record -> replay -> compare round trip recorded: the run's result and its console. */
+    record RoundTrip(RunResult result, String console) {}
+
+    /**
+     * Records {@code elf} (with {@code disk}, may be null) on the virtual clock with
+     * {@code typed} as console input into {@code trace}, replays it, and requires the replay to
+     * match: every digest, the final icount and the console bytes.
+     */
+    static RoundTrip roundTrip(Path trace, Path elf, Path disk, byte[] typed, long max, long interval)
+            throws Exception {
+        ByteArrayOutputStream rec = new ByteArrayOutputStream();
+        RunResult r = record(trace, elf, disk, VirtualClock.withInput(typed), rec, max, interval);
+        ByteArrayOutputStream rep = new ByteArrayOutputStream();
+        try (Replay replay = Replay.open(trace, rep)) {
+            ReplayOutcome o = replay.run();
+            assertEquals(ReplayOutcome.Status.MATCHED, o.status(), o.message());
+            assertEquals(r.icount(), o.icount());
+        }
+        assertArrayEquals(rec.toByteArray(), rep.toByteArray(), "console output differs");
+        return new RoundTrip(r, rec.toString(StandardCharsets.ISO_8859_1));
+    }
+
     @Test
     void kernelWithTypedInputReplaysByteForByte() throws Exception {
         Path kernel = Guest.require("kernel.elf");

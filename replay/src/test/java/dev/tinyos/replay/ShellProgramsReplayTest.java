@@ -1,13 +1,11 @@
 package dev.tinyos.replay;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tinyos.core.ExitReason;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
-import dev.tinyos.core.RunResult;
 import dev.tinyos.core.input.VirtualClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,20 +31,10 @@ class ShellProgramsReplayTest {
     Path tmp;
 
     private String roundTrip(String name, Path disk, String typed) throws Exception {
-        Path trace = tmp.resolve(name);
-        ByteArrayOutputStream rec = new ByteArrayOutputStream();
-        RunResult r = RecordReplayTest.record(trace, Guest.require("kernel.elf"), disk,
-                VirtualClock.withInput(typed.getBytes(StandardCharsets.US_ASCII)), rec, LIMIT, INTERVAL);
-        String console = rec.toString(StandardCharsets.ISO_8859_1);
-        assertEquals(ExitReason.FINISHER_PASS, r.reason(), console);
-        ByteArrayOutputStream rep = new ByteArrayOutputStream();
-        try (Replay replay = Replay.open(trace, rep)) {
-            ReplayOutcome o = replay.run();
-            assertEquals(ReplayOutcome.Status.MATCHED, o.status(), o.message());
-            assertEquals(r.icount(), o.icount());
-        }
-        assertArrayEquals(rec.toByteArray(), rep.toByteArray(), "console output differs");
-        return console;
+        RecordReplayTest.RoundTrip t = RecordReplayTest.roundTrip(tmp.resolve(name), Guest.require("kernel.elf"), disk,
+                typed.getBytes(StandardCharsets.US_ASCII), LIMIT, INTERVAL);
+        assertEquals(ExitReason.FINISHER_PASS, t.result().reason(), t.console());
+        return t.console();
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * <p>Invariant: between operations the machine is at an instruction boundary; once it has
  * ended (power off, test finisher) every motion reports the exit.
  */
-public final class LiveTarget implements DebugTarget {
+public final class LiveTarget extends ViewTarget {
     /** Instructions run between checks for Ctrl-C. */
     static final long CHUNK = 4_000_000;
 
@@ -30,15 +30,11 @@ public final class LiveTarget implements DebugTarget {
         this.machine = machine;
     }
 
-    private MachineView view() {
+    @Override
+    MachineView view() {
         return machine.view();
     }
 
-    @Override public long icount() { return view().icount(); }
-    @Override public long pc() { return view().pc(); }
-    @Override public long x(int n) { return view().x(n); }
-    @Override public int priv() { return view().priv(); }
-    @Override public Long csr(int csr) { return view().csr(csr); }
     @Override public long endIcount() { return -1; }
     @Override public boolean canReverse() { return false; }
     @Override public boolean canWatch() { return false; }
@@ -46,21 +42,6 @@ public final class LiveTarget implements DebugTarget {
     @Override public void removeBreakpoint(long pc) { breakpoints.remove(pc); }
     @Override public void addWatchpoint(int kind, long va, int len) { throw new UnsupportedOperationException(); }
     @Override public void removeWatchpoint(int kind, long va, int len) { throw new UnsupportedOperationException(); }
-
-    @Override
-    public byte[] readVirtual(long va, int len) {
-        return DebugMemory.virtual(view(), va, len);
-    }
-
-    @Override
-    public byte[] readPhysical(long pa, int len) {
-        return DebugMemory.physical(view(), pa, len);
-    }
-
-    @Override
-    public String symbolize(long pc) {
-        return view().symbolize(pc);
-    }
 
     @Override
     public Stop step() {

@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * every digest up to it matched, and the guest's console output reaches {@code console} once
  * (replaying a prefix again prints nothing new).
  */
-public final class ReplayTarget implements DebugTarget {
+public final class ReplayTarget extends ViewTarget {
     /** Instructions replayed between checks for Ctrl-C while looking for the next hit. */
     static final long CHUNK = 4_000_000;
 
@@ -67,38 +67,19 @@ public final class ReplayTarget implements DebugTarget {
         return replay.machine();
     }
 
-    private MachineView view() {
+    @Override
+    MachineView view() {
         return replay.machine().view();
     }
 
-    @Override public long icount() { return view().icount(); }
-    @Override public long pc() { return view().pc(); }
-    @Override public long x(int n) { return view().x(n); }
-    @Override public int priv() { return view().priv(); }
-    @Override public Long csr(int csr) { return view().csr(csr); }
     @Override public long endIcount() { return end; }
     @Override public boolean canReverse() { return true; }
     @Override public boolean canWatch() { return true; }
-
-    @Override
-    public byte[] readVirtual(long va, int len) {
-        return DebugMemory.virtual(view(), va, len);
-    }
-
-    @Override
-    public byte[] readPhysical(long pa, int len) {
-        return DebugMemory.physical(view(), pa, len);
-    }
 
     @Override public void addBreakpoint(long pc) { breakpoints.add(pc); }
     @Override public void removeBreakpoint(long pc) { breakpoints.remove(pc); }
     @Override public void addWatchpoint(int kind, long va, int len) { watches.add(new Watch(kind, va, len)); }
     @Override public void removeWatchpoint(int kind, long va, int len) { watches.remove(new Watch(kind, va, len)); }
-
-    @Override
-    public String symbolize(long pc) {
-        return view().symbolize(pc);
-    }
 
     @Override
     public Stop step() throws IOException {
