@@ -76,7 +76,20 @@ final class Interpreter {
         this.ram = ram;
         this.mem = ram.data;
         this.ramBase = ram.base;
+        this.jitEnabled = Boolean.getBoolean(JIT_PROPERTY);
+        this.jitThreshold = Math.max(1, Integer.getInteger(JIT_PROPERTY + ".threshold", 200));
     }
+
+    /** The system property that switches the compiler of hot blocks on (off by default). */
+    static final String JIT_PROPERTY = "tinyos.jit";
+    /** Entries into a block before it is compiled (system property tinyos.jit.threshold). */
+    private final int jitThreshold;
+    /** The compiler is on for this hart ({@link #JIT_PROPERTY} when it was built). */
+    private final boolean jitEnabled;
+    /** The compiler is used in the current run(): on, and not on the instrumented path. */
+    private boolean jitNow;
+    /** Where a compiled block leaves the next pc. */
+    private final long[] jitOut = new long[1];
 
     // ---- the fields of a pack (Packed) as loop() reads them: constant shifts, no calls (a
     // call in the loop, even one HotSpot inlines, counts against its inlining budget)
@@ -122,6 +135,7 @@ final class Interpreter {
         long pc = h.pc;
         boolean instrumented = h.accessProbe != null || h.pmpFine;
         mmu.setInstrumented(instrumented);
+        jitNow = jitEnabled && !instrumented;
         if (instrumented) return runProbed(maxInstructions);
         resumeBlock = -1;
         for (;;) {
@@ -292,6 +306,7 @@ final class Interpreter {
         boolean lookup = false;
         int resumed = resumeBlock, i = resumeEntry;
         resumeBlock = -1;
+        final boolean jit = jitNow;
         if (h.sliceEnd) max = n;
         blocks:
         while (n < max) {
@@ -330,6 +345,22 @@ final class Interpreter {
                     }
                 }
                 i = blk << BlockCache.MAX_BLOCK_SHIFT;
+                // a compiled block runs only if all of it fits in the budget, so the step count
+                // at which run() returns is the interpreter's
+                if (jit && max - n >= bLen[blk]) {
+                    CompiledBlock cb = blocks.compiled[blk];
+                    if (cb == null && ++blocks.heat[blk] == jitThreshold) cb = blocks.compile(blk);
+                    if (cb != null) {
+                        int r = cb.run(x, mem, lTag, lDelta, sTag, sDelta, pc, jitOut);
+                        if (r >= 0) { // left the block: r steps, next pc in jitOut
+                            n += r;
+                            pc = jitOut[0];
+                            continue blocks;
+                        }
+                        n += -1 - r; // the interpreter goes on at entry -1 - r
+                        i += -1 - r;
+                    }
+                }
             }
             final long nb = n - i; // steps taken before instruction i of this block: nb + i
             final int end = (int) Math.min((blk << BlockCache.MAX_BLOCK_SHIFT) + bLen[blk], i + (max - n));
