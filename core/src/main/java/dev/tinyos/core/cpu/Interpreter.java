@@ -153,7 +153,9 @@ final class Interpreter {
                         blocks.bLinkPc[exitLink] = pc;
                     }
                     if (probed) h.probe(pc);
-                    resume(blk, blk << BlockCache.MAX_BLOCK_SHIFT, pc);
+                    // with the compiler on, the loop looks a cacheable block up again, so its
+                    // first entry counts (and may run compiled) like every other
+                    if (!jitNow || probed || blk == BlockCache.SCRATCH) resume(blk, blk << BlockCache.MAX_BLOCK_SHIFT, pc);
                     continue;
                 }
                 pc = slowInstruction(e, pc);
