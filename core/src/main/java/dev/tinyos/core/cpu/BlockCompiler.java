@@ -134,7 +134,7 @@ final class BlockCompiler {
                     int q = (int) ops[first + len - 1];
                     storeDirty(dirty);
                     setOut(Packed.at(q) + Packed.len(q), false);
-                    pushInt(mv, len);
+                    pushInt(mv, CompiledBlock.FELL | len);
                     mv.visitInsn(Opcodes.IRETURN);
                 }
             }

@@ -12,6 +12,11 @@ package dev.tinyos.core.cpu;
  * ({@link BlockCache} drops it whenever it rebuilds or clears the slot).
  */
 abstract class CompiledBlock {
+    /** {@link #run}'s result when the block's end was reached: {@code FELL | steps}. */
+    static final int FELL = 1 << 16;
+    /** The steps in a non-negative result of {@link #run}. */
+    static final int STEPS = FELL - 1;
+
     /** Entries of the block this unit runs before it leaves (its compiled prefix). */
     final int length;
 
@@ -21,8 +26,9 @@ abstract class CompiledBlock {
 
     /**
      * Runs the block based at virtual address {@code pc} with the given data TLBs. Returns
-     * {@code k >= 0} when control left the block after {@code k} instructions (a taken branch,
-     * a jump, or the block's end), with the next pc in {@code out[0]}; or {@code -1 - k} when
+     * {@code k > 0} when a taken branch or a jump at entry {@code k - 1} left the block, or
+     * {@code FELL | k} when execution ran off the block's end after its {@code k} entries, with
+     * the next pc in {@code out[0]} either way; or {@code -1 - k} when
      * the interpreter must go on at entry {@code k} of the block (after {@code k} instructions):
      * a TLB miss or an op the compiler does not handle.
      */

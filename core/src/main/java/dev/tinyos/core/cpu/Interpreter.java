@@ -355,8 +355,16 @@ final class Interpreter {
                     if (cb != null) {
                         int r = cb.run(x, mem, lTag, lDelta, sTag, sDelta, pc, jitOut);
                         if (r >= 0) { // left the block: r steps, next pc in jitOut
-                            n += r;
+                            n += r & CompiledBlock.STEPS;
+                            final long from = pc;
                             pc = jitOut[0];
+                            if (r < CompiledBlock.FELL) { // a taken branch or a jump: its link, as below
+                                final int e = i + r - 1;
+                                final int q = (int) bOps[e] & Packed.OP_MASK;
+                                long lk = bLink[e];
+                                if ((int) (lk >>> 32) == ram.codeEpoch && (blocks.bLinkPc[e] == pc || q >= Op.BEQ && q <= Op.BGEU)) chained = (int) lk;
+                                else if (((pc ^ from) >>> 12) == 0 || q < Op.BEQ || q > Op.BGEU) linkFrom = e;
+                            }
                             continue blocks;
                         }
                         n += -1 - r; // the interpreter goes on at entry -1 - r
