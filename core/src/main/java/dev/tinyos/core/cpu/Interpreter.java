@@ -56,6 +56,12 @@ import static dev.tinyos.core.cpu.Hart.I64;
  * from {@link Op#accessSize} and {@link Op#loadResult}, and the out-of-line ops live in
  * {@link RareOps}. The packed form of a decoded instruction is {@link Packed}.
  *
+ * <p>The compiler ({@code -Dtinyos.jit=true}, off by default; docs/engine.md): at a block's
+ * first entry, when the whole block fits the budget, the loop runs the block's
+ * {@link CompiledBlock} (made by {@link BlockCompiler} once the block is hot) instead of
+ * interpreting it; the unit returns at a taken branch, a jump or the block's end, or hands the
+ * rest of the block back at an op it does not compile or a TLB miss.
+ *
  * <p>Invariants: between {@link #run} calls the hart's pc and icount are exact; inside the loop
  * they live in locals and are synced before anything that may observe them (an out-of-line op,
  * a slow access, a probe, a trap). The loop method makes no call in the middle of a block and
