@@ -47,6 +47,8 @@ final class BlockCache {
         }
         probing = pcs.length > 0;
         Arrays.fill(bKey, -1L);
+        Arrays.fill(compiled, null);
+        Arrays.fill(heat, 0);
         ram.codeEpoch++; // no link may lead into a block that is now probed
     }
 
@@ -80,6 +82,26 @@ final class BlockCache {
      */
     final long[] bLink = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
     final long[] bLinkPc = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
+
+    /**
+     * The compiled form of each block ({@link BlockCompiler}), or null: valid exactly as long as
+     * the slot holds the block it was compiled from, so it is dropped wherever the slot is
+     * rebuilt or cleared (the same keys and epochs as the decoded block, no second scheme).
+     */
+    final CompiledBlock[] compiled = new CompiledBlock[SCRATCH + 1];
+    /** Entries into each block through the loop since it was built (the compiler's trigger). */
+    final int[] heat = new int[SCRATCH + 1];
+
+    /** Blocks compiled so far (statistics: tests check the compiler ran). */
+    long compiledCount;
+
+    /** Compiles block {@code blk} (null if its first op is not compilable) and keeps it. */
+    CompiledBlock compile(int blk) {
+        if (blk == SCRATCH) return null;
+        CompiledBlock c = BlockCompiler.compile(this, blk);
+        if (c != null) compiledCount++;
+        return compiled[blk] = c;
+    }
 
     static final long PROBED = 1L << 31;
     /** Pc probes attached: blocks end before probed page offsets and blocks there carry PROBED. */
@@ -124,6 +146,8 @@ final class BlockCache {
         if (k == 0) return straddlingInstruction(pc, off);
         if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
         Arrays.fill(bLink, first, first + k, 0L);
+        compiled[b] = null;
+        heat[b] = 0;
         if (ram.markCode(off, o - off)) mmu.dropStoreTranslations(off >>> 12);
         bKey[b] = (long) codeGen[off >>> 12] << 32 | off | (probing && pcProbedAt(off) ? PROBED : 0);
         bLen[b] = k;

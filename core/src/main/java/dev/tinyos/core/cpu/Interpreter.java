@@ -56,6 +56,12 @@ import static dev.tinyos.core.cpu.Hart.I64;
  * from {@link Op#accessSize} and {@link Op#loadResult}, and the out-of-line ops live in
  * {@link RareOps}. The packed form of a decoded instruction is {@link Packed}.
  *
+ * <p>The compiler ({@code -Dtinyos.jit=true}, off by default; docs/engine.md): at a block's
+ * first entry, when the whole block fits the budget, the loop runs the block's
+ * {@link CompiledBlock} (made by {@link BlockCompiler} once the block is hot) instead of
+ * interpreting it; the unit returns at a taken branch, a jump or the block's end, or hands the
+ * rest of the block back at an op it does not compile or a TLB miss.
+ *
  * <p>Invariants: between {@link #run} calls the hart's pc and icount are exact; inside the loop
  * they live in locals and are synced before anything that may observe them (an out-of-line op,
  * a slow access, a probe, a trap). The loop method makes no call in the middle of a block and
@@ -76,7 +82,20 @@ final class Interpreter {
         this.ram = ram;
         this.mem = ram.data;
         this.ramBase = ram.base;
+        this.jitEnabled = Boolean.getBoolean(JIT_PROPERTY);
+        this.jitThreshold = Math.max(1, Integer.getInteger(JIT_PROPERTY + ".threshold", 200));
     }
+
+    /** The system property that switches the compiler of hot blocks on (off by default). */
+    static final String JIT_PROPERTY = "tinyos.jit";
+    /** Entries into a block before it is compiled (system property tinyos.jit.threshold). */
+    private final int jitThreshold;
+    /** The compiler is on for this hart ({@link #JIT_PROPERTY} when it was built). */
+    private final boolean jitEnabled;
+    /** The compiler is used in the current run(): on, and not on the instrumented path. */
+    private boolean jitNow;
+    /** Where a compiled block leaves the next pc. */
+    private final long[] jitOut = new long[1];
 
     // ---- the fields of a pack (Packed) as loop() reads them: constant shifts, no calls (a
     // call in the loop, even one HotSpot inlines, counts against its inlining budget)
@@ -122,6 +141,7 @@ final class Interpreter {
         long pc = h.pc;
         boolean instrumented = h.accessProbe != null || h.pmpFine;
         mmu.setInstrumented(instrumented);
+        jitNow = jitEnabled && !instrumented;
         if (instrumented) return runProbed(maxInstructions);
         resumeBlock = -1;
         for (;;) {
@@ -139,7 +159,9 @@ final class Interpreter {
                         blocks.bLinkPc[exitLink] = pc;
                     }
                     if (probed) h.probe(pc);
-                    resume(blk, blk << BlockCache.MAX_BLOCK_SHIFT, pc);
+                    // with the compiler on, the loop looks a cacheable block up again, so its
+                    // first entry counts (and may run compiled) like every other
+                    if (!jitNow || probed || blk == BlockCache.SCRATCH) resume(blk, blk << BlockCache.MAX_BLOCK_SHIFT, pc);
                     continue;
                 }
                 pc = slowInstruction(e, pc);
@@ -292,6 +314,7 @@ final class Interpreter {
         boolean lookup = false;
         int resumed = resumeBlock, i = resumeEntry;
         resumeBlock = -1;
+        final boolean jit = jitNow;
         if (h.sliceEnd) max = n;
         blocks:
         while (n < max) {
@@ -330,6 +353,30 @@ final class Interpreter {
                     }
                 }
                 i = blk << BlockCache.MAX_BLOCK_SHIFT;
+                // a compiled block runs only if all of it fits in the budget, so the step count
+                // at which run() returns is the interpreter's
+                if (jit && max - n >= bLen[blk]) {
+                    CompiledBlock cb = blocks.compiled[blk];
+                    if (cb == null && ++blocks.heat[blk] == jitThreshold) cb = blocks.compile(blk);
+                    if (cb != null) {
+                        int r = cb.run(x, mem, lTag, lDelta, sTag, sDelta, pc, jitOut);
+                        if (r >= 0) { // left the block: r steps, next pc in jitOut
+                            n += r & CompiledBlock.STEPS;
+                            final long from = pc;
+                            pc = jitOut[0];
+                            if (r < CompiledBlock.FELL) { // a taken branch or a jump: its link, as below
+                                final int e = i + r - 1;
+                                final int q = (int) bOps[e] & Packed.OP_MASK;
+                                long lk = bLink[e];
+                                if ((int) (lk >>> 32) == ram.codeEpoch && (blocks.bLinkPc[e] == pc || q >= Op.BEQ && q <= Op.BGEU)) chained = (int) lk;
+                                else if (((pc ^ from) >>> 12) == 0 || q < Op.BEQ || q > Op.BGEU) linkFrom = e;
+                            }
+                            continue blocks;
+                        }
+                        n += -1 - r; // the interpreter goes on at entry -1 - r
+                        i += -1 - r;
+                    }
+                }
             }
             final long nb = n - i; // steps taken before instruction i of this block: nb + i
             final int end = (int) Math.min((blk << BlockCache.MAX_BLOCK_SHIFT) + bLen[blk], i + (max - n));
