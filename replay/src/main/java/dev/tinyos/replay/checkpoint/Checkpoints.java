@@ -1,0 +1,133 @@
+package dev.tinyos.replay.checkpoint;
+
+import dev.tinyos.replay.Replay;
+import java.util.TreeMap;
+
+/**
+ * The checkpoints of one replay, taken during its first pass forward and kept in memory, so
+ * that going back (a seek, a reverse step or continue) restores the nearest earlier one and
+ * replays only the stretch after it.
+ *
+ * <p>Spacing and budget (docs/checkpoints.md): one checkpoint at icount 0 and then at every
+ * multiple of the spacing ({@link #spacingFor}: a 64th of the trace, at least 2^20 and at most
+ * 2^25 instructions) the first time the replay passes it; every {@link #FULL_EVERY}-th holds all
+ * of RAM, the others the pages written since the previous one. When the next one would take the
+ * memory held past the budget ({@link #DEFAULT_BUDGET}, system property
+ * {@code tinyos.checkpoint.budgetMiB}), no more are taken: seeks beyond the last one replay
+ * from it.
+ *
+ * <p>Invariant: {@code taken} maps icounts to checkpoints of this replay; {@code last} is the
+ * checkpoint taken last since the replay last restored one (null after a restore), so an
+ * increment is always over the state it was computed against.
+ */
+public final class Checkpoints {
+    /** Default memory budget for the checkpoints of one replay: 1 GiB. */
+    public static final long DEFAULT_BUDGET = Long.getLong("tinyos.checkpoint.budgetMiB", 1024) << 20;
+    /** Every this many checkpoints, a full one (bounds the chain a restore walks). */
+    static final int FULL_EVERY = 16;
+
+    private final Replay replay;
+    private final long spacing;
+    private final long budget;
+    private final TreeMap<Long, Checkpoint> taken = new TreeMap<>();
+    private Checkpoint last;
+    private int sinceFull;
+    private long frontier;
+    private long bytes;
+    private boolean exhausted;
+    private long restores;
+
+    /** Checkpoints of {@code replay}, which must stand at icount 0: the first is taken now. */
+    public Checkpoints(Replay replay, long spacing, long budget) {
+        this.replay = replay;
+        this.spacing = spacing;
+        this.budget = budget;
+        take();
+    }
+
+    /** The documented spacing for a trace of {@code end} instructions. */
+    public static long spacingFor(long end) {
+        return Math.max(1L << 20, Math.min(1L << 25, end / 64));
+    }
+
+    public long spacing() {
+        return spacing;
+    }
+
+    /** The next icount after {@code now} at which a checkpoint is due, or MAX_VALUE. */
+    public long nextDue(long now) {
+        if (exhausted) {
+            return Long.MAX_VALUE;
+        }
+        long due = (Math.max(now, frontier) / spacing + 1) * spacing;
+        return due;
+    }
+
+    /** Takes a checkpoint if the replay stands where one is due and none was taken yet. */
+    public void takeIfDue() {
+        long now = replay.machine().view().icount();
+        if (!exhausted && now > frontier && now % spacing == 0) {
+            take();
+        }
+    }
+
+    private void take() {
+        boolean full = last == null || sinceFull >= FULL_EVERY - 1;
+        Checkpoint c = Checkpoint.take(replay, full ? null : last);
+        if (bytes + c.bytes() > budget && !taken.isEmpty()) {
+            exhausted = true;
+            return;
+        }
+        bytes += c.bytes();
+        sinceFull = full ? 0 : sinceFull + 1;
+        last = c;
+        taken.put(c.icount(), c);
+        frontier = Math.max(frontier, c.icount());
+    }
+
+    /** The icount of the nearest checkpoint at or before {@code icount} (0 at least). */
+    public long nearestAtOrBefore(long icount) {
+        Long k = taken.floorKey(Math.max(0, icount));
+        return k == null ? 0 : k;
+    }
+
+    /** Restores the nearest checkpoint at or before {@code icount}; returns its icount. */
+    public long restoreBefore(long icount) {
+        Checkpoint c = taken.floorEntry(Math.max(0, icount)).getValue();
+        c.restore(replay);
+        last = null;
+        restores++;
+        return c.icount();
+    }
+
+    /** The checkpoint nearest at or before {@code icount}. */
+    public Checkpoint at(long icount) {
+        return taken.floorEntry(Math.max(0, icount)).getValue();
+    }
+
+    /** How many checkpoints are held. */
+    public int count() {
+        return taken.size();
+    }
+
+    /** Bytes held by all checkpoints. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Checkpoints restored so far. */
+    public long restores() {
+        return restores;
+    }
+
+    /** True once the budget stopped further checkpoints. */
+    public boolean exhausted() {
+        return exhausted;
+    }
+
+    /** One line for {@code monitor checkpoint}. */
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "%d checkpoints every %,d instructions, %,d bytes%s, %d restores",
+                taken.size(), spacing, bytes, exhausted ? " (budget reached: no more are taken)" : "", restores);
+    }
+}
