@@ -61,6 +61,11 @@ public final class ReplayTarget implements DebugTarget {
         this.checkpoints = new Checkpoints(replay, Checkpoints.spacingFor(end), Checkpoints.DEFAULT_BUDGET);
     }
 
+    @Override
+    public String checkpointSummary() {
+        return checkpoints.describe();
+    }
+
     /** The checkpoints this target keeps (statistics for benchmarks and {@code monitor checkpoint}). */
     public Checkpoints checkpoints() {
         return checkpoints;
