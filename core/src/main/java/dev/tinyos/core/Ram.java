@@ -51,6 +51,8 @@ public final class Ram {
      * already consumed their dirty bits (the rest are still in {@link #dirty}).
      */
     private final long[] sinceCheckpoint;
+    /** The same since the last {@link #takeWrittenSinceRestore} (a restore that rewrites only what changed). */
+    private final long[] sinceRestore;
     /** Per page: generation of its code, incremented by each write that hits a code line. */
     public final int[] codeGen;
     /** Per page: bit i set if bytes [64i, 64i+64) hold instructions the hart has decoded. */
@@ -73,6 +75,7 @@ public final class Ram {
         this.data = new byte[size];
         this.dirty = new long[((size >>> PAGE_SHIFT) + 63) >>> 6];
         this.sinceCheckpoint = new long[dirty.length];
+        this.sinceRestore = new long[dirty.length];
         this.codeGen = new int[size >>> PAGE_SHIFT];
         this.codeLines = new long[size >>> PAGE_SHIFT];
     }
@@ -226,6 +229,7 @@ public final class Ram {
                 pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
             }
             sinceCheckpoint[w] |= dirty[w];
+            sinceRestore[w] |= dirty[w];
         }
         clearDirty();
         return pages;
@@ -248,6 +252,27 @@ public final class Ram {
                 pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
             }
             sinceCheckpoint[w] = 0;
+        }
+        return pages;
+    }
+
+    /**
+     * Every page that may have been written since the previous call (a superset: the pages
+     * dirty now, and those a {@link #takeDirtyPages} took since), ascending; starts a new period.
+     * A restore of the checkpoint restored last rewrites only these.
+     */
+    public int[] takeWrittenSinceRestore() {
+        int n = 0;
+        for (int w = 0; w < dirty.length; w++) {
+            n += Long.bitCount(dirty[w] | sinceRestore[w]);
+        }
+        int[] pages = new int[n];
+        int i = 0;
+        for (int w = 0; w < dirty.length; w++) {
+            for (long bits = dirty[w] | sinceRestore[w]; bits != 0; bits &= bits - 1) {
+                pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+            sinceRestore[w] = 0;
         }
         return pages;
     }

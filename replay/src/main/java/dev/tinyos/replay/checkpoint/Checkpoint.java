@@ -147,21 +147,59 @@ public final class Checkpoint {
      * trace) back at this checkpoint: RAM, disk, machine and the replay's place in the log.
      */
     public void restore(Replay replay) {
-        Machine m = replay.machine();
-        Ram ram = m.ram();
-        BitSet done = new BitSet(ram.size >>> Ram.PAGE_SHIFT);
+        restore(replay, null);
+    }
+
+    /**
+     * The pages of this checkpoint's chain, newest version of each ({@code pages[p]} null: zero),
+     * so that restoring it again rewrites only the pages written since.
+     */
+    static final class Materialized {
+        final Checkpoint of;
+        final byte[][] pages;
+
+        Materialized(Checkpoint of, byte[][] pages) {
+            this.of = of;
+            this.pages = pages;
+        }
+    }
+
+    private Materialized materialize(int ramPages) {
+        byte[][] newest = new byte[ramPages][];
+        BitSet done = new BitSet(ramPages);
         for (Checkpoint c = this; c != null; c = c.base) {
             byte[] raw = c.rawPages();
             for (int i = 0; i < c.pages.length; i++) {
                 int p = c.pages[i];
                 if (!done.get(p)) {
-                    ram.restorePage(p, raw, i * PAGE);
                     done.set(p);
+                    newest[p] = zero(raw, i * PAGE) ? null : java.util.Arrays.copyOfRange(raw, i * PAGE, (i + 1) * PAGE);
                 }
             }
         }
-        for (int p = done.nextClearBit(0); p < ram.size >>> Ram.PAGE_SHIFT; p = done.nextClearBit(p + 1)) {
-            ram.restoreZeroPage(p);
+        return new Materialized(this, newest);
+    }
+
+    /**
+     * As {@link #restore(Replay)}; {@code again}, if it is this checkpoint's materialized form and
+     * this checkpoint was the last one restored into {@code replay}, makes RAM cost only the
+     * pages written since. Returns this checkpoint's materialized form for the next time.
+     */
+    Materialized restore(Replay replay, Materialized again) {
+        Machine m = replay.machine();
+        Ram ram = m.ram();
+        int ramPages = ram.size >>> Ram.PAGE_SHIFT;
+        int[] written = ram.takeWrittenSinceRestore();
+        boolean quick = again != null && again.of == this;
+        Materialized mat = quick ? again : materialize(ramPages);
+        if (quick) {
+            for (int p : written) {
+                put(ram, p, mat.pages[p]);
+            }
+        } else {
+            for (int p = 0; p < ramPages; p++) {
+                put(ram, p, mat.pages[p]);
+            }
         }
         if (m.block() != null) {
             try {
@@ -171,6 +209,15 @@ public final class Checkpoint {
             }
         }
         replay.restoreState(new KryoStateReader(new Input(state), Integer.MAX_VALUE));
+        return mat;
+    }
+
+    private static void put(Ram ram, int page, byte[] bytes) {
+        if (bytes == null) {
+            ram.restoreZeroPage(page);
+        } else {
+            ram.restorePage(page, bytes, 0);
+        }
     }
 
     /** The same checkpoint with every page of its base chain folded in: a full one. */

@@ -36,6 +36,15 @@ public final class Checkpoints {
     private long bytes;
     private boolean exhausted;
     private long restores;
+    /** The checkpoint restored last, materialized (restoring it again rewrites only what changed); or null. */
+    private Checkpoint.Materialized lastRestored;
+    /**
+     * A checkpoint taken close before a target the replay went back to (reverse steps go back
+     * by one instruction at a time): outside the budget, replaced by the next one, or null.
+     */
+    private Checkpoint near;
+    /** How far behind a target a {@link #near} checkpoint is worth taking. */
+    static final long NEAR = 1L << 16;
 
     /** Checkpoints of {@code replay}, which must stand at icount 0: the first is taken now. */
     public Checkpoints(Replay replay, long spacing, long budget) {
@@ -87,22 +96,38 @@ public final class Checkpoints {
 
     /** The icount of the nearest checkpoint at or before {@code icount} (0 at least). */
     public long nearestAtOrBefore(long icount) {
-        Long k = taken.floorKey(Math.max(0, icount));
-        return k == null ? 0 : k;
+        return at(icount).icount();
     }
 
     /** Restores the nearest checkpoint at or before {@code icount}; returns its icount. */
     public long restoreBefore(long icount) {
-        Checkpoint c = taken.floorEntry(Math.max(0, icount)).getValue();
-        c.restore(replay);
+        Checkpoint c = at(icount);
+        lastRestored = c.restore(replay, lastRestored);
         last = null;
         restores++;
         return c.icount();
     }
 
-    /** The checkpoint nearest at or before {@code icount}. */
+    /**
+     * The replay went back and is on its way to {@code target} from a checkpoint far before it:
+     * the icount at which a checkpoint near the target is worth taking ({@link #takeNear}), or
+     * -1 if none is needed.
+     */
+    public long nearPoint(long target) {
+        long from = at(target).icount();
+        return target - from > 2 * NEAR ? target - NEAR : -1;
+    }
+
+    /** Takes the checkpoint near a target the replay now stands at ({@link #nearPoint}). */
+    public void takeNear() {
+        near = Checkpoint.take(replay, null);
+        last = null;
+    }
+
+    /** The checkpoint nearest at or before {@code icount} (the near one included). */
     public Checkpoint at(long icount) {
-        return taken.floorEntry(Math.max(0, icount)).getValue();
+        Checkpoint c = taken.floorEntry(Math.max(0, icount)).getValue();
+        return near != null && near.icount() <= icount && near.icount() > c.icount() ? near : c;
     }
 
     /** How many checkpoints are held. */

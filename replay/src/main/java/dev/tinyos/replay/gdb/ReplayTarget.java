@@ -61,6 +61,11 @@ public final class ReplayTarget implements DebugTarget {
         this.checkpoints = new Checkpoints(replay, Checkpoints.spacingFor(end), Checkpoints.DEFAULT_BUDGET);
     }
 
+    /** The replay this target drives (for tests and benchmarks to observe; moving it is the target's job). */
+    public Replay replay() {
+        return replay;
+    }
+
     @Override
     public String checkpointSummary() {
         return checkpoints.describe();
@@ -238,6 +243,13 @@ public final class ReplayTarget implements DebugTarget {
     private Stop moveTo(long target, Stop stop) throws IOException {
         if (target < icount() || checkpoints.nearestAtOrBefore(target) > icount()) {
             restoreBefore(target);
+            long near = checkpoints.nearPoint(target);
+            if (near > icount()) { // going back by small steps: keep a checkpoint close behind
+                advance(near);
+                if (icount() == near) {
+                    checkpoints.takeNear();
+                }
+            }
         }
         advance(target);
         return stop;
