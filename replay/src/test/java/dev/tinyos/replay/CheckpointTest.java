@@ -37,17 +37,39 @@ class CheckpointTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String program : new String[] {"tests", "kstress"}) {
             tests.add(DynamicTest.dynamicTest("kernel: " + program,
-                    () -> prove(record(Guest.require("kernel.elf"), null, program), false)));
+                    () -> prove(record(Guest.require("kernel.elf"), null, program))));
         }
         tests.add(DynamicTest.dynamicTest("kernel: blkbench 8 1 on a disk",
-                () -> prove(record(Guest.require("kernel.elf"), zeroDisk(), "blkbench 8 1"), true)));
+                () -> prove(record(Guest.require("kernel.elf"), zeroDisk(), "blkbench 8 1"))));
         for (String board : new String[] {"timer", "plicgate", "blk", "echo"}) {
             tests.add(DynamicTest.dynamicTest("board: " + board, () -> {
                 boolean disk = board.equals("blk");
-                prove(record(Guest.require("board/" + board + ".elf"), disk ? zeroDisk() : null, "hello"), false);
+                prove(record(Guest.require("board/" + board + ".elf"), disk ? zeroDisk() : null, "hello"));
             }));
         }
         return tests.stream();
+    }
+
+    /**
+     * The planted bug, kept as a test: a restore that leaves one device field out (here the
+     * CLINT's mtimecmp, as if its restore forgot it) is caught, by a trace digest on the way or
+     * by the final state.
+     */
+    @org.junit.jupiter.api.Test
+    void aDeviceFieldLeftOutIsCaught() throws Exception {
+        Path trace = record(Guest.require("kernel.elf"), null, "kstress");
+        try (Replay replay = Replay.open(trace, null)) {
+            long end = replay.summary().endIcount();
+            long[] at = points(end);
+            assertTrue(replay.runTo(at[3]).ok());
+            String straight = Fingerprint.of(replay);
+            replay.runTo(at[1]);
+            Checkpoint c = Checkpoint.take(replay, null);
+            c.restore(replay);
+            replay.machine().clint().store(dev.tinyos.core.dev.Clint.MTIMECMP, 8, 0); // the field left out
+            ReplayOutcome o = replay.runTo(at[3]);
+            assertTrue(!o.ok() || !straight.equals(Fingerprint.of(replay)), "the left-out field went unnoticed");
+        }
     }
 
     private Path zeroDisk() throws IOException {
@@ -71,7 +93,7 @@ class CheckpointTest {
         return new long[] {end / 7 + 3, end * 2 / 5 + 11, end * 3 / 5 + 1, end * 5 / 6 + 7, end};
     }
 
-    private void prove(Path trace, boolean fileToo) throws Exception {
+    private void prove(Path trace) throws Exception {
         Map<Long, String> straight = new LinkedHashMap<>();
         Map<Long, Checkpoint> taken = new LinkedHashMap<>();
         Path file = tmp.resolve("c-" + System.nanoTime() + ".ckpt");
@@ -113,7 +135,7 @@ class CheckpointTest {
             assertTrue(o.ok(), o.message());
             assertEquals(straight.get(at[4]), Fingerprint.of(fresh), "fresh replay restored at " + n);
         }
-        if (fileToo || true) {
+        {
             String out = freshJvm(trace, file, at[3]);
             assertEquals("OK " + straight.get(at[3]), out, "fresh JVM restored the file at " + fileAt);
         }

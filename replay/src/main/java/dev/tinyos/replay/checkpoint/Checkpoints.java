@@ -10,7 +10,7 @@ import java.util.TreeMap;
  *
  * <p>Spacing and budget (docs/checkpoints.md): one checkpoint at icount 0 and then at every
  * multiple of the spacing ({@link #spacingFor}: a 64th of the trace, at least 2^20 and at most
- * 2^25 instructions) the first time the replay passes it; every {@link #FULL_EVERY}-th holds all
+ * 2^23 instructions) the first time the replay passes it; every {@link #FULL_EVERY}-th holds all
  * of RAM, the others the pages written since the previous one. When the next one would take the
  * memory held past the budget ({@link #DEFAULT_BUDGET}, system property
  * {@code tinyos.checkpoint.budgetMiB}), no more are taken: seeks beyond the last one replay
@@ -56,7 +56,7 @@ public final class Checkpoints {
 
     /** The documented spacing for a trace of {@code end} instructions. */
     public static long spacingFor(long end) {
-        return Math.max(1L << 20, Math.min(1L << 25, end / 64));
+        return Math.max(1L << 20, Math.min(1L << 23, end / 64));
     }
 
     public long spacing() {
