@@ -5,6 +5,7 @@ import dev.tinyos.replay.ReplayOutcome;
 import dev.tinyos.replay.TraceException;
 import dev.tinyos.replay.checkpoint.Checkpoints;
 import dev.tinyos.replay.gdb.ReplayTarget;
+import dev.tinyos.replay.gdb.Stop;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -76,6 +77,13 @@ public final class SeekBenchCommand implements Callable<Integer> {
             }
             Arrays.sort(steps);
             System.out.printf(Locale.ROOT, "reverse-stepi: median %.3f s, worst %.3f s%n", steps[2], steps[4]);
+            long span = Math.min(end, 1_000_000_000L);
+            target.seek(span);
+            target.addBreakpoint(0); // never executed: the scan goes all the way back to icount 0
+            long s = System.nanoTime();
+            Stop stop = target.reverseResume();
+            System.out.printf(Locale.ROOT, "reverse-continue across %,d instructions (no hit, %s): %.2f s%n", span,
+                    stop.kind(), (System.nanoTime() - s) / 1e9);
         } catch (TraceException | IOException e) {
             System.err.println("tinyos: " + e.getMessage());
             return BadInputException.EXIT_CODE;
