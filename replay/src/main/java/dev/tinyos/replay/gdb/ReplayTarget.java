@@ -32,7 +32,6 @@ public final class ReplayTarget implements DebugTarget {
     /** Instructions replayed between checks for Ctrl-C while looking for the next hit. */
     static final long CHUNK = 4_000_000;
 
-    private final Path dir;
     private final HighWaterOutput console;
     private final TreeSet<Long> breakpoints = new TreeSet<>();
     private final List<Watch> watches = new ArrayList<>();
@@ -53,7 +52,6 @@ public final class ReplayTarget implements DebugTarget {
     private record Hit(long icount, Stop stop) {}
 
     public ReplayTarget(Path dir, OutputStream console) throws TraceException {
-        this.dir = dir;
         this.console = new HighWaterOutput(console);
         this.replay = Replay.open(dir, this.console);
         var s = replay.summary();
