@@ -64,5 +64,12 @@ class CheckpointSeekTest {
             assertEquals(straight.get(at[2]), Fingerprint.of(replay));
             assertTrue(replay.run().ok(), "and on to the end, every digest matching");
         }
+        try (ReplayTarget target = new ReplayTarget(trace, OutputStream.nullOutputStream())) {
+            target.seek(at[3]); // a new gdb session starts from the checkpoint saved in the trace
+            assertEquals(1, target.checkpoints().restores(), target.checkpoints().describe());
+            assertEquals(straight.get(at[3]), Fingerprint.of(target.replay()));
+            target.seek(at[1]);
+            assertEquals(straight.get(at[1]), Fingerprint.of(target.replay()));
+        }
     }
 }

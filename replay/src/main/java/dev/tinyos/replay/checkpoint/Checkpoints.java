@@ -43,6 +43,8 @@ public final class Checkpoints {
      * by one instruction at a time): outside the budget, replaced by the next one, or null.
      */
     private Checkpoint near;
+    /** Checkpoint files saved into the trace ({@link TraceIndex}) not loaded yet, by icount. */
+    private final TreeMap<Long, java.nio.file.Path> indexed;
     /** How far behind a target a {@link #near} checkpoint is worth taking. */
     static final long NEAR = 1L << 16;
 
@@ -51,6 +53,13 @@ public final class Checkpoints {
         this.replay = replay;
         this.spacing = spacing;
         this.budget = budget;
+        TreeMap<Long, java.nio.file.Path> files;
+        try {
+            files = TraceIndex.files(replay.trace().dir());
+        } catch (java.io.IOException e) {
+            files = new TreeMap<>(); // no usable index: the replay takes its own checkpoints
+        }
+        this.indexed = files;
         take();
     }
 
@@ -127,6 +136,19 @@ public final class Checkpoints {
     /** The checkpoint nearest at or before {@code icount} (the near one included). */
     public Checkpoint at(long icount) {
         Checkpoint c = taken.floorEntry(Math.max(0, icount)).getValue();
+        var f = indexed.floorEntry(icount);
+        while (f != null && f.getKey() > c.icount()) { // a nearer one saved in the trace: load it now
+            indexed.remove(f.getKey());
+            try {
+                Checkpoint loaded = CheckpointFile.read(f.getValue(), replay);
+                taken.put(loaded.icount(), loaded);
+                bytes += loaded.bytes();
+                c = loaded;
+                break;
+            } catch (CheckpointException e) {
+                f = indexed.floorEntry(icount); // refused (another trace, damaged): never used
+            }
+        }
         return near != null && near.icount() <= icount && near.icount() > c.icount() ? near : c;
     }
 
