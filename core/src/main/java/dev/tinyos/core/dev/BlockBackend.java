@@ -178,6 +178,16 @@ public final class BlockBackend implements Closeable {
         }
     }
 
+    /** Sectors written since the last {@link #takeSectorsSinceCheckpoint} (an incremental checkpoint). */
+    private final java.util.BitSet sinceCheckpoint = new java.util.BitSet();
+
+    /** The sectors written since the previous call (or the open), ascending; starts a new period. */
+    public long[] takeSectorsSinceCheckpoint() {
+        long[] s = sinceCheckpoint.stream().asLongStream().toArray();
+        sinceCheckpoint.clear();
+        return s;
+    }
+
     /** The sectors written to the image since it was opened, ascending. */
     public long[] writtenSectors() {
         return written.stream().asLongStream().toArray();
@@ -234,6 +244,7 @@ public final class BlockBackend implements Closeable {
                 }
             }
             written.set(first, end);
+            sinceCheckpoint.set(first, end);
         }
         if (map != null) {
             map.put((int) (sector * SECTOR_SIZE), src, off, len);

@@ -17,8 +17,9 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  * A checkpoint of a replay in memory: everything that determines the replay's future at
  * {@link #icount}. The machine's and the replay's state ({@link Replay#saveState}) as bytes; RAM
  * as LZ4-compressed pages, either every nonzero page (a full checkpoint, {@link #base} null) or
- * the pages written since the checkpoint {@link #base} (an increment over it); the disk image as
- * every sector written since the replay began, with its bytes.
+ * the pages written since the checkpoint {@link #base} (an increment over it); the disk image
+ * likewise: every sector written since the replay began (full) or since the base (increment),
+ * with its bytes.
  *
  * <p>Invariant: restoring this checkpoint into the replay it was taken from ({@link #restore})
  * makes every later instruction, event and digest equal the straight replay's; an increment's
@@ -89,7 +90,8 @@ public final class Checkpoint {
         byte[] sectorData = new byte[0];
         if (m.block() != null) {
             BlockBackend disk = m.block().cache().backend();
-            sectors = disk.writtenSectors();
+            long[] sinceLast = disk.takeSectorsSinceCheckpoint();
+            sectors = previous == null ? disk.writtenSectors() : sinceLast;
             sectorData = new byte[sectors.length * BlockBackend.SECTOR_SIZE];
             try {
                 for (int i = 0; i < sectors.length; i++) {
@@ -203,13 +205,41 @@ public final class Checkpoint {
         }
         if (m.block() != null) {
             try {
-                m.block().cache().backend().restoreSectors(sectors, sectorData);
+                long[][] s = new long[1][];
+                byte[] data = chainSectors(s);
+                m.block().cache().backend().restoreSectors(s[0], data);
             } catch (IOException e) {
                 throw new UncheckedIOException("the replay's disk cannot be restored from a checkpoint", e);
             }
         }
         replay.restoreState(new KryoStateReader(new Input(state), Integer.MAX_VALUE));
         return mat;
+    }
+
+    /** The disk sectors of the whole chain, newest version of each: sectors into {@code out[0]}, bytes returned. */
+    private byte[] chainSectors(long[][] out) {
+        if (base == null) {
+            out[0] = sectors;
+            return sectorData;
+        }
+        java.util.TreeMap<Long, byte[]> newest = new java.util.TreeMap<>();
+        for (Checkpoint c = this; c != null; c = c.base) {
+            for (int i = 0; i < c.sectors.length; i++) {
+                if (!newest.containsKey(c.sectors[i])) {
+                    newest.put(c.sectors[i], java.util.Arrays.copyOfRange(c.sectorData, i * 512, (i + 1) * 512));
+                }
+            }
+        }
+        long[] s = new long[newest.size()];
+        byte[] data = new byte[s.length * 512];
+        int i = 0;
+        for (var e : newest.entrySet()) {
+            s[i] = e.getKey();
+            System.arraycopy(e.getValue(), 0, data, i * 512, 512);
+            i++;
+        }
+        out[0] = s;
+        return data;
     }
 
     private static void put(Ram ram, int page, byte[] bytes) {
@@ -252,7 +282,8 @@ public final class Checkpoint {
         LZ4Compressor c = LZ4.fastCompressor();
         byte[] packed = new byte[c.maxCompressedLength(raw.length)];
         int len = c.compress(raw, 0, raw.length, packed, 0, packed.length);
-        return new Checkpoint(icount, state, null, pages, java.util.Arrays.copyOf(packed, len), raw.length, sectors,
-                sectorData);
+        long[][] s = new long[1][];
+        byte[] data = chainSectors(s);
+        return new Checkpoint(icount, state, null, pages, java.util.Arrays.copyOf(packed, len), raw.length, s[0], data);
     }
 }
