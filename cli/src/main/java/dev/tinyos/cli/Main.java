@@ -16,7 +16,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "tinyos", mixinStandardHelpOptions = true,
         description = "tiny-os: a deterministic RISC-V (RV64) emulator of QEMU's virt board, and the "
                 + "tiny-os teaching kernel that runs on it.",
-        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class, CrashCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class, CrashCommand.class, SeekBenchCommand.class, IndexCommand.class,
             CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -31,6 +31,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "ICOUNT", description = "stop at this instruction count")
     Long until;
 
+    @Option(names = "--seek", paramLabel = "ICOUNT", description = "as --until, starting from the nearest checkpoint "
+            + "saved by tinyos index, if any")
+    Long seek;
+
     @Option(names = "--until-panic", description = "stop at the entry of the kernel's panic()")
     boolean untilPanic;
 
@@ -53,6 +57,13 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.println("tinyos: give --until ICOUNT or --until-panic, not both");
             return BadInputException.EXIT_CODE;
         }
+        if (seek != null) {
+            if (until != null || untilPanic || seek < 0) {
+                System.err.println("tinyos: --seek takes a nonnegative ICOUNT, without --until or --until-panic");
+                return BadInputException.EXIT_CODE;
+            }
+            until = seek;
+        }
         if (gdbPort != null) {
             return GdbSession.replay(trace, gdbPort, until, untilPanic);
         }
@@ -62,6 +73,16 @@ public final class ReplayCommand implements Callable<Integer> {
                 System.err.println("tinyos: the kernel in trace " + trace + " has no panic or panic_trap symbol, so "
                         + "--until-panic cannot stop anywhere (use --until ICOUNT)");
                 return BadInputException.EXIT_CODE;
+            }
+            if (seek != null) {
+                try {
+                    long from = dev.tinyos.replay.checkpoint.TraceIndex.restoreNearest(replay, seek);
+                    if (from >= 0) {
+                        System.err.println("tinyos: starting from the checkpoint at icount " + from);
+                    }
+                } catch (dev.tinyos.replay.checkpoint.CheckpointException | IOException e) {
+                    System.err.println("tinyos: " + e.getMessage() + " Replaying from the start.");
+                }
             }
             ReplayOutcome o = untilPanic ? replay.runToPanic() : until != null ? replay.runTo(until) : replay.run();
             flush(out);

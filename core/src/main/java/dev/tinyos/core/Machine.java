@@ -14,6 +14,9 @@ import dev.tinyos.core.elf.ElfFile;
 import dev.tinyos.core.input.InputSink;
 import dev.tinyos.core.input.InputSource;
 import dev.tinyos.core.probe.Probes;
+import dev.tinyos.core.state.StateFormatException;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 import dev.tinyos.core.view.MachineView;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -346,6 +349,72 @@ public final class Machine implements AutoCloseable {
         public void stop() {
             stopRequested = true;
         }
+    }
+
+    /**
+     * Writes everything but RAM's bytes and the disk image that determines this machine's future
+     * (a checkpoint, docs/checkpoints.md): the hart, every device, the RAM dirty bits and the
+     * machine's own bookkeeping. RAM pages and disk sectors are the caller's (they are saved
+     * incrementally). Refused after a power cut.
+     */
+    public void save(StateWriter w) {
+        if (powerCut != null) {
+            throw new IllegalStateException("a machine whose power was cut cannot be checkpointed");
+        }
+        w.writeInt(ram.size);
+        w.writeBoolean(block != null);
+        hart.save(w);
+        clint.save(w);
+        plic.save(w);
+        uart.save(w);
+        finisher.save(w);
+        for (VirtioMmio v : virtio) {
+            v.save(w);
+        }
+        w.writeBoolean(stopRequested);
+        w.writeInt(finished == null ? -1 : finished.reason().ordinal());
+        w.writeInt(finished == null ? 0 : finished.exitCode());
+        w.writeLong(finished == null ? 0 : finished.icount());
+        w.writeInt(uartUpdatesSeen);
+        w.writeInts(virtioUpdatesSeen);
+        w.writeLongs(ram.dirtyBits());
+    }
+
+    /**
+     * Restores what {@link #save} wrote into this machine, built from the same configuration;
+     * drops every cache derived from RAM (decoded blocks, TLBs).
+     *
+     * @throws StateFormatException if the state is damaged or of another configuration
+     */
+    public void restore(StateReader r) {
+        int size = r.readInt();
+        boolean disk = r.readBoolean();
+        if (size != ram.size || disk != (block != null)) {
+            throw new StateFormatException("the checkpoint is of a machine with " + (size >> 20) + " MiB of RAM "
+                    + (disk ? "and" : "without") + " a disk, this one has " + (ram.size >> 20) + " MiB "
+                    + (block != null ? "and" : "without") + " a disk");
+        }
+        hart.restore(r);
+        clint.restore(r);
+        plic.restore(r);
+        uart.restore(r);
+        finisher.restore(r);
+        for (VirtioMmio v : virtio) {
+            v.restore(r);
+        }
+        stopRequested = r.readBoolean();
+        int reason = r.readInt(-1, ExitReason.values().length - 1, "the machine's exit reason");
+        int code = r.readInt();
+        long at = r.readLong();
+        finished = reason < 0 ? null : new RunResult(ExitReason.values()[reason], code, at);
+        uartUpdatesSeen = r.readInt();
+        r.readIntsInto(virtioUpdatesSeen, "the virtio line counters");
+        long[] dirty = r.readLongs();
+        if (dirty == null) {
+            throw new StateFormatException("the RAM dirty map is missing");
+        }
+        ram.restoreDirty(dirty);
+        hart.dropStoreTranslations();
     }
 
     public MachineConfig config() { return config; }

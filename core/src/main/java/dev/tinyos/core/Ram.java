@@ -46,6 +46,13 @@ public final class Ram {
     public final byte[] data;
     /** One bit per 4 KiB page, set when the page may have been written since the last clear. */
     private final long[] dirty;
+    /**
+     * Pages written since the last {@link #takeCheckpointPages}, as far as {@link #takeDirtyPages}
+     * already consumed their dirty bits (the rest are still in {@link #dirty}).
+     */
+    private final long[] sinceCheckpoint;
+    /** The same since the last {@link #takeWrittenSinceRestore} (a restore that rewrites only what changed). */
+    private final long[] sinceRestore;
     /** Per page: generation of its code, incremented by each write that hits a code line. */
     public final int[] codeGen;
     /** Per page: bit i set if bytes [64i, 64i+64) hold instructions the hart has decoded. */
@@ -67,6 +74,8 @@ public final class Ram {
         this.size = size;
         this.data = new byte[size];
         this.dirty = new long[((size >>> PAGE_SHIFT) + 63) >>> 6];
+        this.sinceCheckpoint = new long[dirty.length];
+        this.sinceRestore = new long[dirty.length];
         this.codeGen = new int[size >>> PAGE_SHIFT];
         this.codeLines = new long[size >>> PAGE_SHIFT];
     }
@@ -219,9 +228,101 @@ public final class Ram {
             for (long bits = dirty[w]; bits != 0; bits &= bits - 1) {
                 pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
             }
+            sinceCheckpoint[w] |= dirty[w];
+            sinceRestore[w] |= dirty[w];
         }
         clearDirty();
         return pages;
+    }
+
+    /**
+     * The pages written since the previous call (or power-on, or {@link #restoreDirty}),
+     * ascending, for an incremental checkpoint. Leaves the dirty bits of {@link #takeDirtyPages}
+     * alone: a page still dirty for it stays in the next checkpoint's set too.
+     */
+    public int[] takeCheckpointPages() {
+        int n = 0;
+        for (int w = 0; w < dirty.length; w++) {
+            n += Long.bitCount(dirty[w] | sinceCheckpoint[w]);
+        }
+        int[] pages = new int[n];
+        int i = 0;
+        for (int w = 0; w < dirty.length; w++) {
+            for (long bits = dirty[w] | sinceCheckpoint[w]; bits != 0; bits &= bits - 1) {
+                pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+            sinceCheckpoint[w] = 0;
+        }
+        return pages;
+    }
+
+    /**
+     * Every page that may have been written since the previous call (a superset: the pages
+     * dirty now, and those a {@link #takeDirtyPages} took since), ascending; starts a new period.
+     * A restore of the checkpoint restored last rewrites only these.
+     */
+    public int[] takeWrittenSinceRestore() {
+        int n = 0;
+        for (int w = 0; w < dirty.length; w++) {
+            n += Long.bitCount(dirty[w] | sinceRestore[w]);
+        }
+        int[] pages = new int[n];
+        int i = 0;
+        for (int w = 0; w < dirty.length; w++) {
+            for (long bits = dirty[w] | sinceRestore[w]; bits != 0; bits &= bits - 1) {
+                pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+            sinceRestore[w] = 0;
+        }
+        return pages;
+    }
+
+    /** The dirty bits of {@link #takeDirtyPages} (a copy), for a checkpoint. */
+    public long[] dirtyBits() {
+        return dirty.clone();
+    }
+
+    /**
+     * Restores the dirty bits a checkpoint saved ({@link #dirtyBits}) and marks every page as
+     * written since the last checkpoint (the next checkpoint after a restore is a full one).
+     * The hart must drop its store translations at the same time.
+     */
+    public void restoreDirty(long[] bits) {
+        if (bits.length != dirty.length) {
+            throw new dev.tinyos.core.state.StateFormatException("the RAM dirty map has " + bits.length
+                    + " words, not " + dirty.length + " (another RAM size)");
+        }
+        System.arraycopy(bits, 0, dirty, 0, bits.length);
+        java.util.Arrays.fill(sinceCheckpoint, -1L);
+        int pages = size >>> PAGE_SHIFT;
+        if ((pages & 63) != 0) {
+            sinceCheckpoint[sinceCheckpoint.length - 1] = (1L << (pages & 63)) - 1;
+        }
+    }
+
+    /**
+     * Copies {@code src[srcOff..]} into page {@code page} without marking anything (a restore:
+     * the caller then restores the dirty bits and drops every decoded block).
+     */
+    public void restorePage(int page, byte[] src, int srcOff) {
+        System.arraycopy(src, srcOff, data, page << PAGE_SHIFT, 1 << PAGE_SHIFT);
+    }
+
+    /** Zeroes page {@code page} without marking anything (a restore). */
+    public void restoreZeroPage(int page) {
+        java.util.Arrays.fill(data, page << PAGE_SHIFT, (page + 1) << PAGE_SHIFT, (byte) 0);
+    }
+
+    /**
+     * Forgets which lines hold decoded code, as after RAM was rewritten by a restore: every
+     * generation is bumped so no cached block can match, and the epoch ends every link.
+     */
+    public void forgetCode() {
+        java.util.Arrays.fill(codeLines, 0L);
+        for (int p = 0; p < codeGen.length; p++) {
+            codeGen[p]++;
+        }
+        codeEpoch++;
     }
 
     /** Copies guest bytes out of RAM (device DMA read). */

@@ -2,7 +2,6 @@ package dev.tinyos.replay;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.zip.CRC32C;
 
 /**
  * The guest's console stream seen on its way out: counts the UART TX bytes and keeps a CRC-32C
@@ -11,7 +10,7 @@ import java.util.zip.CRC32C;
  */
 public final class ConsoleTap extends OutputStream {
     private final OutputStream out;
-    private final CRC32C crc = new CRC32C();
+    private final Crc32c crc = new Crc32c();
     private long bytes;
 
     public ConsoleTap(OutputStream out) {
@@ -46,6 +45,12 @@ public final class ConsoleTap extends OutputStream {
     /** Bytes written so far. */
     public long bytes() {
         return bytes;
+    }
+
+    /** Continues counting from a checkpoint's {@link #bytes} and {@link #crc}. */
+    public void restore(long bytes, long crc) {
+        this.bytes = bytes;
+        this.crc.setValue(crc);
     }
 
     /** CRC-32C of every byte written so far. */

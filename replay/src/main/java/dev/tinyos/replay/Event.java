@@ -9,6 +9,8 @@ package dev.tinyos.replay;
 public final class Event {
     /** Position in the queue, from 1. */
     public long seq;
+    /** Byte offset in the queue file where reading this event began (a checkpoint resumes there). */
+    public long pos;
     public byte kind;
     public long icount;
     public int value;
@@ -20,6 +22,7 @@ public final class Event {
     /** Copies {@code o} into this holder. */
     public void copyFrom(Event o) {
         seq = o.seq;
+        pos = o.pos;
         kind = o.kind;
         icount = o.icount;
         value = o.value;

@@ -44,6 +44,15 @@ final class EventPrefetcher implements EventStream {
 
     /** As above, reading at most {@code capacity} (a power of two) events ahead. */
     EventPrefetcher(Path dir, int formatVersion, int capacity) {
+        this(dir, formatVersion, capacity, 0, 0);
+    }
+
+    /** Starts reading at byte {@code position} (an {@link Event#pos}) with {@code eventsBefore} events before it. */
+    EventPrefetcher(Path dir, int formatVersion, long position, long eventsBefore) {
+        this(dir, formatVersion, CAPACITY, position, eventsBefore);
+    }
+
+    private EventPrefetcher(Path dir, int formatVersion, int capacity, long position, long eventsBefore) {
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }
@@ -52,13 +61,14 @@ final class EventPrefetcher implements EventStream {
         for (int i = 0; i < capacity; i++) {
             ring[i] = new Event();
         }
-        thread = new Thread(() -> read(dir, formatVersion), "tinyos-event-reader");
+        thread = new Thread(() -> read(dir, formatVersion, position, eventsBefore), "tinyos-event-reader");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void read(Path dir, int formatVersion) {
-        try (EventReader reader = new EventReader(dir, formatVersion)) {
+    private void read(Path dir, int formatVersion, long position, long eventsBefore) {
+        try (EventReader reader = position == 0 ? new EventReader(dir, formatVersion)
+                : new EventReader(dir, formatVersion, position, eventsBefore)) {
             long t = 0;
             while (!closed) {
                 while (t - head == ring.length) { // full: the replay is far behind

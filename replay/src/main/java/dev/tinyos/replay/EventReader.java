@@ -31,8 +31,24 @@ public final class EventReader implements EventStream {
         this.file = QueueFile.open(traceDir);
     }
 
+    /**
+     * Opens the queue of trace {@code traceDir} at byte {@code position} (an {@link Event#pos}),
+     * with {@code eventsBefore} events before it.
+     */
+    public EventReader(Path traceDir, int formatVersion, long position, long eventsBefore) throws TraceException {
+        this(traceDir, formatVersion);
+        try {
+            file.seek(position, eventsBefore);
+        } catch (TraceException e) {
+            file.close();
+            throw e;
+        }
+        index = eventsBefore;
+    }
+
     @Override
     public boolean next(Event e) throws TraceException {
+        long at = file.position();
         ByteBuffer b = file.next();
         if (b == null) {
             return false;
@@ -48,6 +64,7 @@ public final class EventReader implements EventStream {
                     + " goes back in time (the one before it is at icount " + lastIcount + ")");
         }
         lastIcount = e.icount;
+        e.pos = at;
         return true;
     }
 

@@ -153,6 +153,25 @@ final class QueueFile implements AutoCloseable {
         return size % QueueSpace.GRAIN != 0;
     }
 
+    /** Byte offset where the next call to {@link #next} starts reading. */
+    long position() {
+        return pos;
+    }
+
+    /**
+     * Goes to byte {@code position}, which a {@link #position} call returned, with
+     * {@code eventsBefore} events before it (a checkpoint's place in the queue). A position
+     * that is not a document boundary reads as damage, never as events.
+     */
+    void seek(long position, long eventsBefore) throws TraceException {
+        if (position < 0 || position > size || (position & 3) != 0) {
+            throw damage("not what the checkpoint says: it names byte " + grouped(position) + " of " + grouped(size));
+        }
+        pos = position;
+        events = eventsBefore;
+        ended = false;
+    }
+
     /** Events returned so far. */
     long events() {
         return events;

@@ -5,6 +5,9 @@ import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.RunResult;
 import dev.tinyos.core.input.InputSource;
+import dev.tinyos.core.state.StateFormatException;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -84,6 +87,9 @@ public final class Replay implements AutoCloseable {
                 b.disk(disk).diskReadOnly(h.diskReadOnly).diskScratch(true); // deleted after the replay
             }
             m = new Machine(b.build());
+            if (m.block() != null) {
+                m.block().cache().backend().keepOriginals(); // checkpoints restore the image in place
+            }
             deleteQuietly(disk); // the machine holds it open: nothing is left behind, even after a SIGKILL
             return new Replay(trace, summary, m, replayer, tap, disk);
         } catch (TraceException e) {
@@ -123,6 +129,59 @@ public final class Replay implements AutoCloseable {
 
     public Trace trace() {
         return trace;
+    }
+
+    /**
+     * Writes what this replay adds to the machine's state for a checkpoint, then the machine's
+     * (not RAM bytes or disk sectors, which checkpoints hold incrementally): the place in the
+     * event log, the console's byte count and CRC, the digest bookkeeping. A digest whose memory
+     * hash is still being computed is judged first.
+     *
+     * @throws IllegalStateException if that digest shows the replay diverged
+     */
+    public void saveState(StateWriter w) {
+        ReplayOutcome earlier = settle();
+        if (earlier != null) {
+            throw new IllegalStateException(earlier.message());
+        }
+        machine.save(w);
+        w.writeLongs(replayer.position());
+        w.writeLong(console.bytes());
+        w.writeLong(console.crc());
+        w.writeLong(lastDigest);
+        w.writeLong(compared);
+    }
+
+    /**
+     * Restores what {@link #saveState} wrote (RAM and disk are the caller's): the machine, and
+     * the event log read again from the checkpoint's place.
+     *
+     * @throws StateFormatException if the state is damaged
+     */
+    public void restoreState(StateReader r) {
+        if (heldRecorded != null) {
+            heldRecorded = null;
+            heldReplayed = null;
+            hasher.finish(); // the window of a digest the restore makes moot
+        }
+        machine.restore(r);
+        long[] pos = r.readLongs();
+        if (pos == null || pos.length != 5 || pos[0] < 1 || pos[1] < 0) {
+            throw new StateFormatException("the place in the event log is damaged");
+        }
+        int fv = trace.header().formatVersion;
+        EventStream from = pos[0] == 1 ? new EventPrefetcher(trace.dir(), fv)
+                : new EventPrefetcher(trace.dir(), fv, pos[1], pos[0] - 1);
+        replayer.restore(pos, from);
+        long bytes = r.readLong();
+        console.restore(bytes, r.readLong());
+        lastDigest = r.readLong();
+        compared = r.readLong();
+    }
+
+    /** The console tap (its byte count and CRC are part of every digest). */
+    public ConsoleTap console() {
+        return console;
     }
 
     /** Replays the whole trace, comparing every digest. */

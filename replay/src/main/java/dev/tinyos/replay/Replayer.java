@@ -19,13 +19,17 @@ import java.util.ArrayDeque;
  * names the icount.
  */
 public final class Replayer implements InputSource {
-    private final EventStream reader;
+    private EventStream reader;
     private final long ipt;
     private final ArrayDeque<Event> inputs = new ArrayDeque<>();
     private final ArrayDeque<Event> marks = new ArrayDeque<>();
     private boolean eof;
     private long skew;
     private long events;
+    /** Byte offset of the last event read (where a checkpoint with nothing queued resumes). */
+    private long lastPos;
+    /** After a restore: inputs and marks below these sequence numbers were consumed already. */
+    private long skipInputsBelow, skipMarksBelow;
 
     public Replayer(EventStream reader, long ipt) {
         this.reader = reader;
@@ -48,9 +52,12 @@ public final class Replayer implements InputSource {
         }
         events++;
         e.seq = events;
+        lastPos = e.pos;
         if (e.kind == EventKind.DIGEST || e.kind == EventKind.END) {
-            marks.addLast(e);
-        } else {
+            if (e.seq >= skipMarksBelow) {
+                marks.addLast(e);
+            }
+        } else if (e.seq >= skipInputsBelow) {
             inputs.addLast(e);
         }
         return true;
@@ -99,6 +106,49 @@ public final class Replayer implements InputSource {
     /** Events read so far (inputs and marks). */
     public long eventsRead() {
         return events;
+    }
+
+    /**
+     * This replayer's place in the log, for a checkpoint: {resume sequence number, its byte
+     * offset, first unconsumed input, first unconsumed mark, skew}. Reading again from the
+     * resume event and dropping what was consumed gives the same queues as now.
+     */
+    public long[] position() {
+        long nextInput = inputs.isEmpty() ? events + 1 : inputs.peekFirst().seq;
+        long nextMark = marks.isEmpty() ? events + 1 : marks.peekFirst().seq;
+        long resume;
+        long pos;
+        if (events == 0) {
+            resume = 1;
+            pos = 0;
+        } else if (Math.min(nextInput, nextMark) > events) {
+            resume = events; // nothing queued: read the last event again, and drop it
+            pos = lastPos;
+        } else if (nextInput < nextMark) {
+            resume = nextInput;
+            pos = inputs.peekFirst().pos;
+        } else {
+            resume = nextMark;
+            pos = marks.peekFirst().pos;
+        }
+        return new long[] {resume, pos, nextInput, nextMark, skew};
+    }
+
+    /**
+     * Goes back (or forward) to a {@link #position}: {@code from} reads the queue from the
+     * resume event's byte offset on; the old stream is closed.
+     */
+    public void restore(long[] position, EventStream from) {
+        reader.close();
+        reader = from;
+        inputs.clear();
+        marks.clear();
+        eof = false;
+        events = position[0] - 1;
+        lastPos = position[1];
+        skipInputsBelow = position[2];
+        skipMarksBelow = position[3];
+        skew = position[4];
     }
 
     @Override

@@ -52,6 +52,12 @@ final class BlockCache {
         ram.codeEpoch++; // no link may lead into a block that is now probed
     }
 
+    /** Drops every block (after a restore rewrote RAM). */
+    void clear() {
+        Arrays.fill(bKey, -1L);
+        ram.codeEpoch++;
+    }
+
     /** log2 of the number of cached blocks. */
     static final int BLOCK_BITS = 13;
     static final int BLOCK_MASK = (1 << BLOCK_BITS) - 1;

@@ -257,6 +257,27 @@ public final class Hart {
         if (a != null) a.access(AccessProbe.PTW, va, pteAddr, 8, ep, pc);
     }
 
+    /** Writes the architectural state a checkpoint holds ({@link HartState}). */
+    public void save(dev.tinyos.core.state.StateWriter w) {
+        HartState.save(this, w);
+    }
+
+    /** Restores what {@link #save} wrote; drops every TLB entry and decoded block. */
+    public void restore(dev.tinyos.core.state.StateReader r) {
+        HartState.restore(this, r);
+    }
+
+    /**
+     * Drops every cache derived from memory and translation state (TLBs, decoded blocks, code
+     * page marks), as after a restore that rewrote RAM behind the hart's back.
+     */
+    void dropCaches() {
+        firedIcount = -1;
+        ram.forgetCode();
+        mmu.reset();
+        blocks.clear();
+    }
+
     /** Drops every cached translation (after {@link Ram#clearDirty()}, {@link #dropStoreTranslations()} is enough). */
     public void flushTlb() {
         mmu.flushTlb();

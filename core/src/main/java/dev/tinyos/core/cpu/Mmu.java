@@ -108,6 +108,13 @@ final class Mmu {
         filledCount = kept;
     }
 
+    /** Forgets every translation, set-aside ones included (after a restore). */
+    void reset() {
+        for (long[] tags : tlbTags) Arrays.fill(tags, -1L);
+        filledCount = 0;
+        flushTlb();
+    }
+
     /** Records that TLB entry {@code t} of {@code tlbTags[kind]} is about to be filled. */
     private void filling(int kind, int t) {
         if (tlbTags[kind][t] != -1L) return; // already listed since the last flush

@@ -138,6 +138,61 @@ public final class BlockBackend implements Closeable {
         }
     }
 
+    /** Sectors written to the image since it was opened (a checkpoint saves their contents). */
+    private final java.util.BitSet written = new java.util.BitSet();
+
+    /** Original bytes of each sector before its first write, if {@link #keepOriginals} was called; else null. */
+    private java.util.HashMap<Long, byte[]> originals;
+
+    /**
+     * From now on keeps each sector's bytes as they were before its first write, so that
+     * {@link #restoreSectors} can put the image back as of any checkpoint. Call it before the
+     * first write (a replay does, at open).
+     */
+    public void keepOriginals() {
+        if (originals == null) {
+            originals = new java.util.HashMap<>();
+        }
+    }
+
+    /**
+     * Makes the image hold exactly {@code data} (512 bytes each, in order) at {@code sectors}, and
+     * its original bytes at every other sector written since it was opened: the image as it was
+     * when a checkpoint listed {@code sectors}. Requires {@link #keepOriginals}.
+     */
+    public void restoreSectors(long[] sectors, byte[] data) throws IOException {
+        if (originals == null) {
+            throw new IllegalStateException("the image keeps no original sectors to restore from");
+        }
+        java.util.BitSet target = new java.util.BitSet();
+        for (long s : sectors) {
+            target.set((int) s);
+        }
+        for (long s : writtenSectors()) {
+            if (!target.get((int) s)) {
+                write(s, originals.get(s), 0, SECTOR_SIZE);
+            }
+        }
+        for (int i = 0; i < sectors.length; i++) {
+            write(sectors[i], data, i * SECTOR_SIZE, SECTOR_SIZE);
+        }
+    }
+
+    /** Sectors written since the last {@link #takeSectorsSinceCheckpoint} (an incremental checkpoint). */
+    private final java.util.BitSet sinceCheckpoint = new java.util.BitSet();
+
+    /** The sectors written since the previous call (or the open), ascending; starts a new period. */
+    public long[] takeSectorsSinceCheckpoint() {
+        long[] s = sinceCheckpoint.stream().asLongStream().toArray();
+        sinceCheckpoint.clear();
+        return s;
+    }
+
+    /** The sectors written to the image since it was opened, ascending. */
+    public long[] writtenSectors() {
+        return written.stream().asLongStream().toArray();
+    }
+
     public Path path() {
         return path;
     }
@@ -178,6 +233,18 @@ public final class BlockBackend implements Closeable {
     public void write(long sector, byte[] src, int off, int len) throws IOException {
         if (readOnly) {
             throw new IOException(path + " is read-only");
+        }
+        if (sector >= 0 && sector + len / SECTOR_SIZE <= Integer.MAX_VALUE) {
+            int first = (int) sector, end = (int) (sector + (len + SECTOR_SIZE - 1) / SECTOR_SIZE);
+            if (originals != null) {
+                for (int s = written.nextClearBit(first); s < end; s = written.nextClearBit(s + 1)) {
+                    byte[] old = new byte[SECTOR_SIZE];
+                    read(s, old, 0, SECTOR_SIZE);
+                    originals.put((long) s, old);
+                }
+            }
+            written.set(first, end);
+            sinceCheckpoint.set(first, end);
         }
         if (map != null) {
             map.put((int) (sector * SECTOR_SIZE), src, off, len);

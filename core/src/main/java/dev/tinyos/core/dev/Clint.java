@@ -2,6 +2,9 @@ package dev.tinyos.core.dev;
 
 import dev.tinyos.core.Device;
 import dev.tinyos.core.TimeSource;
+import dev.tinyos.core.state.Saveable;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 
 /**
  * Core-local interruptor for one hart (SiFive CLINT layout as on QEMU {@code virt}):
@@ -16,7 +19,7 @@ import dev.tinyos.core.TimeSource;
  * pending from the first instruction - QEMU 7.2 shows {@code mip = 0x80} at reset too
  * (checked by guest/tests/board/reset.c on both).
  */
-public final class Clint implements Device {
+public final class Clint implements Device, Saveable {
     public static final long MSIP = 0x0;
     public static final long MTIMECMP = 0x4000;
     public static final long MTIME = 0xBFF8;
@@ -84,6 +87,20 @@ public final class Clint implements Device {
             long wanted = merge(mtime(), offset - MTIME, size, value);
             mtimeOffset = wanted - source.mtime();
         }
+    }
+
+    @Override
+    public void save(StateWriter w) {
+        w.writeLong(mtimeOffset);
+        w.writeLong(mtimecmp);
+        w.writeBoolean(msip);
+    }
+
+    @Override
+    public void restore(StateReader r) {
+        mtimeOffset = r.readLong();
+        mtimecmp = r.readLong();
+        msip = r.readBoolean();
     }
 
     /** Restores the reset state: msip 0, mtimecmp 0, no mtime offset. */

@@ -2,6 +2,9 @@ package dev.tinyos.core.dev;
 
 import dev.tinyos.core.BusFault;
 import dev.tinyos.core.Device;
+import dev.tinyos.core.state.Saveable;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 
 /**
  * Platform-level interrupt controller as on QEMU {@code virt} with one hart: 1024 sources
@@ -24,7 +27,7 @@ import dev.tinyos.core.Device;
  * lowest id) such source and masks it until the context writes its id back to claim/complete.
  * Priority 0 never interrupts. Priorities are WARL 0..7.
  */
-public final class Plic implements Device {
+public final class Plic implements Device, Saveable {
     public static final int SOURCES = 1024;
     public static final int CONTEXTS = 2;
     private static final int WORDS = SOURCES / 32;
@@ -40,6 +43,28 @@ public final class Plic implements Device {
     private final int[] claimed = new int[WORDS];
     private final int[][] enable = new int[CONTEXTS][WORDS];
     private final int[] threshold = new int[CONTEXTS];
+
+    @Override
+    public void save(StateWriter w) {
+        w.writeInts(priority);
+        w.writeInts(pending);
+        w.writeInts(claimed);
+        for (int[] e : enable) {
+            w.writeInts(e);
+        }
+        w.writeInts(threshold);
+    }
+
+    @Override
+    public void restore(StateReader r) {
+        r.readIntsInto(priority, "the PLIC priorities");
+        r.readIntsInto(pending, "the PLIC pending bits");
+        r.readIntsInto(claimed, "the PLIC claimed bits");
+        for (int[] e : enable) {
+            r.readIntsInto(e, "the PLIC enables");
+        }
+        r.readIntsInto(threshold, "the PLIC thresholds");
+    }
 
     @Override
     public long size() {

@@ -1,6 +1,9 @@
 package dev.tinyos.core.dev;
 
 import dev.tinyos.core.Device;
+import dev.tinyos.core.state.Saveable;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 
 /**
  * The QEMU {@code virt} test/syscon device ("sifive,test0") at 0x0010_0000: a guest store
@@ -12,7 +15,7 @@ import dev.tinyos.core.Device;
  * stores do not change it until {@link #clear()}; the machine polls it at slice boundaries
  * (every device store ends the hart's slice, so the poll happens right after the store).
  */
-public final class TestFinisher implements Device {
+public final class TestFinisher implements Device, Saveable {
     /** What the guest asked for. */
     public enum Request { NONE, PASS, FAIL, RESET }
 
@@ -22,6 +25,18 @@ public final class TestFinisher implements Device {
 
     private Request request = Request.NONE;
     private int code;
+
+    @Override
+    public void save(StateWriter w) {
+        w.writeInt(request.ordinal());
+        w.writeInt(code);
+    }
+
+    @Override
+    public void restore(StateReader r) {
+        request = Request.values()[r.readInt(0, Request.values().length - 1, "the finisher request")];
+        code = r.readInt();
+    }
 
     @Override
     public long size() {

@@ -1,6 +1,9 @@
 package dev.tinyos.core.dev;
 
 import dev.tinyos.core.Device;
+import dev.tinyos.core.state.Saveable;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +30,7 @@ import java.io.UncheckedIOException;
  * deltas). Other reads, LSR polling above all, leave the line alone. The PLIC sees only these
  * updates ({@link Plic#signal}).
  */
-public final class Uart16550 implements Device {
+public final class Uart16550 implements Device, Saveable {
     private static final int FIFO_SIZE = 16;
 
     private static final int IER_ERBFI = 0x01;
@@ -79,6 +82,32 @@ public final class Uart16550 implements Device {
     /** TX bytes go to {@code console}; {@code null} discards them. */
     public Uart16550(OutputStream console) {
         this.console = console;
+    }
+
+    @Override
+    public void save(StateWriter w) {
+        w.writeBytes(rx);
+        w.writeInts(new int[] {rxHead, rxCount, ier, fcr, lcr, mcr, msr, scr, dll, dlm, lineUpdates});
+        w.writeBoolean(overrun);
+        w.writeBoolean(thrEmptyLatched);
+    }
+
+    @Override
+    public void restore(StateReader r) {
+        byte[] fifo = r.readBytes();
+        if (fifo == null || fifo.length != FIFO_SIZE) {
+            throw new dev.tinyos.core.state.StateFormatException("the UART receive FIFO is not " + FIFO_SIZE + " bytes");
+        }
+        System.arraycopy(fifo, 0, rx, 0, FIFO_SIZE);
+        int[] v = new int[11];
+        r.readIntsInto(v, "the UART registers");
+        if (v[0] < 0 || v[0] >= FIFO_SIZE || v[1] < 0 || v[1] > FIFO_SIZE) {
+            throw new dev.tinyos.core.state.StateFormatException("the UART FIFO indices are out of range");
+        }
+        rxHead = v[0]; rxCount = v[1]; ier = v[2]; fcr = v[3]; lcr = v[4]; mcr = v[5]; msr = v[6]; scr = v[7];
+        dll = v[8]; dlm = v[9]; lineUpdates = v[10];
+        overrun = r.readBoolean();
+        thrEmptyLatched = r.readBoolean();
     }
 
     @Override

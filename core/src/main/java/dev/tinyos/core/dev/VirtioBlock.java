@@ -1,6 +1,10 @@
 package dev.tinyos.core.dev;
 
 import dev.tinyos.core.Ram;
+import dev.tinyos.core.state.Saveable;
+import dev.tinyos.core.state.StateFormatException;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -36,7 +40,7 @@ import java.util.Map;
  * its completion is delivered; the image changes only at a FLUSH completion, a cache overflow
  * at an OUT completion, or {@link #shutdown}.
  */
-public final class VirtioBlock implements VirtioDevice {
+public final class VirtioBlock implements VirtioDevice, Saveable {
     public static final int DEVICE_ID = 2;
     public static final long F_RO = 1L << 5;
     public static final long F_BLK_SIZE = 1L << 6;
@@ -104,6 +108,46 @@ public final class VirtioBlock implements VirtioDevice {
         static Request failed(Virtqueue.Chain chain, int status) {
             return new Request(chain, -1, 0, NONE, 0, status);
         }
+    }
+
+    /** Requests in flight (by tag), the next tag, power, and the write cache. */
+    @Override
+    public void save(StateWriter w) {
+        w.writeLong(nextTag);
+        w.writeBoolean(poweredOff);
+        Long[] tags = inFlight.keySet().toArray(new Long[0]);
+        java.util.Arrays.sort(tags);
+        w.writeInt(tags.length);
+        for (Long tag : tags) {
+            Request q = inFlight.get(tag);
+            w.writeLong(tag);
+            q.chain.save(w);
+            w.writeInt(q.type);
+            w.writeLong(q.sector);
+            w.writeBytes(q.data);
+            w.writeInt(q.length);
+            w.writeInt(q.error);
+        }
+        cache.save(w);
+    }
+
+    @Override
+    public void restore(StateReader r) {
+        nextTag = r.readLong();
+        poweredOff = r.readBoolean();
+        int n = r.readInt(0, 1 << 16, "the number of block requests in flight");
+        inFlight.clear();
+        for (int i = 0; i < n; i++) {
+            long tag = r.readLong();
+            Virtqueue.Chain chain = Virtqueue.Chain.restore(r);
+            int type = r.readInt();
+            long sector = r.readLong();
+            byte[] data = r.readBytes();
+            int length = r.readInt();
+            int error = r.readInt();
+            inFlight.put(tag, new Request(chain, type, sector, data == null ? NONE : data, length, error));
+        }
+        cache.restore(r);
     }
 
     @Override

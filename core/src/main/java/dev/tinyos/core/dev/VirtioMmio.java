@@ -2,6 +2,9 @@ package dev.tinyos.core.dev;
 
 import dev.tinyos.core.Device;
 import dev.tinyos.core.Ram;
+import dev.tinyos.core.state.Saveable;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 
 /**
  * A virtio-mmio transport, version 2 ("modern", virtio 1.x section 4.2.2), as one of the eight
@@ -21,7 +24,7 @@ import dev.tinyos.core.Ram;
  * updates its interrupt line, as QEMU's does: a used-buffer or configuration-change
  * notification, an InterruptACK write and a reset.
  */
-public final class VirtioMmio implements Device {
+public final class VirtioMmio implements Device, Saveable {
     public static final int MAGIC = 0x74726976; // "virt"
     public static final int VERSION = 2;
     public static final int VENDOR_QEMU = 0x554D4551; // "QEMU"
@@ -62,6 +65,41 @@ public final class VirtioMmio implements Device {
         }
         if (device != null) {
             device.attach(this);
+        }
+    }
+
+    /** Registers, queues and (if any) the device's own state. */
+    @Override
+    public void save(StateWriter w) {
+        w.writeInts(new int[] {deviceFeaturesSel, driverFeaturesSel, queueSel, interruptStatus, status, lineUpdates,
+            queues.length});
+        w.writeLong(driverFeatures);
+        w.writeString(lastError);
+        for (Virtqueue q : queues) {
+            q.save(w);
+        }
+        if (device instanceof Saveable s) {
+            s.save(w);
+        }
+    }
+
+    @Override
+    public void restore(StateReader r) {
+        int[] v = new int[7];
+        r.readIntsInto(v, "a virtio-mmio slot's registers");
+        if (v[6] != queues.length) {
+            throw new dev.tinyos.core.state.StateFormatException("a virtio slot has " + v[6] + " queues, not "
+                    + queues.length + " (another disk configuration)");
+        }
+        deviceFeaturesSel = v[0]; driverFeaturesSel = v[1]; queueSel = v[2]; interruptStatus = v[3]; status = v[4];
+        lineUpdates = v[5];
+        driverFeatures = r.readLong();
+        lastError = r.readString();
+        for (Virtqueue q : queues) {
+            q.restore(r);
+        }
+        if (device instanceof Saveable s) {
+            s.restore(r);
         }
     }
 

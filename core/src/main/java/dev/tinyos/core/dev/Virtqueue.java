@@ -1,6 +1,9 @@
 package dev.tinyos.core.dev;
 
 import dev.tinyos.core.Ram;
+import dev.tinyos.core.state.Saveable;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 
 /**
  * One split virtqueue (virtio 1.x, section 2.7) as the device sees it: the descriptor table,
@@ -11,7 +14,7 @@ import dev.tinyos.core.Ram;
  * dirty), and only on the machine thread; every guest address is bounds-checked and a bad
  * one raises {@link VirtqueueError} instead of a host exception.
  */
-public final class Virtqueue {
+public final class Virtqueue implements Saveable {
     public static final int DESC_F_NEXT = 1;
     public static final int DESC_F_WRITE = 2;
     public static final int AVAIL_F_NO_INTERRUPT = 1;
@@ -39,6 +42,28 @@ public final class Virtqueue {
         desc = driver = device = 0;
         lastAvail = 0;
         usedIdx = 0;
+    }
+
+    @Override
+    public void save(StateWriter w) {
+        w.writeInts(new int[] {num, lastAvail, usedIdx});
+        w.writeBoolean(ready);
+        w.writeLongs(new long[] {desc, driver, device});
+    }
+
+    @Override
+    public void restore(StateReader r) {
+        int[] v = new int[3];
+        r.readIntsInto(v, "a virtqueue's indices");
+        num = v[0];
+        lastAvail = v[1];
+        usedIdx = v[2];
+        ready = r.readBoolean();
+        long[] a = new long[3];
+        r.readLongsInto(a, "a virtqueue's addresses");
+        desc = a[0];
+        driver = a[1];
+        device = a[2];
     }
 
     private int offset(long paddr, int len) throws VirtqueueError {
@@ -122,6 +147,33 @@ public final class Virtqueue {
 
         Chain(int head) {
             this.head = head;
+        }
+
+        /** Writes the chain (head and segments) for a checkpoint. */
+        public void save(StateWriter w) {
+            w.writeInt(head);
+            w.writeLongs(java.util.Arrays.copyOf(addr, count));
+            w.writeInts(java.util.Arrays.copyOf(len, count));
+            long[] wr = new long[count];
+            for (int i = 0; i < count; i++) {
+                wr[i] = write[i] ? 1 : 0;
+            }
+            w.writeLongs(wr);
+        }
+
+        /** Reads what {@link #save} wrote. */
+        public static Chain restore(StateReader r) {
+            Chain c = new Chain(r.readInt());
+            long[] a = r.readLongs();
+            int[] l = r.readInts();
+            long[] wr = r.readLongs();
+            if (a == null || l == null || wr == null || a.length != l.length || a.length != wr.length) {
+                throw new dev.tinyos.core.state.StateFormatException("a descriptor chain's segments do not match");
+            }
+            for (int i = 0; i < a.length; i++) {
+                c.add(a[i], l[i], wr[i] != 0);
+            }
+            return c;
         }
 
         void add(long a, int l, boolean w) {

@@ -1,5 +1,9 @@
 package dev.tinyos.core.dev;
 
+import dev.tinyos.core.state.Saveable;
+import dev.tinyos.core.state.StateFormatException;
+import dev.tinyos.core.state.StateReader;
+import dev.tinyos.core.state.StateWriter;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -28,7 +32,7 @@ import java.util.Map;
  * the order of write-back) is a pure function of the sequence of calls — no host state, no
  * clock. Used only on the machine thread.
  */
-public final class WriteCache {
+public final class WriteCache implements Saveable {
     public static final int DEFAULT_CAPACITY_MIB = 16;
     private static final int SECTOR = BlockBackend.SECTOR_SIZE;
 
@@ -52,6 +56,38 @@ public final class WriteCache {
         }
         this.backend = backend;
         this.capacitySectors = capacitySectors;
+    }
+
+    /** The cached sectors in write order, their bytes, and the counters. */
+    @Override
+    public void save(StateWriter w) {
+        long[] keys = new long[sectors.size()];
+        byte[] bytes = new byte[keys.length * SECTOR];
+        int i = 0;
+        for (Map.Entry<Long, byte[]> e : sectors.entrySet()) {
+            keys[i] = e.getKey();
+            System.arraycopy(e.getValue(), 0, bytes, i * SECTOR, SECTOR);
+            i++;
+        }
+        w.writeLongs(keys);
+        w.writeBytes(bytes);
+        w.writeBoolean(unforced);
+        w.writeLong(writtenBack);
+    }
+
+    @Override
+    public void restore(StateReader r) {
+        long[] keys = r.readLongs();
+        byte[] bytes = r.readBytes();
+        if (keys == null || bytes == null || bytes.length != (long) keys.length * SECTOR || keys.length > capacitySectors) {
+            throw new StateFormatException("the disk's write cache does not hold whole sectors within its capacity");
+        }
+        sectors.clear();
+        for (int i = 0; i < keys.length; i++) {
+            sectors.put(keys[i], Arrays.copyOfRange(bytes, i * SECTOR, (i + 1) * SECTOR));
+        }
+        unforced = r.readBoolean();
+        writtenBack = r.readLong();
     }
 
     public BlockBackend backend() {

@@ -73,4 +73,9 @@ public interface DebugTarget extends AutoCloseable {
 
     @Override
     void close();
+
+    /** One line about the checkpoints this target keeps ({@code monitor checkpoint}), or null if none. */
+    default String checkpointSummary() {
+        return null;
+    }
 }

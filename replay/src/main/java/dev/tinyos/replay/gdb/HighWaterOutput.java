@@ -22,6 +22,11 @@ final class HighWaterOutput extends OutputStream {
         position = 0;
     }
 
+    /** The replay went back to a checkpoint whose console had {@code bytes} bytes. */
+    void rewindTo(long bytes) {
+        position = bytes;
+    }
+
     @Override
     public void write(int b) throws IOException {
         if (position++ >= highWater) {

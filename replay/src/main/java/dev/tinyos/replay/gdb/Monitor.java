@@ -13,6 +13,7 @@ final class Monitor {
             tinyos monitor commands:
               monitor icount           the instruction count here (and the trace's last)
               monitor seek N           move to instruction count N (forward or back)
+              monitor checkpoint       the checkpoints kept to go back quickly (count, spacing, bytes)
               monitor phys ADDR [LEN]  RAM bytes at physical address ADDR (hex; LEN decimal, default 16)
             """;
 
@@ -33,6 +34,10 @@ final class Monitor {
                 return seek(w);
             case "phys":
                 return phys(w);
+            case "checkpoint":
+            case "checkpoints":
+                return target.checkpointSummary() == null ? "tinyos: checkpoints need a replay (tinyos replay TRACE --gdb)\n"
+                        : "tinyos: " + target.checkpointSummary() + "\n";
             case "help":
             case "":
                 return HELP;

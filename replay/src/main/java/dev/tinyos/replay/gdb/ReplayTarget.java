@@ -7,6 +7,7 @@ import dev.tinyos.core.probe.Probes;
 import dev.tinyos.replay.Replay;
 import dev.tinyos.replay.ReplayOutcome;
 import dev.tinyos.replay.TraceException;
+import dev.tinyos.replay.checkpoint.Checkpoints;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A recorded trace as a debug target: the replay moves forward with {@link Replay#runTo} and
- * backward by replaying again from the start (no checkpoints yet, so going back costs a replay
- * of the prefix). A continue in either direction first finds the icount of the next (or
+ * backward by restoring the nearest earlier checkpoint ({@link Checkpoints}, taken during the
+ * first replay at a fixed spacing within a memory budget) and replaying forward from it. A continue in either direction first finds the icount of the next (or
  * previous) hit by replaying with observers attached, then moves to exactly that icount, so it
  * stops where a forward run would: before the instruction at a breakpoint, at the instruction
  * that touches a watched range (see {@link #observe} for how gdb then steps over it).
@@ -31,11 +32,11 @@ public final class ReplayTarget extends ViewTarget {
     /** Instructions replayed between checks for Ctrl-C while looking for the next hit. */
     static final long CHUNK = 4_000_000;
 
-    private final Path dir;
     private final HighWaterOutput console;
     private final TreeSet<Long> breakpoints = new TreeSet<>();
     private final List<Watch> watches = new ArrayList<>();
-    private Replay replay;
+    private final Replay replay;
+    private final Checkpoints checkpoints;
     private final long end;
 
     record Watch(int kind, long va, int len) {
@@ -51,16 +52,26 @@ public final class ReplayTarget extends ViewTarget {
     private record Hit(long icount, Stop stop) {}
 
     public ReplayTarget(Path dir, OutputStream console) throws TraceException {
-        this.dir = dir;
         this.console = new HighWaterOutput(console);
-        this.replay = open();
+        this.replay = Replay.open(dir, this.console);
         var s = replay.summary();
         this.end = s.hasEnd() ? s.endIcount() : s.lastIcount();
+        this.checkpoints = new Checkpoints(replay, Checkpoints.spacingFor(end), Checkpoints.DEFAULT_BUDGET);
     }
 
-    private Replay open() throws TraceException {
-        console.rewind();
-        return Replay.open(dir, console);
+    /** The replay this target drives (for tests and benchmarks to observe; moving it is the target's job). */
+    public Replay replay() {
+        return replay;
+    }
+
+    @Override
+    public String checkpointSummary() {
+        return checkpoints.describe();
+    }
+
+    /** The checkpoints this target keeps (statistics for benchmarks and {@code monitor checkpoint}). */
+    public Checkpoints checkpoints() {
+        return checkpoints;
     }
 
     private Machine machine() {
@@ -130,26 +141,34 @@ public final class ReplayTarget extends ViewTarget {
         return moveTo(first.icount(), first.stop());
     }
 
-    /** Backward: replays the prefix with the observers on; the last hit before here is where it stops. */
+    /**
+     * Backward: replays the stretch from the nearest earlier checkpoint to here with the
+     * observers on, then the stretch before that checkpoint, and so on; the last hit of the
+     * first stretch that has one is where it stops.
+     */
     @Override
     public Stop reverseResume() throws IOException {
         long from = icount();
         if (from == 0) {
             return Stop.of(Stop.Kind.LOG_BEGIN);
         }
-        List<Hit> hits = new ArrayList<>();
-        reopen();
-        observe(hits, from, true);
-        try {
-            advance(from);
-        } finally {
-            machine().probes().clear();
+        long segmentEnd = from;
+        while (segmentEnd > 0) {
+            List<Hit> hits = new ArrayList<>();
+            long start = restoreBefore(segmentEnd - 1);
+            observe(hits, segmentEnd, true);
+            try {
+                advance(segmentEnd);
+            } finally {
+                machine().probes().clear();
+            }
+            if (!hits.isEmpty()) {
+                Hit last = hits.get(hits.size() - 1);
+                return moveTo(last.icount(), last.stop());
+            }
+            segmentEnd = start;
         }
-        if (hits.isEmpty()) {
-            return moveTo(0, Stop.of(Stop.Kind.LOG_BEGIN));
-        }
-        Hit last = hits.get(hits.size() - 1);
-        return moveTo(last.icount(), last.stop());
+        return moveTo(0, Stop.of(Stop.Kind.LOG_BEGIN));
     }
 
     /**
@@ -196,31 +215,44 @@ public final class ReplayTarget extends ViewTarget {
                 : Stop.Kind.WATCH_ACCESS;
     }
 
-    /** Replays to exactly {@code target}: on from here, or again from the start if it lies behind. */
+    /**
+     * Replays to exactly {@code target}: on from here, or from the nearest checkpoint at or
+     * before it if it lies behind or that checkpoint lies ahead of here.
+     */
     private Stop moveTo(long target, Stop stop) throws IOException {
-        if (target < icount()) {
-            reopen();
+        if (target < icount() || checkpoints.nearestAtOrBefore(target) > icount()) {
+            restoreBefore(target);
+            long near = checkpoints.nearPoint(target);
+            if (near > icount()) { // going back by small steps: keep a checkpoint close behind
+                advance(near);
+                if (icount() == near) {
+                    checkpoints.takeNear();
+                }
+            }
         }
         advance(target);
         return stop;
     }
 
-    private void advance(long target) throws IOException {
-        if (target <= icount()) {
-            return;
-        }
-        ReplayOutcome o = replay.runTo(target);
-        if (!o.ok()) {
-            throw new IOException("the replay stopped following the trace: " + o.message());
-        }
+    /** Restores the nearest checkpoint at or before {@code icount}; the console prints nothing twice. */
+    private long restoreBefore(long icount) {
+        long at = checkpoints.restoreBefore(icount);
+        console.rewindTo(replay.console().bytes());
+        return at;
     }
 
-    private void reopen() throws IOException {
-        replay.close();
-        try {
-            replay = open();
-        } catch (TraceException e) {
-            throw new IOException(e.getMessage(), e);
+    /** Replays forward to {@code target}, taking the checkpoints due on the way (first replay only). */
+    private void advance(long target) throws IOException {
+        while (target > icount()) {
+            long next = Math.min(target, checkpoints.nextDue(icount()));
+            ReplayOutcome o = replay.runTo(next);
+            if (!o.ok()) {
+                throw new IOException("the replay stopped following the trace: " + o.message());
+            }
+            if (icount() != next) {
+                return; // a breakpoint stopped the machine on its way
+            }
+            checkpoints.takeIfDue();
         }
     }
 

@@ -1,0 +1,59 @@
+package dev.tinyos.cli;
+
+import dev.tinyos.replay.TraceException;
+import dev.tinyos.replay.checkpoint.Checkpoints;
+import dev.tinyos.replay.checkpoint.TraceIndex;
+import dev.tinyos.replay.Replay;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tinyos index TRACE}: saves checkpoints into the trace ({@code TRACE/checkpoints/}) so
+ * that {@code replay TRACE --seek N} starts from the nearest one. Invariant: the trace stays
+ * valid without them; exit 0 only if the replay that took them matched.
+ */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = "Save checkpoints into a trace so that replay --seek starts near its target (docs/checkpoints.md).")
+public final class IndexCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TRACE", description = "trace directory")
+    Path trace;
+
+    @Option(names = "--every", paramLabel = "N", description = "instructions between checkpoints (default: a 16th "
+            + "of the trace, at least 2^22)")
+    Long every;
+
+    @Override
+    public Integer call() {
+        try {
+            long spacing = every != null ? every : defaultSpacing();
+            if (spacing < 1) {
+                System.err.println("tinyos: --every must be positive, not " + spacing);
+                return BadInputException.EXIT_CODE;
+            }
+            long t0 = System.nanoTime();
+            TraceIndex.Written w = TraceIndex.write(trace, spacing);
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.err.printf(Locale.ROOT, "tinyos: %d checkpoints every %,d instructions saved in %s/%s, %,d bytes, "
+                    + "in %.1f s; %s%n", w.count(), spacing, trace, TraceIndex.DIR, w.bytes(), s, w.outcome().message());
+            return w.outcome().ok() ? 0 : 1;
+        } catch (TraceException e) {
+            System.err.println("tinyos: " + e.getMessage());
+            return BadInputException.EXIT_CODE;
+        } catch (IOException e) {
+            System.err.println("tinyos: cannot save checkpoints into " + trace + ": " + e.getMessage());
+            return BadInputException.EXIT_CODE;
+        }
+    }
+
+    private long defaultSpacing() throws TraceException {
+        try (Replay r = Replay.open(trace, null)) {
+            long end = r.summary().hasEnd() ? r.summary().endIcount() : r.summary().lastIcount();
+            return Math.max(Checkpoints.spacingFor(end) * 4, end / 16);
+        }
+    }
+}
