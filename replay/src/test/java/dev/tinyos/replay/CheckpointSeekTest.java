@@ -57,7 +57,7 @@ class CheckpointSeekTest {
         }
         TraceIndex.Written w = TraceIndex.write(trace, end / 4);
         assertTrue(w.outcome().ok(), w.outcome().message());
-        assertEquals(3, w.count());
+        assertEquals((end - 1) / (end / 4), w.count(), "one file per multiple of the spacing before the end");
         try (Replay replay = Replay.open(trace, null)) {
             assertEquals(end / 4 * 2, TraceIndex.restoreNearest(replay, at[2]));
             assertTrue(replay.runTo(at[2]).ok());
