@@ -93,7 +93,9 @@ final class QueueFile implements AutoCloseable {
             }
             int h = intAt(pos);
             if (h == 0) {
-                end(pos, 0);
+                // the end; Chronicle may have written the body of the next document before its
+                // header, so a recorder killed in between leaves one event's bytes after it
+                end(pos + 4, EventCodec.MAX_BYTES);
                 return null;
             }
             if (h == NOT_COMPLETE || h == (NOT_COMPLETE | META_DATA)) {
