@@ -33,7 +33,7 @@ def qemu_cmd(kernel, disk, record, work):
         return cmd + ["-icount", "shift=auto,rr=record,rrfile=" + os.path.join(work, "rr.bin"),
                       "-drive", "file=%s,format=raw,if=none,id=img-direct" % disk,
                       "-drive", "driver=blkreplay,if=none,image=img-direct,id=img-blkreplay",
-                      "-device", "virtio-blk-device,drive=img-blkreplay"]
+                      "-device", "virtio-blk-device,drive=img-blkreplay,bus=virtio-mmio-bus.0"]
     return cmd + ["-drive", "file=%s,format=raw,if=none,id=x0" % disk,
                   "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
 
