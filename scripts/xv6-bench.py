@@ -5,7 +5,8 @@ the same run: boot to the shell prompt, then `usertests -q` to ALL TESTS PASSED.
 Engines: ours plain (run --no-record), ours recorded on the virtual clock and on the host clock
 (run --trace DIR; the trace is verified afterwards), QEMU plain, and QEMU's record mode
 (-icount shift=auto,rr=record with a blkreplay drive), each on a fresh copy of fs.img, each
-capped at --cap seconds (a capped run is reported as such, never as a time). Prints one line per
+capped at --cap seconds (a capped run is reported as such, never as a time; a guest panic or an
+engine that ends early is reported with its reason). Prints one line per
 engine and the ratios against QEMU plain.
 
 usage: scripts/xv6-bench.py [--engines ours,ours-rec,ours-rec-host,qemu,qemu-rr] [--cap S]
@@ -13,6 +14,7 @@ usage: scripts/xv6-bench.py [--engines ours,ours-rec,ours-rec-host,qemu,qemu-rr]
 """
 import argparse
 import os
+import re
 import select
 import shutil
 import signal
@@ -50,18 +52,22 @@ def ours_cmd(kernel, disk, mode, work):
 
 
 def wait_for(proc, buf, text, deadline):
+    """None once text shows, else why not: 'capped', the guest's panic line, or 'ended early'."""
     while text not in buf[0]:
+        m = re.search(rb"panic: [^\n]*", buf[0])
+        if m:
+            return "panicked (%s)" % m.group(0).decode(errors="replace").strip()
         left = deadline - time.time()
         if left <= 0:
-            return False
+            return "capped"
         ready, _, _ = select.select([proc.stdout], [], [], left)
         if not ready:
-            return False
+            return "capped"
         data = os.read(proc.stdout.fileno(), 65536)
         if not data:
-            return False
+            return "ended early (exit %s)" % proc.poll()
         buf[0] += data
-    return True
+    return None
 
 
 def run_engine(engine, args, work):
@@ -77,8 +83,9 @@ def run_engine(engine, args, work):
     buf = [b""]
     result = {"engine": engine}
     try:
-        if not wait_for(proc, buf, b"$ ", t0 + args.cap):
-            result["boot"] = None
+        why = wait_for(proc, buf, b"$ ", t0 + args.cap)
+        if why:
+            result["boot"] = why
             return result
         result["boot"] = time.time() - t0
         if args.boot_only:
@@ -87,9 +94,9 @@ def run_engine(engine, args, work):
         t1 = time.time()
         proc.stdin.write(b"usertests -q\n")
         proc.stdin.flush()
-        ok = wait_for(proc, buf, b"ALL TESTS PASSED", t1 + args.cap)
-        result["usertests"] = time.time() - t1 if ok else None
-        if not ok and b"FAILED" in buf[0]:
+        why = wait_for(proc, buf, b"ALL TESTS PASSED", t1 + args.cap)
+        result["usertests"] = why or time.time() - t1
+        if why and b"FAILED" in buf[0]:
             result["failed"] = True
         return result
     finally:
@@ -101,7 +108,7 @@ def run_engine(engine, args, work):
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
-        if engine.startswith("ours-rec") and result.get("usertests"):
+        if engine.startswith("ours-rec") and isinstance(result.get("usertests"), float):
             v = subprocess.run([TINYOS, "verify", os.path.join(work, "trace")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             result["verify"] = "exit %d" % v.returncode
@@ -110,7 +117,11 @@ def run_engine(engine, args, work):
 
 
 def fmt(v, cap):
-    return "capped at %d s" % cap if v is None else "%.2f s" % v
+    if v is None:
+        return "not run"
+    if v == "capped":
+        return "capped at %d s" % cap
+    return v if isinstance(v, str) else "%.2f s" % v
 
 
 def main():
@@ -138,7 +149,7 @@ def main():
     if ref:
         for r in results:
             for k in ("boot", "usertests"):
-                if r is not ref and r.get(k) and ref.get(k):
+                if r is not ref and isinstance(r.get(k), float) and isinstance(ref.get(k), float):
                     print("ratio %s/qemu %s: %.2fx" % (r["engine"], k, r[k] / ref[k]))
 
 
