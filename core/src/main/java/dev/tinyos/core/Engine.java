@@ -18,7 +18,7 @@ public enum Engine {
     /** The system property that chooses the engine of harts built from then on. */
     public static final String PROPERTY = "tinyos.jit";
     /** The engine when {@value #PROPERTY} is not set. */
-    public static final Engine DEFAULT = INTERP;
+    public static final Engine DEFAULT = JIT;
 
     /** The engine that harts built now get. */
     public static Engine current() {

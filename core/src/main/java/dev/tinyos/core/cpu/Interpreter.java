@@ -97,7 +97,7 @@ final class Interpreter {
     /** The compiler is used in the current run(): on, and not on the instrumented path. */
     private boolean jitNow;
     /** Runs compiled regions (when the compiler is on). */
-    private final RegionDriver driver;
+    final RegionDriver driver;
 
     // ---- the fields of a pack (Packed) as loop() reads them: constant shifts, no calls (a
     // call in the loop, even one HotSpot inlines, counts against its inlining budget)

@@ -6,6 +6,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 import java.lang.invoke.MethodHandles;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,13 +121,38 @@ final class RegionCompiler {
             int last = Packed.op((int) ops[first + k - 1]);
             if (k == len && !isJump(last) && (end >>> 12) == (o >>> 12)) work.add(end);
         }
-        byte[] bytes = generate(ops, list, index);
+        return define(generate(ops, list, index), list.get(0).len());
+    }
+
+    /**
+     * Regions already defined in this JVM, by class file: a region's code is a function of its
+     * decoded instructions and their page offsets only (no address, no hart), so machines
+     * share it, and the JVM compiles it once (a fresh machine does not warm up its regions
+     * again). Bounded: cleared when it holds {@link #MAX_SHARED} classes (those still in use
+     * stay alive through their block caches).
+     */
+    private static final Map<ByteBuffer, Region> SHARED = new HashMap<>();
+    /** Bound: classes kept in {@link #SHARED}. */
+    static final int MAX_SHARED = 16_384;
+    /** Statistics: regions found in {@link #SHARED} instead of defined. */
+    static long sharedHits;
+
+    private static synchronized Region define(byte[] bytes, int firstLen) {
+        ByteBuffer key = ByteBuffer.wrap(bytes);
+        Region r = SHARED.get(key);
+        if (r != null) {
+            sharedHits++;
+            return r;
+        }
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
-            return (Region) c.getDeclaredConstructor(int.class, int.class).newInstance(list.get(0).len(), bytes.length);
+            r = (Region) c.getDeclaredConstructor(int.class, int.class).newInstance(firstLen, bytes.length);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("compiled region does not load", e);
         }
+        if (SHARED.size() >= MAX_SHARED) SHARED.clear();
+        SHARED.put(key, r);
+        return r;
     }
 
     /** The class file of a region made of {@code list} (entry first). */

@@ -25,6 +25,9 @@ final class RegionDriver {
         this.ctx = new JitContext(h.x, ram.data, mmu);
     }
 
+    /** Statistics: drive() calls and region calls. */
+    long drives, calls;
+
     /** After {@link #drive}: where the interpreter goes on. */
     long pc;
     /** After {@link #drive}: -1, or the entry of the block at {@link #pc} the interpreter must run next. */
@@ -38,6 +41,7 @@ final class RegionDriver {
         final Region[] compiled = blocks.compiled;
         long fetchVpn = mmu.fetchVpn, fetchDelta = mmu.fetchDelta;
         int ex = -1;
+        drives++;
         for (;;) {
             final long vpn = pc >>> 12;
             if (vpn != fetchVpn) {
@@ -51,6 +55,7 @@ final class RegionDriver {
             if (bKey[blk] != ((long) codeGen[off >>> 12] << 32 | off)) break;
             final Region r = compiled[blk];
             if (r == null || max - n < r.firstLen) break;
+            calls++;
             n = r.run(c, pc, n, max);
             pc = c.pc;
             if ((ex = c.exit) >= 0) break;
