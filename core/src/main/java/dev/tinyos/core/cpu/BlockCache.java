@@ -152,13 +152,25 @@ final class BlockCache {
             return null;
         }
         compiledGen[page] = codeGen[page] + 1;
-        Region r = RegionCompiler.compile(this, blk, off);
+        Region r = RegionCompiler.compile(this, blk, off, Math.max(1, threshold / MIN_HEAT_DIVISOR));
         if (r == null) return null;
         compiledCount++;
         compiledBytes += r.bytes;
         liveRegions++;
         liveBytes += r.bytes;
         return compiled[blk] = r;
+    }
+
+    /**
+     * A block joins a region only if the loop entered it at least threshold / this many times
+     * (at least once): cold blocks stay exits, so the JVM compiles less code that never runs.
+     */
+    static final int MIN_HEAT_DIVISOR = 16;
+
+    /** Entries through the loop into the block at RAM offset {@code off} while cached (0 if it is not). */
+    int heatAt(int off) {
+        int b = blockIndex(off);
+        return bKey[b] == ((long) codeGen[off >>> 12] << 32 | off) ? heat[b] : 0;
     }
 
     /** Drops the region of slot {@code b}, if any. */

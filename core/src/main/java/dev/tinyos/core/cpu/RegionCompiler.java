@@ -41,7 +41,7 @@ final class RegionCompiler {
     /** Bound: blocks in one region. */
     static final int MAX_BLOCKS = 32;
     /** Bound: estimated bytecode bytes of one region's method (blocks past it are exits). */
-    static final int MAX_COST = 3000;
+    static final int MAX_COST = 1000;
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final String SUPER = "dev/tinyos/core/cpu/Region";
@@ -85,7 +85,7 @@ final class RegionCompiler {
      * Compiles the region entered at block {@code blk} (RAM offset {@code off}) of
      * {@code blocks}; null if the block's first op is not compilable.
      */
-    static Region compile(BlockCache blocks, int blk, int off) {
+    static Region compile(BlockCache blocks, int blk, int off, int minHeat) {
         long[] ops = new long[MAX_BLOCKS * BlockCache.MAX_BLOCK];
         long[] imms = new long[ops.length];
         List<Block> list = new ArrayList<>();
@@ -95,7 +95,7 @@ final class RegionCompiler {
         int cost = 0;
         while (!work.isEmpty() && list.size() < MAX_BLOCKS) {
             int o = work.poll();
-            if (index.containsKey(o)) continue;
+            if (index.containsKey(o) || !list.isEmpty() && blocks.heatAt(o) < minHeat) continue; // cold: an exit
             int first = list.size() * BlockCache.MAX_BLOCK;
             int len = blocks.decodeBlock(o, ops, imms, first);
             if (len == 0) continue; // its first instruction straddles the page: an exit
