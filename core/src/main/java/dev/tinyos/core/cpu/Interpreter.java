@@ -57,11 +57,13 @@ import static dev.tinyos.core.cpu.Hart.I64;
  * from {@link Op#accessSize} and {@link Op#loadResult}, and the out-of-line ops live in
  * {@link RareOps}. The packed form of a decoded instruction is {@link Packed}.
  *
- * <p>The compiler ({@code -Dtinyos.jit=true}, off by default; docs/engine.md): at a block's
- * first entry, when the whole block fits the budget, the loop runs the block's
- * {@link CompiledBlock} (made by {@link BlockCompiler} once the block is hot) instead of
- * interpreting it; the unit returns at a taken branch, a jump or the block's end, or hands the
- * rest of the block back at an op it does not compile or a TLB miss.
+ * <p>The compiler (engine {@code jit}, the default; {@link dev.tinyos.core.Engine},
+ * docs/engine.md): at the entry of a block whose slot holds a compiled {@link Region} (made by
+ * {@link RegionCompiler} once the block is hot) and which fits the budget, the loop returns
+ * {@code EXIT_REGION}; {@link #run} then hands over to the {@link RegionDriver}, which runs
+ * regions back to back until the next block has none, and resumes the loop where the last
+ * region left (a block's start, or an entry it handed back: a TLB miss or an op it does not
+ * compile).
  *
  * <p>Invariants: between {@link #run} calls the hart's pc and icount are exact; inside the loop
  * they live in locals and are synced before anything that may observe them (an out-of-line op,
@@ -97,7 +99,7 @@ final class Interpreter {
     /** The compiler is used in the current run(): on, and not on the instrumented path. */
     private boolean jitNow;
     /** Runs compiled regions (when the compiler is on). */
-    final RegionDriver driver;
+    private final RegionDriver driver;
 
     // ---- the fields of a pack (Packed) as loop() reads them: constant shifts, no calls (a
     // call in the loop, even one HotSpot inlines, counts against its inlining budget)
