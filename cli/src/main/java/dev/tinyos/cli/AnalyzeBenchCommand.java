@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,6 +38,10 @@ import picocli.CommandLine.Parameters;
         description = {"Benchmark: replay speed of the sched and cache analyses relative to a plain replay "
                 + "(goals: sched >= 0.5, cache >= 0.2). Without TRACE, records a short kernel run first."})
 public final class AnalyzeBenchCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     /** The default workload: CPU spinners (preemption) and sleepers (wakeups). */
     static final String WORKLOAD = "spin 3 30\nsleeper 4 5\npoweroff\n";
     static final double SCHED_GOAL = 0.5, CACHE_GOAL = 0.2;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,6 +27,10 @@ import picocli.CommandLine.Parameters;
                 "Sizes are SIZE:WAYS:LINE, e.g. 16K:4:64; the defaults are close to a small in-order RV64 core "
                 + "(Rocket, SiFive U-class)."})
 public final class AnalyzeCacheCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Parameters(paramLabel = "TRACE", description = "trace directory")
     Path trace;
 

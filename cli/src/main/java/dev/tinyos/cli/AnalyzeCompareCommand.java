@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,6 +26,10 @@ import picocli.CommandLine.Parameters;
                 + "with a Mann-Whitney U test, throughput (non-idle instructions per guest second) and switch rate "
                 + "per window with Welch's t-test; prints p-values, writes compare.csv with -o."})
 public final class AnalyzeCompareCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Parameters(index = "0", paramLabel = "TRACE_A", description = "first trace directory")
     Path a;
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,6 +21,10 @@ import picocli.CommandLine.Parameters;
                 + "count, errors, latency mean/p50/p95/p99/max), fs-summary.csv (write amplification: device "
                 + "bytes over bytes programs wrote) and fs-commits.svg."})
 public final class AnalyzeFsCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Parameters(paramLabel = "TRACE", description = "trace directory")
     Path trace;
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,6 +20,10 @@ import picocli.CommandLine.Parameters;
                 + "instructions, switches, wait latency mean/p50/p95/p99/max, exit status), sched-switches.csv, "
                 + "sched-waits.csv, sched-windows.csv, sched-utilisation.csv and sched-timeline.svg."})
 public final class AnalyzeSchedCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Parameters(paramLabel = "TRACE", description = "trace directory")
     Path trace;
 

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,6 +40,10 @@ import picocli.CommandLine.Parameters;
                 + "trace of the checker) in its failing/. Exit 0: every checked state passed; 1: some failed; "
                 + "2: bad input."})
 public final class CrashCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Parameters(paramLabel = "TRACE", description = "trace directory of a run with a disk (tinyos run --disk)")
     Path trace;
 

@@ -41,9 +41,16 @@ public final class Qemu {
     /** Runs {@code elf} with {@code memMiB} of RAM; empty if it did not finish within {@code timeoutSeconds}. */
     public static Optional<Result> run(Path qemu, Path elf, int memMiB, long timeoutSeconds)
             throws IOException, InterruptedException {
-        List<String> cmd = List.of(qemu.toString(), "-machine", "virt", "-bios", "none",
-                "-m", memMiB + "M", "-display", "none", "-serial", "stdio", "-monitor", "none",
-                "-kernel", elf.toString());
+        return run(qemu, elf, memMiB, timeoutSeconds, List.of());
+    }
+
+    /** {@link #run(Path, Path, int, long)} with {@code extra} arguments (e.g. -icount record mode). */
+    public static Optional<Result> run(Path qemu, Path elf, int memMiB, long timeoutSeconds, List<String> extra)
+            throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(qemu.toString(), "-machine", "virt", "-bios", "none",
+                "-m", memMiB + "M", "-display", "none", "-serial", "stdio", "-monitor", "none"));
+        cmd.addAll(extra);
+        cmd.addAll(List.of("-kernel", elf.toString()));
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,6 +26,10 @@ import picocli.CommandLine.Parameters;
                 "--gdb [PORT] serves gdb there instead (localhost only, port 1234 by default), with reverse "
                         + "execution: docs/debugging.md."})
 public final class ReplayCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Parameters(paramLabel = "TRACE", description = "trace directory (written by tinyos run)")
     Path trace;
 

@@ -37,6 +37,10 @@ import picocli.CommandLine.Option;
                 + "130/143). If the host disk fills up the run stops there (exit 74) and its trace still verifies "
                 + "(docs/trace-guarantees.md)."})
 public final class RunCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     /** Exit status of a run stopped because the host disk filled up (EX_IOERR). */
     static final int HOST_FULL_EXIT = 74;
     /**

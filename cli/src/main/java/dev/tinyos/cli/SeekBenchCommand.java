@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,6 +27,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "seekbench", mixinStandardHelpOptions = true,
         description = "Benchmark checkpointed seeks and reverse-stepi on a trace (docs/checkpoints.md).")
 public final class SeekBenchCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Parameters(paramLabel = "TRACE", description = "trace directory")
     Path trace;
 

@@ -6,6 +6,7 @@ import dev.tinyos.replay.TraceException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -18,6 +19,10 @@ import picocli.CommandLine.Parameters;
                 "On divergence, names the first icount where it diverged, the pc and which registers "
                 + "or memory differ."})
 public final class VerifyCommand implements Callable<Integer> {
+    /** --engine interp|jit (EngineOption). */
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Parameters(paramLabel = "TRACE", description = "trace directory")
     Path trace;
 

@@ -36,6 +36,8 @@ final class BlockCache {
         this.ramBase = ram.base;
         this.codeGen = ram.codeGen;
         Arrays.fill(bKey, -1L);
+        compiledGen = new int[ram.size >>> 12];
+        rewrites = new int[ram.size >>> 12];
     }
 
     /** Drops every block, and sets the probed pcs at whose page offsets blocks must start. */
@@ -47,14 +49,14 @@ final class BlockCache {
         }
         probing = pcs.length > 0;
         Arrays.fill(bKey, -1L);
-        Arrays.fill(compiled, null);
-        Arrays.fill(heat, 0);
+        dropAll();
         ram.codeEpoch++; // no link may lead into a block that is now probed
     }
 
     /** Drops every block (after a restore rewrote RAM). */
     void clear() {
         Arrays.fill(bKey, -1L);
+        dropAll();
         ram.codeEpoch++;
     }
 
@@ -90,23 +92,101 @@ final class BlockCache {
     final long[] bLinkPc = new long[(SCRATCH + 1) << MAX_BLOCK_SHIFT];
 
     /**
-     * The compiled form of each block ({@link BlockCompiler}), or null: valid exactly as long as
-     * the slot holds the block it was compiled from, so it is dropped wherever the slot is
-     * rebuilt or cleared (the same keys and epochs as the decoded block, no second scheme).
+     * The compiled region entered at each block ({@link RegionCompiler}), or null: valid
+     * exactly as long as the slot holds the block it was compiled from, so it is dropped
+     * wherever the slot is rebuilt or cleared (the same keys and epochs as the decoded block,
+     * no second scheme: every block of a region lies in the entry block's page, whose code
+     * generation is in the key).
      */
-    final CompiledBlock[] compiled = new CompiledBlock[SCRATCH + 1];
+    final Region[] compiled = new Region[SCRATCH + 1];
     /** Entries into each block through the loop since it was built (the compiler's trigger). */
     final int[] heat = new int[SCRATCH + 1];
 
-    /** Blocks compiled so far (statistics: tests check the compiler ran). */
+    /** Regions compiled so far (statistics: tests check the compiler ran). */
     long compiledCount;
+    /** Class-file bytes compiled so far (statistics). */
+    long compiledBytes;
+    /** Regions refused by the bounds below (statistics). */
+    long refusedCount;
+    /** Live regions (held by a slot) and their class-file bytes. */
+    int liveRegions;
+    long liveBytes;
 
-    /** Compiles block {@code blk} (null if its first op is not compilable) and keeps it. */
-    CompiledBlock compile(int blk) {
+    /** Bound: at most this many live regions. */
+    static final int MAX_LIVE_REGIONS = 4096;
+    /** Bound: at most this many class-file bytes of live regions. */
+    static final long MAX_LIVE_BYTES = 16L << 20;
+    /** Code rewrites of a page tolerated before each further one doubles the entries it needs. */
+    static final int FREE_REWRITES = 8;
+    /** The code generation of each RAM page when code on it was last compiled, plus 1 (0: never). */
+    private final int[] compiledGen;
+    /** How often each RAM page's code was found rewritten when compiling on it. */
+    private final int[] rewrites;
+    /** The slot's heat was set back once since it was built (see {@link #compile}). */
+    private final boolean[] backedOff = new boolean[SCRATCH + 1];
+
+    /**
+     * Compiles the region entered at block {@code blk} and keeps it in its slot; null if the
+     * block's first op is not compilable or a bound refuses it. Bounds: live regions and their
+     * bytes are capped ({@link #MAX_LIVE_REGIONS}, {@link #MAX_LIVE_BYTES}); a page whose code
+     * was rewritten more than {@link #FREE_REWRITES} times needs twice as many entries per
+     * further rewrite before it is compiled again (the heat is set back), so code that rewrites
+     * itself constantly stays interpreted instead of thrashing the compiler.
+     */
+    Region compile(int blk, int threshold) {
         if (blk == SCRATCH) return null;
-        CompiledBlock c = BlockCompiler.compile(this, blk);
-        if (c != null) compiledCount++;
-        return compiled[blk] = c;
+        final int off = (int) bKey[blk] & 0x7FFF_FFFF, page = off >>> 12;
+        if (compiledGen[page] != 0 && compiledGen[page] != codeGen[page] + 1) {
+            compiledGen[page] = 0;
+            if (rewrites[page] < Integer.MAX_VALUE) rewrites[page]++;
+        }
+        int extra = rewrites[page] - FREE_REWRITES;
+        if (extra > 0 && !backedOff[blk]) { // ask for threshold << extra entries in all
+            backedOff[blk] = true;
+            heat[blk] = (int) Math.max(Integer.MIN_VALUE + 1L, 2L * threshold - ((long) threshold << Math.min(extra, 30)));
+            refusedCount++;
+            return null;
+        }
+        if (liveRegions >= MAX_LIVE_REGIONS || liveBytes >= MAX_LIVE_BYTES) {
+            refusedCount++;
+            return null;
+        }
+        compiledGen[page] = codeGen[page] + 1;
+        Region r = RegionCompiler.compile(this, blk, off, Math.max(1, threshold / MIN_HEAT_DIVISOR));
+        if (r == null) return null;
+        compiledCount++;
+        compiledBytes += r.bytes;
+        liveRegions++;
+        liveBytes += r.bytes;
+        return compiled[blk] = r;
+    }
+
+    /**
+     * A block joins a region only if the loop entered it at least threshold / this many times
+     * (at least once): cold blocks stay exits, so the JVM compiles less code that never runs.
+     */
+    static final int MIN_HEAT_DIVISOR = 16;
+
+    /** Entries through the loop into the block at RAM offset {@code off} while cached (0 if it is not). */
+    int heatAt(int off) {
+        int b = blockIndex(off);
+        return bKey[b] == ((long) codeGen[off >>> 12] << 32 | off) ? heat[b] : 0;
+    }
+
+    /** Drops the region of slot {@code b}, if any. */
+    private void drop(int b) {
+        Region r = compiled[b];
+        if (r != null) {
+            compiled[b] = null;
+            liveRegions--;
+            liveBytes -= r.bytes;
+        }
+    }
+
+    private void dropAll() {
+        for (int b = 0; b <= SCRATCH; b++) drop(b);
+        Arrays.fill(heat, 0);
+        Arrays.fill(backedOff, false);
     }
 
     static final long PROBED = 1L << 31;
@@ -134,6 +214,33 @@ final class BlockCache {
      */
     private int buildBlock(long pc, int off, int b) {
         final int first = b << MAX_BLOCK_SHIFT;
+        int k = decodeBlock(off, bOps, bImm, first);
+        if (k == 0) return straddlingInstruction(pc, off);
+        if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
+        Arrays.fill(bLink, first, first + k, 0L);
+        drop(b);
+        heat[b] = 0;
+        backedOff[b] = false;
+        markCode(off, decodedEnd - off);
+        bKey[b] = (long) codeGen[off >>> 12] << 32 | off | (probing && pcProbedAt(off) ? PROBED : 0);
+        bLen[b] = k;
+        return b;
+    }
+
+    /** Marks [off, off + len) as code (stores to the page then go through Ram). */
+    void markCode(int off, int len) {
+        if (ram.markCode(off, len)) mmu.dropStoreTranslations(off >>> 12);
+    }
+
+    /** After {@link #decodeBlock}: the RAM offset just past the block's last instruction. */
+    int decodedEnd;
+
+    /**
+     * Decodes the block starting at RAM offset {@code off} into {@code ops[first..]} and
+     * {@code imms[first..]} by the block rules (above) and returns its length, with its end in
+     * {@link #decodedEnd}; 0 if its first instruction straddles the page. Marks nothing.
+     */
+    int decodeBlock(int off, long[] ops, long[] imms, int first) {
         final int pageEnd = (off | 0xFFF) + 1;
         int o = off, k = 0;
         while (k < MAX_BLOCK && o + 2 <= pageEnd) {
@@ -145,19 +252,12 @@ final class BlockCache {
                 word = (int) I32.get(mem, o);
                 len = 4;
             }
-            int p = decodeOp(word, first + k++, o - off);
+            int p = decodeOp(word, ops, imms, first + k++, o - off);
             o += len;
             if (endsBlock(Packed.op(p))) break;
         }
-        if (k == 0) return straddlingInstruction(pc, off);
-        if (bKey[b] != -1) ram.codeEpoch++; // links may lead to the block this one replaces
-        Arrays.fill(bLink, first, first + k, 0L);
-        compiled[b] = null;
-        heat[b] = 0;
-        if (ram.markCode(off, o - off)) mmu.dropStoreTranslations(off >>> 12);
-        bKey[b] = (long) codeGen[off >>> 12] << 32 | off | (probing && pcProbedAt(off) ? PROBED : 0);
-        bLen[b] = k;
-        return b;
+        decodedEnd = o;
+        return k;
     }
 
     /** The 32-bit instruction at the last halfword of a page: both halves translated. */
@@ -167,7 +267,7 @@ final class BlockCache {
         mmu.pmpCheck(pc + 2, pa2, 2, Sv39.FETCH, h.priv);
         if (!ram.contains(pa2, 2)) throw h.fault(Cause.FETCH_ACCESS, pc + 2);
         word |= ((short) I16.get(mem, (int) (pa2 - ramBase))) << 16;
-        decodeOp(word, SCRATCH << MAX_BLOCK_SHIFT, 0);
+        decodeOp(word, bOps, bImm, SCRATCH << MAX_BLOCK_SHIFT, 0);
         bLink[SCRATCH << MAX_BLOCK_SHIFT] = 0; // a branch link is only good for one instruction
         bLen[SCRATCH] = 1;
         return SCRATCH;
@@ -178,7 +278,7 @@ final class BlockCache {
      * loop takes the imm of inline ops from the high half of bOps: the Decoder's imm of every
      * op below {@link Op#FIRST_RARE} but ILLEGAL fits an int (BlockCacheTest checks it).
      */
-    private int decodeOp(int word, int e, int at) {
+    private int decodeOp(int word, long[] ops, long[] imms, int e, int at) {
         Decoder.decode(word, 0, decodedPack, decodedImm);
         int p = Packed.withAt(decodedPack[0], at);
         int op = Packed.op(p);
@@ -188,8 +288,8 @@ final class BlockCache {
             else if (op >= Op.LB && op <= Op.LWU) p = Packed.withRs2(Packed.withOp(p, Op.LOAD_X0), Op.accessSize(op));
         }
         long imm = decodedImm[0];
-        bOps[e] = Packed.entry(p, imm);
-        bImm[e] = imm;
+        ops[e] = Packed.entry(p, imm);
+        imms[e] = imm;
         return p;
     }
 

@@ -1,5 +1,6 @@
 package dev.tinyos.core.cpu;
 
+import dev.tinyos.core.Engine;
 import dev.tinyos.core.Ram;
 import dev.tinyos.core.probe.AccessProbe;
 
@@ -56,11 +57,13 @@ import static dev.tinyos.core.cpu.Hart.I64;
  * from {@link Op#accessSize} and {@link Op#loadResult}, and the out-of-line ops live in
  * {@link RareOps}. The packed form of a decoded instruction is {@link Packed}.
  *
- * <p>The compiler ({@code -Dtinyos.jit=true}, off by default; docs/engine.md): at a block's
- * first entry, when the whole block fits the budget, the loop runs the block's
- * {@link CompiledBlock} (made by {@link BlockCompiler} once the block is hot) instead of
- * interpreting it; the unit returns at a taken branch, a jump or the block's end, or hands the
- * rest of the block back at an op it does not compile or a TLB miss.
+ * <p>The compiler (engine {@code jit}, the default; {@link dev.tinyos.core.Engine},
+ * docs/engine.md): at the entry of a block whose slot holds a compiled {@link Region} (made by
+ * {@link RegionCompiler} once the block is hot) and which fits the budget, the loop returns
+ * {@code EXIT_REGION}; {@link #run} then hands over to the {@link RegionDriver}, which runs
+ * regions back to back until the next block has none, and resumes the loop where the last
+ * region left (a block's start, or an entry it handed back: a TLB miss or an op it does not
+ * compile).
  *
  * <p>Invariants: between {@link #run} calls the hart's pc and icount are exact; inside the loop
  * they live in locals and are synced before anything that may observe them (an out-of-line op,
@@ -82,20 +85,21 @@ final class Interpreter {
         this.ram = ram;
         this.mem = ram.data;
         this.ramBase = ram.base;
-        this.jitEnabled = Boolean.getBoolean(JIT_PROPERTY);
+        this.jitEnabled = Engine.compilerOn();
+        this.driver = new RegionDriver(h, mmu, blocks, ram);
         this.jitThreshold = Math.max(1, Integer.getInteger(JIT_PROPERTY + ".threshold", 200));
     }
 
     /** The system property that switches the compiler of hot blocks on (off by default). */
-    static final String JIT_PROPERTY = "tinyos.jit";
+    static final String JIT_PROPERTY = Engine.PROPERTY;
     /** Entries into a block before it is compiled (system property tinyos.jit.threshold). */
     private final int jitThreshold;
     /** The compiler is on for this hart ({@link #JIT_PROPERTY} when it was built). */
     private final boolean jitEnabled;
     /** The compiler is used in the current run(): on, and not on the instrumented path. */
     private boolean jitNow;
-    /** Where a compiled block leaves the next pc. */
-    private final long[] jitOut = new long[1];
+    /** Runs compiled regions (when the compiler is on). */
+    private final RegionDriver driver;
 
     // ---- the fields of a pack (Packed) as loop() reads them: constant shifts, no calls (a
     // call in the loop, even one HotSpot inlines, counts against its inlining budget)
@@ -103,8 +107,11 @@ final class Interpreter {
     private static final int LEN = Packed.LEN_SHIFT, AT = Packed.AT_SHIFT - 1; // at: halfwords to bytes
 
     // ---- how loop() ended (it makes no calls: everything slow is done by run() in between)
-    private static final int EXIT_DONE = -1, EXIT_LOOKUP = -2;
-    /** EXIT_DONE, EXIT_LOOKUP (find the block at pc) or the block entry to run slowly at pc. */
+    private static final int EXIT_DONE = -1, EXIT_LOOKUP = -2, EXIT_REGION = -3;
+    /**
+     * EXIT_DONE, EXIT_LOOKUP (find the block at pc), EXIT_REGION (the block at pc has a compiled
+     * region that fits the budget) or the block entry to run slowly at pc.
+     */
     private int exitEntry;
     /** With EXIT_LOOKUP: the entry whose link should name the block found, or -1. */
     private int exitLink;
@@ -141,7 +148,7 @@ final class Interpreter {
         long pc = h.pc;
         boolean instrumented = h.accessProbe != null || h.pmpFine;
         mmu.setInstrumented(instrumented);
-        jitNow = jitEnabled && !instrumented;
+        jitNow = jitEnabled && !instrumented && !blocks.probing;
         if (instrumented) return runProbed(maxInstructions);
         resumeBlock = -1;
         for (;;) {
@@ -150,6 +157,21 @@ final class Interpreter {
                 pc = h.pc;
                 int e = exitEntry;
                 if (e == EXIT_DONE) break;
+                if (e == EXIT_REGION) {
+                    final long n0 = n, pc0 = pc;
+                    n = driver.drive(pc, n, maxInstructions);
+                    pc = driver.pc;
+                    final int x = driver.exit;
+                    if (x >= 0) { // the interpreter runs entry x of the block at pc
+                        sync(pc, base, n);
+                        final int blk = blocks.blockAt(pc);
+                        resume(blk, (blk << BlockCache.MAX_BLOCK_SHIFT) + x, pc);
+                        pc += Packed.at((int) blocks.bOps[(blk << BlockCache.MAX_BLOCK_SHIFT) + x]);
+                    } else if (n == n0 && pc == pc0) {
+                        throw new IllegalStateException("no region ran at " + Long.toHexString(pc));
+                    }
+                    continue;
+                }
                 sync(pc, base, n);
                 if (e == EXIT_LOOKUP) {
                     int blk = blocks.blockAt(pc);
@@ -311,7 +333,7 @@ final class Interpreter {
         int chained = -1;
         int linkFrom = -1; // the entry whose link the next lookup should record
         int slowAt = -1; // the entry to leave to run()
-        boolean lookup = false;
+        boolean lookup = false, toRegion = false;
         int resumed = resumeBlock, i = resumeEntry;
         resumeBlock = -1;
         final boolean jit = jitNow;
@@ -353,29 +375,12 @@ final class Interpreter {
                     }
                 }
                 i = blk << BlockCache.MAX_BLOCK_SHIFT;
-                // a compiled block runs only if all of it fits in the budget, so the step count
-                // at which run() returns is the interpreter's
-                if (jit && max - n >= bLen[blk]) {
-                    CompiledBlock cb = blocks.compiled[blk];
-                    if (cb == null && ++blocks.heat[blk] == jitThreshold) cb = blocks.compile(blk);
-                    if (cb != null) {
-                        int r = cb.run(x, mem, lTag, lDelta, sTag, sDelta, pc, jitOut);
-                        if (r >= 0) { // left the block: r steps, next pc in jitOut
-                            n += r & CompiledBlock.STEPS;
-                            final long from = pc;
-                            pc = jitOut[0];
-                            if (r < CompiledBlock.FELL) { // a taken branch or a jump: its link, as below
-                                final int e = i + r - 1;
-                                final int q = (int) bOps[e] & Packed.OP_MASK;
-                                long lk = bLink[e];
-                                if ((int) (lk >>> 32) == ram.codeEpoch && (blocks.bLinkPc[e] == pc || q >= Op.BEQ && q <= Op.BGEU)) chained = (int) lk;
-                                else if (((pc ^ from) >>> 12) == 0 || q < Op.BEQ || q > Op.BGEU) linkFrom = e;
-                            }
-                            continue blocks;
-                        }
-                        n += -1 - r; // the interpreter goes on at entry -1 - r
-                        i += -1 - r;
-                    }
+                // a compiled region runs (in run(), through the driver) only if all of its
+                // entry block fits in the budget, so it stops where the interpreter stops
+                if (jit && max - n >= bLen[blk]
+                        && (blocks.compiled[blk] != null || ++blocks.heat[blk] == jitThreshold && blocks.compile(blk, jitThreshold) != null)) {
+                    toRegion = true;
+                    break;
                 }
             }
             final long nb = n - i; // steps taken before instruction i of this block: nb + i
@@ -626,7 +631,7 @@ final class Interpreter {
             exitBlockPc = pc;
             h.pc = pc + Packed.at((int) bOps[slowAt]);
         } else {
-            exitEntry = lookup ? EXIT_LOOKUP : EXIT_DONE;
+            exitEntry = toRegion ? EXIT_REGION : lookup ? EXIT_LOOKUP : EXIT_DONE;
             exitLink = linkFrom;
             exitFellAt = chained <= -2 ? -2 - chained : -1;
             h.pc = pc;

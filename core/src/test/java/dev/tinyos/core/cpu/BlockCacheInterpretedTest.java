@@ -1,0 +1,24 @@
+package dev.tinyos.core.cpu;
+
+import dev.tinyos.core.Engine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * {@link BlockCacheTest} (self-modifying code, DMA, links, budgets and traps inside blocks)
+ * with the interpreter alone: the same assertions hold under either engine.
+ * Invariant: restores the engine properties it sets.
+ */
+class BlockCacheInterpretedTest extends BlockCacheTest {
+    @BeforeAll
+    static void engine() {
+        System.setProperty(Engine.PROPERTY, "false");
+        System.setProperty(Engine.PROPERTY + ".threshold", "1");
+    }
+
+    @AfterAll
+    static void restore() {
+        System.clearProperty(Engine.PROPERTY);
+        System.clearProperty(Engine.PROPERTY + ".threshold");
+    }
+}
