@@ -56,7 +56,14 @@ public final class ReplayTarget extends ViewTarget {
         this.replay = Replay.open(dir, this.console);
         var s = replay.summary();
         this.end = s.hasEnd() ? s.endIcount() : s.lastIcount();
-        this.checkpoints = new Checkpoints(replay, Checkpoints.spacingFor(end), Checkpoints.DEFAULT_BUDGET);
+        long budget;
+        try {
+            budget = Checkpoints.budgetFromProperty();
+        } catch (IllegalArgumentException e) {
+            replay.close();
+            throw new TraceException(e.getMessage() + ".");
+        }
+        this.checkpoints = new Checkpoints(replay, Checkpoints.spacingFor(end), budget);
     }
 
     /** The replay this target drives (for tests and benchmarks to observe; moving it is the target's job). */
