@@ -51,8 +51,10 @@ if [ ! -f "$DIR/recorded" ]; then
   }
   echo "== recording $N instructions of the stress cycle into $TRACE"
   start=$(date +%s)
-  input | ./tinyos run --clock=virtual --max-instructions="$N" --trace="$TRACE" >"$DIR/console.txt" 2>"$DIR/record.err" || {
-    echo "seekbench-10g: recording failed:" >&2; tail -n 5 "$DIR/record.err" >&2; exit 1
+  # the run ends at the limit (INSTRUCTION_LIMIT, exit 1): anything else is a failure
+  input | ./tinyos run --clock=virtual --max-instructions="$N" --trace="$TRACE" >"$DIR/console.txt" 2>"$DIR/record.err" || true
+  tail -n 1 "$DIR/record.err" | grep -q "INSTRUCTION_LIMIT, exit 1" || {
+    echo "seekbench-10g: the recording did not run to the limit:" >&2; tail -n 5 "$DIR/record.err" >&2; exit 1
   }
   touch "$DIR/recorded"
   echo "recorded in $(( $(date +%s) - start )) s: $(tail -n 1 "$DIR/record.err")"

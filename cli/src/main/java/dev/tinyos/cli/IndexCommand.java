@@ -1,7 +1,6 @@
 package dev.tinyos.cli;
 
 import dev.tinyos.replay.TraceException;
-import dev.tinyos.replay.checkpoint.Checkpoints;
 import dev.tinyos.replay.checkpoint.TraceIndex;
 import dev.tinyos.replay.Replay;
 import java.io.IOException;
@@ -61,7 +60,7 @@ public final class IndexCommand implements Callable<Integer> {
     private long defaultSpacing() throws TraceException {
         try (Replay r = Replay.open(trace, null)) {
             long end = r.summary().hasEnd() ? r.summary().endIcount() : r.summary().lastIcount();
-            return Math.max(Checkpoints.spacingFor(end) * 4, end / 16);
+            return TraceIndex.defaultSpacing(end);
         }
     }
 }

@@ -62,12 +62,17 @@ public final class Checkpoints {
 
     /** Checkpoints of {@code replay}, which must stand at icount 0: the first is taken now. */
     public Checkpoints(Replay replay, long spacing, long budget) {
+        this(replay, spacing, budget, replay.trace().dir().resolve(TraceIndex.DIR));
+    }
+
+    /** As {@link #Checkpoints(Replay, long, long)}, with saved checkpoints read from {@code index} instead of the trace's. */
+    public Checkpoints(Replay replay, long spacing, long budget, java.nio.file.Path index) {
         this.replay = replay;
         this.spacing = spacing;
         this.budget = budget;
         TreeMap<Long, java.nio.file.Path> files;
         try {
-            files = TraceIndex.files(replay.trace().dir());
+            files = TraceIndex.filesIn(index);
         } catch (java.io.IOException e) {
             files = new TreeMap<>(); // no usable index: the replay takes its own checkpoints
         }

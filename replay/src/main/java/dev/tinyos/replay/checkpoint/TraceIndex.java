@@ -45,6 +45,11 @@ public final class TraceIndex {
         }
     }
 
+    /** The default spacing of an index of a trace of {@code end} instructions: a 16th, at least four in-memory spacings. */
+    public static long defaultSpacing(long end) {
+        return Math.max(Checkpoints.spacingFor(end) * 4, end / 16);
+    }
+
     /** As {@link #write(Path, long, Path)} into the trace's own {@code checkpoints/}. */
     public static Written write(Path dir, long spacing) throws TraceException, IOException {
         return write(dir, spacing, dir.resolve(DIR));
