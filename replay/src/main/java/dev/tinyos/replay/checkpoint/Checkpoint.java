@@ -160,6 +160,43 @@ public final class Checkpoint {
         this.base = b.base;
     }
 
+    /**
+     * A full checkpoint uncompressed, as a file holds it: taken on the replay's thread in
+     * {@link #capture} (copies only), so that compressing and writing it can happen on another.
+     */
+    record Capture(long icount, byte[] state, int[] pages, byte[] rawPages, long[] sectors, byte[] sectorData) {
+    }
+
+    /** Copies what a full checkpoint of {@code replay} holds, now, without compressing it. */
+    static Capture capture(Replay replay) {
+        Machine m = replay.machine();
+        Output out = new Output(4096, -1);
+        replay.saveState(new KryoStateWriter(out));
+        Ram ram = m.ram();
+        ram.takeCheckpointPages(); // keeps the in-memory increments' bookkeeping as a full checkpoint leaves it
+        int[] pages = nonzeroPages(ram);
+        byte[] raw = new byte[pages.length * PAGE];
+        for (int i = 0; i < pages.length; i++) {
+            System.arraycopy(ram.data, pages[i] << Ram.PAGE_SHIFT, raw, i * PAGE, PAGE);
+        }
+        long[] sectors = new long[0];
+        byte[] sectorData = new byte[0];
+        if (m.block() != null) {
+            BlockBackend disk = m.block().cache().backend();
+            disk.takeSectorsSinceCheckpoint();
+            sectors = disk.writtenSectors();
+            sectorData = new byte[sectors.length * BlockBackend.SECTOR_SIZE];
+            try {
+                for (int i = 0; i < sectors.length; i++) {
+                    disk.read(sectors[i], sectorData, i * BlockBackend.SECTOR_SIZE, BlockBackend.SECTOR_SIZE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("the replay's disk cannot be read for a checkpoint", e);
+            }
+        }
+        return new Capture(m.view().icount(), out.toBytes(), pages, raw, sectors, sectorData);
+    }
+
     /** A full checkpoint from uncompressed pages (as a file holds them). */
     static Checkpoint fromRaw(long icount, byte[] state, int[] pages, byte[] rawPages, long[] sectors,
                               byte[] sectorData) {
@@ -182,9 +219,12 @@ public final class Checkpoint {
         return java.util.Arrays.copyOf(out, n);
     }
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private static boolean zero(byte[] b, int off) {
-        for (int i = off; i < off + PAGE; i++) {
-            if (b[i] != 0) {
+        for (int i = off; i < off + PAGE; i += 8) {
+            if ((long) LONGS.get(b, i) != 0) {
                 return false;
             }
         }

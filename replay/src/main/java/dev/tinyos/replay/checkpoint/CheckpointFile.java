@@ -76,6 +76,12 @@ public final class CheckpointFile {
 
     /** Writes the full checkpoint {@code full} of the trace {@code identity} atomically to {@code file}. */
     static void write(Path file, String identity, Checkpoint full) throws IOException {
+        write(file, identity, new Checkpoint.Capture(full.icount, full.state, full.pages, full.rawPages(), full.sectors,
+                full.sectorData));
+    }
+
+    /** Writes the captured full checkpoint {@code full} of the trace {@code identity} atomically to {@code file}. */
+    static void write(Path file, String identity, Checkpoint.Capture full) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path temp = dir.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + file.getFileName());
         try {
@@ -107,7 +113,7 @@ public final class CheckpointFile {
         }
     }
 
-    private static void writeStream(OutputStream target, String identity, Checkpoint full) throws IOException {
+    private static void writeStream(OutputStream target, String identity, Checkpoint.Capture full) throws IOException {
         try (OutputStream raw = target) {
             DataOutputStream d = new DataOutputStream(raw);
             d.write(MAGIC);
@@ -119,14 +125,14 @@ public final class CheckpointFile {
             try (Output out = new Output(lz, 1 << 16)) {
                 Header h = new Header();
                 h.trace = identity;
-                h.icount = full.icount;
+                h.icount = full.icount();
                 kryo().writeObject(out, h);
                 KryoStateWriter w = new KryoStateWriter(out);
-                w.writeBytes(full.state);
-                w.writeInts(full.pages);
+                w.writeBytes(full.state());
+                w.writeInts(full.pages());
                 out.writeBytes(full.rawPages());
-                w.writeLongs(full.sectors);
-                out.writeBytes(full.sectorData);
+                w.writeLongs(full.sectors());
+                out.writeBytes(full.sectorData());
             } catch (KryoException e) {
                 throw new IOException(e.getMessage(), e);
             }

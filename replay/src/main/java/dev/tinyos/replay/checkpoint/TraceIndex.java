@@ -101,16 +101,97 @@ public final class TraceIndex {
                     throw new IOException(e.getMessage(), e); // it was read a moment ago
                 }
             }
-            int count = 0;
-            for (long at : missing) {
-                ReplayOutcome o = replay.runTo(at);
-                if (!o.ok() || replay.machine().view().icount() != at) {
-                    return new Written(count, valid.size(), deleted, sizes(out), o);
+            try (Writer writer = new Writer(TraceIdentity.of(replay))) {
+                for (long at : missing) {
+                    ReplayOutcome o = replay.runTo(at);
+                    if (!o.ok() || replay.machine().view().icount() != at) {
+                        writer.finish();
+                        return new Written(writer.written, valid.size(), deleted, sizes(out), o);
+                    }
+                    writer.submit(out.resolve(at + SUFFIX), Checkpoint.capture(replay));
                 }
-                CheckpointFile.write(out.resolve(at + SUFFIX), Checkpoint.take(replay, null), replay);
-                count++;
+                ReplayOutcome o = replay.run();
+                writer.finish();
+                return new Written(writer.written, valid.size(), deleted, sizes(out), o);
             }
-            return new Written(count, valid.size(), deleted, sizes(out), replay.run());
+        }
+    }
+
+    /**
+     * Compresses and writes captured checkpoints on a thread of its own, while the replay goes
+     * on; at most {@link #IN_FLIGHT} captures wait (each up to the size of RAM), the replay waits
+     * for a slot beyond that. Invariant: {@code written} counts the files written whole; the first
+     * failure is thrown by the next {@link #submit} or {@link #finish}.
+     */
+    private static final class Writer implements AutoCloseable {
+        static final int IN_FLIGHT = 2;
+        private final String identity;
+        private final java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> {
+                    Thread t = new Thread(r, "tinyos-index-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(IN_FLIGHT);
+        private final java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
+        int written;
+
+        Writer(String identity) {
+            this.identity = identity;
+        }
+
+        void submit(Path file, Checkpoint.Capture c) throws IOException {
+            check(false);
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting to write " + file);
+            }
+            pending.add(thread.submit(() -> {
+                try {
+                    CheckpointFile.write(file, identity, c);
+                    return null;
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+
+        /** Waits for every file submitted; throws the first failure. */
+        void finish() throws IOException {
+            check(true);
+        }
+
+        private void check(boolean all) throws IOException {
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                var f = it.next();
+                if (!all && !f.isDone()) {
+                    continue;
+                }
+                try {
+                    f.get();
+                    written++;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing checkpoints");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof IOException io ? io : new IOException(String.valueOf(c.getMessage()), c);
+                } finally {
+                    it.remove();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.shutdown();
+            try {
+                thread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES); // after a failure: let writes end whole
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
