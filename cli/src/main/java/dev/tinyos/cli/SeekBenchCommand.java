@@ -69,6 +69,9 @@ public final class SeekBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "plain replay (1st): %.2f s, %.1f MIPS%n", plain1, end / plain1 / 1e6);
 
             scratch = Files.createTempDirectory("tinyos-seekbench-index-");
+            Path made = scratch;
+            Thread cleanup = new Thread(() -> deleteQuietly(made)); // also when stopped by SIGINT/SIGTERM
+            Runtime.getRuntime().addShutdownHook(cleanup);
             long every = TraceIndex.defaultSpacing(end);
             long t0 = System.nanoTime();
             TraceIndex.Written w = TraceIndex.write(trace, every, scratch);
