@@ -63,10 +63,12 @@ public final class SeekBenchCommand implements Callable<Integer> {
             long warm = warmup != null ? Math.min(warmup, end) : Math.min(end / 10, 1_000_000_000L);
             System.out.printf(Locale.ROOT, "trace %s: %,d instructions; %d cores, max heap %,d MiB%n", trace, end,
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-            double warmS = plain(warm);
+            double warmS = plain(warm)[0];
             System.out.printf(Locale.ROOT, "warm-up: plain replay of the first %,d instructions %.2f s%n", warm, warmS);
-            double plain1 = plain(Long.MAX_VALUE);
-            System.out.printf(Locale.ROOT, "plain replay (1st): %.2f s, %.1f MIPS%n", plain1, end / plain1 / 1e6);
+            double[] p1 = plain(Long.MAX_VALUE);
+            double plain1 = p1[0];
+            System.out.printf(Locale.ROOT, "plain replay (1st): %.2f s (CPU %.2f s), %.1f MIPS%n", plain1, p1[1],
+                    end / plain1 / 1e6);
 
             scratch = Files.createTempDirectory("tinyos-seekbench-index-");
             Path made = scratch;
@@ -74,27 +76,34 @@ public final class SeekBenchCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(cleanup);
             long every = TraceIndex.defaultSpacing(end);
             long t0 = System.nanoTime();
+            double c0 = cpuSeconds();
             TraceIndex.Written w = TraceIndex.write(trace, every, scratch);
             double indexS = (System.nanoTime() - t0) / 1e9;
+            double indexCpu = cpuSeconds() - c0;
             if (!w.ok()) {
                 System.err.println("tinyos: " + w.outcome().message());
                 return 1;
             }
 
             t0 = System.nanoTime();
+            c0 = cpuSeconds();
             try (ReplayTarget target = new ReplayTarget(trace, OutputStream.nullOutputStream(), scratch.resolve("none"))) {
                 target.seek(end);
                 double firstPassS = (System.nanoTime() - t0) / 1e9;
-                double plain2 = plain(Long.MAX_VALUE);
+                double firstPassCpu = cpuSeconds() - c0;
+                double[] p2 = plain(Long.MAX_VALUE);
+                double plain2 = p2[0];
                 double plainMean = (plain1 + plain2) / 2;
-                System.out.printf(Locale.ROOT, "plain replay (2nd): %.2f s, %.1f MIPS; mean of the two %.2f s%n", plain2,
-                        end / plain2 / 1e6, plainMean);
+                double cpuMean = (p1[1] + p2[1]) / 2;
+                System.out.printf(Locale.ROOT, "plain replay (2nd): %.2f s (CPU %.2f s), %.1f MIPS; mean of the two %.2f s "
+                        + "(CPU %.2f s)%n", plain2, p2[1], end / plain2 / 1e6, plainMean, cpuMean);
                 System.out.printf(Locale.ROOT, "tinyos index (%d files every %,d instructions): %.2f s = %.2fx the "
-                        + "plain replay (%.2fx the 1st, %.2fx the 2nd; goal <= 1.2x)%n", w.count(), every, indexS,
-                        indexS / plainMean, indexS / plain1, indexS / plain2);
+                        + "plain replay (%.2fx the 1st, %.2fx the 2nd; goal <= 1.2x); CPU %.2f s = %.2fx%n", w.count(),
+                        every, indexS, indexS / plainMean, indexS / plain1, indexS / plain2, indexCpu, indexCpu / cpuMean);
                 System.out.printf(Locale.ROOT, "gdb target's first pass, taking checkpoints in memory: %.2f s = %.2fx "
-                        + "the plain replay (%.2fx the 1st, %.2fx the 2nd)%n", firstPassS, firstPassS / plainMean,
-                        firstPassS / plain1, firstPassS / plain2);
+                        + "the plain replay (%.2fx the 1st, %.2fx the 2nd); CPU %.2f s = %.2fx%n", firstPassS,
+                        firstPassS / plainMean, firstPassS / plain1, firstPassS / plain2, firstPassCpu,
+                        firstPassCpu / cpuMean);
                 Checkpoints c = target.checkpoints();
                 System.out.printf(Locale.ROOT, "checkpoints in memory: %s; %,.0f bytes per checkpoint, %,.0f bytes per "
                         + "G instructions%n", c.describe(), (double) c.bytes() / c.count(), c.bytes() / (end / 1e9));
@@ -160,16 +169,26 @@ public final class SeekBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A plain replay to {@code until} (or the end), silent; its time in seconds. */
-    private double plain(long until) throws TraceException, IOException {
+    /**
+     * CPU time of this whole process so far (every thread: the replay, a writer, GC, JIT), in
+     * seconds; it moves much less than wall time when other processes share the cores.
+     */
+    private static double cpuSeconds() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() / 1e9 : Double.NaN;
+    }
+
+    /** A plain replay to {@code until} (or the end), silent; its wall and CPU time in seconds. */
+    private double[] plain(long until) throws TraceException, IOException {
         long t0 = System.nanoTime();
+        double c0 = cpuSeconds();
         try (Replay plain = Replay.open(trace, OutputStream.nullOutputStream())) {
             ReplayOutcome o = until == Long.MAX_VALUE ? plain.run() : plain.runTo(until);
             if (!o.ok()) {
                 throw new IOException("the plain replay did not match the trace: " + o.message());
             }
         }
-        return (System.nanoTime() - t0) / 1e9;
+        return new double[] {(System.nanoTime() - t0) / 1e9, cpuSeconds() - c0};
     }
 
     private static double median(double[] v) {
