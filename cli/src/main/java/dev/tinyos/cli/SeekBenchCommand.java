@@ -202,8 +202,8 @@ public final class SeekBenchCommand implements Callable<Integer> {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
+        if (dir == null || !Files.exists(dir)) {
+            return; // never made, or deleted already (the shutdown hook runs after the normal end too)
         }
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
