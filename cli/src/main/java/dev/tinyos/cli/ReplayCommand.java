@@ -45,7 +45,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--gdb", arity = "0..1", fallbackValue = "1234", paramLabel = "PORT",
             description = "serve gdb on localhost:PORT (default 1234; 0 picks a free port), starting at icount 0, "
-                    + "--until or --until-panic; reverse-continue and reverse-stepi work")
+                    + "--until or --until-panic; reverse-continue and reverse-stepi work, going back from checkpoints "
+                    + "kept in memory (1 GiB; -Dtinyos.checkpoint.budgetMiB=N in TINYOS_JAVA_OPTS; thinned to stay "
+                    + "within it) and those tinyos index saved")
     Integer gdbPort;
 
     @Override

@@ -24,7 +24,8 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  * <p>Invariant: restoring this checkpoint into the replay it was taken from ({@link #restore})
  * makes every later instruction, event and digest equal the straight replay's; an increment's
  * base chain ends at a full checkpoint of the same replay, and holds for every page its newest
- * version up to this checkpoint. Immutable.
+ * version up to this checkpoint. What it restores never changes; how it holds it does once, when
+ * thinning drops its base and folds the base's pages into it ({@link #absorbBase}).
  */
 public final class Checkpoint {
     static final int PAGE = 1 << Ram.PAGE_SHIFT;
@@ -32,12 +33,12 @@ public final class Checkpoint {
 
     final long icount;
     final byte[] state;
-    final Checkpoint base;
-    final int[] pages;
-    final byte[] pageData;
-    final int pageBytes;
-    final long[] sectors;
-    final byte[] sectorData;
+    Checkpoint base;
+    int[] pages;
+    byte[] pageData;
+    int pageBytes;
+    long[] sectors;
+    byte[] sectorData;
 
     Checkpoint(long icount, byte[] state, Checkpoint base, int[] pages, byte[] pageData, int pageBytes,
                long[] sectors, byte[] sectorData) {
@@ -105,6 +106,97 @@ public final class Checkpoint {
                 sectorData);
     }
 
+    /**
+     * Folds this increment's base into it, so the base can be dropped: afterwards this holds every
+     * page and sector of the base it did not hold itself (its own, newer, versions win), and its
+     * base is the base's base. It restores exactly the same state as before.
+     */
+    void absorbBase() {
+        Checkpoint b = base;
+        if (b == null) {
+            return;
+        }
+        java.util.TreeMap<Integer, byte[]> merged = new java.util.TreeMap<>();
+        byte[] mine = rawPages();
+        for (int i = 0; i < pages.length; i++) {
+            merged.put(pages[i], java.util.Arrays.copyOfRange(mine, i * PAGE, (i + 1) * PAGE));
+        }
+        if (!Checkpoints.plantedLoseDroppedPages) {
+            byte[] theirs = b.rawPages();
+            for (int i = 0; i < b.pages.length; i++) {
+                merged.putIfAbsent(b.pages[i], java.util.Arrays.copyOfRange(theirs, i * PAGE, (i + 1) * PAGE));
+            }
+        }
+        int[] p = new int[merged.size()];
+        byte[] raw = new byte[p.length * PAGE];
+        int n = 0;
+        for (var e : merged.entrySet()) {
+            p[n] = e.getKey();
+            System.arraycopy(e.getValue(), 0, raw, n * PAGE, PAGE);
+            n++;
+        }
+        LZ4Compressor c = LZ4.fastCompressor();
+        byte[] packed = new byte[c.maxCompressedLength(raw.length)];
+        int len = c.compress(raw, 0, raw.length, packed, 0, packed.length);
+        java.util.TreeMap<Long, byte[]> disk = new java.util.TreeMap<>();
+        for (Checkpoint k : new Checkpoint[] {this, b}) {
+            for (int i = 0; i < k.sectors.length; i++) {
+                disk.putIfAbsent(k.sectors[i], java.util.Arrays.copyOfRange(k.sectorData, i * 512, (i + 1) * 512));
+            }
+        }
+        long[] s = new long[disk.size()];
+        byte[] sd = new byte[s.length * 512];
+        n = 0;
+        for (var e : disk.entrySet()) {
+            s[n] = e.getKey();
+            System.arraycopy(e.getValue(), 0, sd, n * 512, 512);
+            n++;
+        }
+        this.pages = p;
+        this.pageData = java.util.Arrays.copyOf(packed, len);
+        this.pageBytes = raw.length;
+        this.sectors = s;
+        this.sectorData = sd;
+        this.base = b.base;
+    }
+
+    /**
+     * A full checkpoint uncompressed, as a file holds it: taken on the replay's thread in
+     * {@link #capture} (copies only), so that compressing and writing it can happen on another.
+     */
+    record Capture(long icount, byte[] state, int[] pages, byte[] rawPages, long[] sectors, byte[] sectorData) {
+    }
+
+    /** Copies what a full checkpoint of {@code replay} holds, now, without compressing it. */
+    static Capture capture(Replay replay) {
+        Machine m = replay.machine();
+        Output out = new Output(4096, -1);
+        replay.saveState(new KryoStateWriter(out));
+        Ram ram = m.ram();
+        ram.takeCheckpointPages(); // keeps the in-memory increments' bookkeeping as a full checkpoint leaves it
+        int[] pages = nonzeroPages(ram);
+        byte[] raw = new byte[pages.length * PAGE];
+        for (int i = 0; i < pages.length; i++) {
+            System.arraycopy(ram.data, pages[i] << Ram.PAGE_SHIFT, raw, i * PAGE, PAGE);
+        }
+        long[] sectors = new long[0];
+        byte[] sectorData = new byte[0];
+        if (m.block() != null) {
+            BlockBackend disk = m.block().cache().backend();
+            disk.takeSectorsSinceCheckpoint();
+            sectors = disk.writtenSectors();
+            sectorData = new byte[sectors.length * BlockBackend.SECTOR_SIZE];
+            try {
+                for (int i = 0; i < sectors.length; i++) {
+                    disk.read(sectors[i], sectorData, i * BlockBackend.SECTOR_SIZE, BlockBackend.SECTOR_SIZE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("the replay's disk cannot be read for a checkpoint", e);
+            }
+        }
+        return new Capture(m.view().icount(), out.toBytes(), pages, raw, sectors, sectorData);
+    }
+
     /** A full checkpoint from uncompressed pages (as a file holds them). */
     static Checkpoint fromRaw(long icount, byte[] state, int[] pages, byte[] rawPages, long[] sectors,
                               byte[] sectorData) {
@@ -127,9 +219,12 @@ public final class Checkpoint {
         return java.util.Arrays.copyOf(out, n);
     }
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private static boolean zero(byte[] b, int off) {
-        for (int i = off; i < off + PAGE; i++) {
-            if (b[i] != 0) {
+        for (int i = off; i < off + PAGE; i += 8) {
+            if ((long) LONGS.get(b, i) != 0) {
                 return false;
             }
         }

@@ -60,10 +60,61 @@ public final class CheckpointFile {
         return k;
     }
 
-    /** Writes {@code c}, a checkpoint of {@code replay}, to {@code file}. */
+    /**
+     * Writes {@code c}, a checkpoint of {@code replay}, to {@code file}, atomically: into a
+     * temporary file beside it ({@link #TEMP_PREFIX}), forced to the device, then renamed over
+     * {@code file} and the directory forced; a write killed on the way leaves at most the
+     * temporary file, never a partial {@code file}.
+     */
     public static void write(Path file, Checkpoint c, Replay replay) throws IOException {
         Checkpoint full = c.flattened(replay.machine().ram().size >>> Ram.PAGE_SHIFT);
-        try (OutputStream raw = Files.newOutputStream(file)) {
+        write(file, TraceIdentity.of(replay), full);
+    }
+
+    /** Names of temporary files {@link #write} leaves only if it is killed: never read as checkpoints. */
+    public static final String TEMP_PREFIX = ".partial-";
+
+    /** Writes the full checkpoint {@code full} of the trace {@code identity} atomically to {@code file}. */
+    static void write(Path file, String identity, Checkpoint full) throws IOException {
+        write(file, identity, new Checkpoint.Capture(full.icount, full.state, full.pages, full.rawPages(), full.sectors,
+                full.sectorData));
+    }
+
+    /** Writes the captured full checkpoint {@code full} of the trace {@code identity} atomically to {@code file}. */
+    static void write(Path file, String identity, Checkpoint.Capture full) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path temp = dir.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + file.getFileName());
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                OutputStream toChannel = java.nio.channels.Channels.newOutputStream(ch);
+                writeStream(new java.io.FilterOutputStream(toChannel) { // closing it leaves the channel open
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        toChannel.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                }, identity, full);
+                ch.force(true);
+            }
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir)) {
+            d.force(true); // the rename itself reaches the device
+        } catch (IOException e) {
+            // some file systems cannot open a directory for forcing: the rename is still atomic
+        }
+    }
+
+    private static void writeStream(OutputStream target, String identity, Checkpoint.Capture full) throws IOException {
+        try (OutputStream raw = target) {
             DataOutputStream d = new DataOutputStream(raw);
             d.write(MAGIC);
             d.writeInt(VERSION);
@@ -73,15 +124,15 @@ public final class CheckpointFile {
                     LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM);
             try (Output out = new Output(lz, 1 << 16)) {
                 Header h = new Header();
-                h.trace = TraceIdentity.of(replay);
-                h.icount = c.icount;
+                h.trace = identity;
+                h.icount = full.icount();
                 kryo().writeObject(out, h);
                 KryoStateWriter w = new KryoStateWriter(out);
-                w.writeBytes(full.state);
-                w.writeInts(full.pages);
+                w.writeBytes(full.state());
+                w.writeInts(full.pages());
                 out.writeBytes(full.rawPages());
-                w.writeLongs(full.sectors);
-                out.writeBytes(full.sectorData);
+                w.writeLongs(full.sectors());
+                out.writeBytes(full.sectorData());
             } catch (KryoException e) {
                 throw new IOException(e.getMessage(), e);
             }

@@ -13,7 +13,7 @@ final class Monitor {
             tinyos monitor commands:
               monitor icount           the instruction count here (and the trace's last)
               monitor seek N           move to instruction count N (forward or back)
-              monitor checkpoint       the checkpoints kept to go back quickly (count, spacing, bytes)
+              monitor checkpoint       the checkpoints kept to go back quickly (count, spacing, bytes, budget)
               monitor phys ADDR [LEN]  RAM bytes at physical address ADDR (hex; LEN decimal, default 16)
             """;
 

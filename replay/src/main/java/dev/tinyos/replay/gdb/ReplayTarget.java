@@ -52,11 +52,23 @@ public final class ReplayTarget extends ViewTarget {
     private record Hit(long icount, Stop stop) {}
 
     public ReplayTarget(Path dir, OutputStream console) throws TraceException {
+        this(dir, console, dir.resolve(dev.tinyos.replay.checkpoint.TraceIndex.DIR));
+    }
+
+    /** A target whose saved checkpoints are read from directory {@code index} (for benchmarks), not the trace's. */
+    public ReplayTarget(Path dir, OutputStream console, Path index) throws TraceException {
         this.console = new HighWaterOutput(console);
         this.replay = Replay.open(dir, this.console);
         var s = replay.summary();
         this.end = s.hasEnd() ? s.endIcount() : s.lastIcount();
-        this.checkpoints = new Checkpoints(replay, Checkpoints.spacingFor(end), Checkpoints.DEFAULT_BUDGET);
+        long budget;
+        try {
+            budget = Checkpoints.budgetFromProperty();
+        } catch (IllegalArgumentException e) {
+            replay.close();
+            throw new TraceException(e.getMessage() + ".");
+        }
+        this.checkpoints = new Checkpoints(replay, Checkpoints.spacingFor(end), budget, index);
     }
 
     /** The replay this target drives (for tests and benchmarks to observe; moving it is the target's job). */
