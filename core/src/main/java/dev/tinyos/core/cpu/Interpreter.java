@@ -113,6 +113,13 @@ final class Interpreter {
      * region that fits the budget) or the block entry to run slowly at pc.
      */
     private int exitEntry;
+    /**
+     * With EXIT_REGION: the block at {@code h.pc} whose region runs first. The loop may have
+     * reached it through a block link, which needs no fetch translation at hand (the fetch TLB
+     * is direct-mapped: another page may have taken the entry since the link was made), so the
+     * driver starts with it rather than looking it up.
+     */
+    private int exitRegionBlock;
     /** With EXIT_LOOKUP: the entry whose link should name the block found, or -1. */
     private int exitLink;
     /**
@@ -159,7 +166,7 @@ final class Interpreter {
                 if (e == EXIT_DONE) break;
                 if (e == EXIT_REGION) {
                     final long n0 = n, pc0 = pc;
-                    n = driver.drive(pc, n, maxInstructions);
+                    n = driver.drive(pc, n, maxInstructions, exitRegionBlock);
                     pc = driver.pc;
                     final int x = driver.exit;
                     if (x >= 0) { // the interpreter runs entry x of the block at pc
@@ -380,6 +387,7 @@ final class Interpreter {
                 if (jit && max - n >= bLen[blk]
                         && (blocks.compiled[blk] != null || ++blocks.heat[blk] == jitThreshold && blocks.compile(blk, jitThreshold) != null)) {
                     toRegion = true;
+                    exitRegionBlock = blk;
                     break;
                 }
             }

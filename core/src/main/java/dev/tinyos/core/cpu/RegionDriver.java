@@ -33,8 +33,12 @@ final class RegionDriver {
     /** After {@link #drive}: -1, or the entry of the block at {@link #pc} the interpreter must run next. */
     int exit;
 
-    /** Runs regions from {@code pc} with {@code n} of {@code max} steps taken; returns the steps taken then. */
-    long drive(long pc, long n, long max) {
+    /**
+     * Runs regions from {@code pc}, starting with the region of block {@code first} (the block
+     * at {@code pc}, which the caller found and checked: it has a region and fits the budget),
+     * with {@code n} of {@code max} steps taken; returns the steps taken then.
+     */
+    long drive(long pc, long n, long max, int first) {
         final JitContext c = ctx;
         final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bKey = blocks.bKey;
         final int[] codeGen = blocks.codeGen;
@@ -42,7 +46,14 @@ final class RegionDriver {
         long fetchVpn = mmu.fetchVpn, fetchDelta = mmu.fetchDelta;
         int ex = -1;
         drives++;
+        int blk = first;
         for (;;) {
+            final Region r = compiled[blk];
+            if (r == null || max - n < r.firstLen) break;
+            calls++;
+            n = r.run(c, pc, n, max);
+            pc = c.pc;
+            if ((ex = c.exit) >= 0) break;
             final long vpn = pc >>> 12;
             if (vpn != fetchVpn) {
                 final int t = (int) vpn & Mmu.TLB_MASK;
@@ -51,14 +62,8 @@ final class RegionDriver {
                 fetchDelta = iDelta[t];
             }
             final int off = (int) (pc + fetchDelta);
-            final int blk = ((off >>> 1) ^ (off >>> 14)) & BlockCache.BLOCK_MASK; // as BlockCache.blockIndex()
+            blk = ((off >>> 1) ^ (off >>> 14)) & BlockCache.BLOCK_MASK; // as BlockCache.blockIndex()
             if (bKey[blk] != ((long) codeGen[off >>> 12] << 32 | off)) break;
-            final Region r = compiled[blk];
-            if (r == null || max - n < r.firstLen) break;
-            calls++;
-            n = r.run(c, pc, n, max);
-            pc = c.pc;
-            if ((ex = c.exit) >= 0) break;
         }
         mmu.fetchVpn = fetchVpn;
         mmu.fetchDelta = fetchDelta;
