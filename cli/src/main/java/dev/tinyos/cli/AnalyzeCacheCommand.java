@@ -4,12 +4,11 @@ import dev.tinyos.analysis.cache.CacheConfig;
 import dev.tinyos.analysis.cache.CacheGeometry;
 import dev.tinyos.analysis.cache.CacheJob;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tinyos analyze cache TRACE [-o DIR]}: replays the trace with the access stream fed to
@@ -26,11 +25,8 @@ import picocli.CommandLine.Parameters;
                 "Sizes are SIZE:WAYS:LINE, e.g. 16K:4:64; the defaults are close to a small in-order RV64 core "
                 + "(Rocket, SiFive U-class)."})
 public final class AnalyzeCacheCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "TRACE", description = "trace directory")
-    Path trace;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: TRACE/analysis)")
-    Path out;
+    @Mixin
+    AnalyzeTarget target = new AnalyzeTarget();
 
     @Option(names = "--l1i", paramLabel = "SIZE:WAYS:LINE", description = "L1 instruction cache (default: 16K:4:64)")
     String l1i = "16K:4:64";
@@ -65,7 +61,7 @@ public final class AnalyzeCacheCommand implements Callable<Integer> {
             System.err.println("tinyos: " + e.getMessage() + ".");
             return BadInputException.EXIT_CODE;
         }
-        int rc = AnalyzeSupport.runAndWrite(trace, out, List.of(job));
+        int rc = target.runAndWrite(List.of(job));
         if (rc == 0) {
             job.notes().forEach(n -> System.err.println("tinyos: note: " + n + "."));
         }

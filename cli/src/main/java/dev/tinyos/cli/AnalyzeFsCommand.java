@@ -2,12 +2,10 @@ package dev.tinyos.cli;
 
 import dev.tinyos.analysis.fs.FsJob;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code tinyos analyze fs TRACE [-o DIR]}: file-system commits, system calls and write
@@ -20,14 +18,11 @@ import picocli.CommandLine.Parameters;
                 + "count, errors, latency mean/p50/p95/p99/max), fs-summary.csv (write amplification: device "
                 + "bytes over bytes programs wrote) and fs-commits.svg."})
 public final class AnalyzeFsCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "TRACE", description = "trace directory")
-    Path trace;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: TRACE/analysis)")
-    Path out;
+    @Mixin
+    AnalyzeTarget target = new AnalyzeTarget();
 
     @Override
     public Integer call() throws IOException {
-        return AnalyzeSupport.runAndWrite(trace, out, List.of(new FsJob()));
+        return target.runAndWrite(List.of(new FsJob()));
     }
 }

@@ -2,12 +2,11 @@ package dev.tinyos.cli;
 
 import dev.tinyos.analysis.sched.SchedJob;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tinyos analyze sched TRACE [-o DIR] [--window-ms N]}: scheduler statistics per process,
@@ -19,11 +18,8 @@ import picocli.CommandLine.Parameters;
                 + "instructions, switches, wait latency mean/p50/p95/p99/max, exit status), sched-switches.csv, "
                 + "sched-waits.csv, sched-windows.csv, sched-utilisation.csv and sched-timeline.svg."})
 public final class AnalyzeSchedCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "TRACE", description = "trace directory")
-    Path trace;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: TRACE/analysis)")
-    Path out;
+    @Mixin
+    AnalyzeTarget target = new AnalyzeTarget();
 
     @Option(names = "--window-ms", paramLabel = "MS", description = "time-series window in guest ms (default: 10)")
     long windowMs = SchedJob.DEFAULT_WINDOW_NS / 1_000_000;
@@ -35,6 +31,6 @@ public final class AnalyzeSchedCommand implements Callable<Integer> {
             return BadInputException.EXIT_CODE;
         }
         SchedJob job = new SchedJob(windowMs * 1_000_000);
-        return AnalyzeSupport.runAndWrite(trace, out, List.of(job));
+        return target.runAndWrite(List.of(job));
     }
 }
