@@ -6,7 +6,6 @@ import dev.tinyos.core.RunResult;
 import dev.tinyos.core.input.TimeBase;
 import dev.tinyos.core.input.VirtualClock;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;

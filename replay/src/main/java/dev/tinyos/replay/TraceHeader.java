@@ -107,8 +107,13 @@ public final class TraceHeader {
 
     /** This header with the machine's images being the copies in trace {@code dir}, and no disk. */
     TraceHeader inTrace(Path dir) {
-        TraceHeader h = new TraceHeader(formatVersion,
-                imagesIn(dir, machine.toBuilder(), biosSha256, initrdSha256).build(), clock, digestInterval);
+        return with(formatVersion, imagesIn(dir, machine.toBuilder(), biosSha256, initrdSha256).build(), clock,
+                digestInterval);
+    }
+
+    /** A header with this one's hashes, names and stamps and the given version and configuration. */
+    private TraceHeader with(int version, MachineConfig m, TimeBase c, long interval) {
+        TraceHeader h = new TraceHeader(version, m, c, interval);
         h.kernelName = kernelName;
         h.kernelSha256 = kernelSha256;
         h.diskSha256 = diskSha256;
@@ -177,7 +182,7 @@ public final class TraceHeader {
         } catch (IOException | IllegalArgumentException e) {
             throw new TraceException("the header of trace " + dir + " cannot be read (" + e.getMessage() + ").");
         }
-        Fields f = new Fields();
+        Fields f = new Fields(dir);
         try {
             f.read(p, dir);
         } catch (NumberFormatException e) {
@@ -194,26 +199,25 @@ public final class TraceHeader {
         return f.header(dir);
     }
 
-    /** The header's values as read, before they are checked and become a {@link TraceHeader}. */
+    /**
+     * The header's values as read, before they are checked and become a {@link TraceHeader}:
+     * the configuration's here, the hashes, names and stamps already in {@link #id}.
+     */
     private static final class Fields {
+        final TraceHeader id;
         int formatVersion;
         int memoryMiB;
         String clock;
         long ipt;
         long digestInterval;
-        String kernelName;
-        String kernelSha256;
-        String diskSha256;
-        long diskBytes;
         boolean diskReadOnly;
-        String biosName;
-        String biosSha256;
-        String initrdSha256;
         String append;
-        String dtbSha256;
         int machineRevision;
-        String created;
-        String command;
+
+        Fields(Path dir) {
+            id = new TraceHeader(FORMAT_VERSION, MachineConfig.builder().kernel(dir.resolve(Trace.KERNEL)).build(),
+                    TimeBase.virtual(), 0);
+        }
 
         void read(Properties p, Path dir) throws TraceException {
             formatVersion = (int) number(p, "format.version", dir);
@@ -233,40 +237,30 @@ public final class TraceHeader {
             clock = need(p, "clock.mode", dir);
             ipt = number(p, "clock.ipt", dir);
             digestInterval = number(p, "digest.interval", dir);
-            kernelName = need(p, "kernel.name", dir);
-            kernelSha256 = need(p, "kernel.sha256", dir);
-            diskSha256 = p.getProperty("disk.sha256");
-            if (diskSha256 != null) {
-                diskBytes = number(p, "disk.bytes", dir);
+            id.kernelName = need(p, "kernel.name", dir);
+            id.kernelSha256 = need(p, "kernel.sha256", dir);
+            id.diskSha256 = p.getProperty("disk.sha256");
+            if (id.diskSha256 != null) {
+                id.diskBytes = number(p, "disk.bytes", dir);
                 diskReadOnly = parseBoolean(p.getProperty("disk.readOnly", "false"), "disk.readOnly", dir);
             }
-            dtbSha256 = p.getProperty("machine.dtb.sha256");
-            biosSha256 = p.getProperty("bios.sha256");
-            biosName = p.getProperty("bios.name", "bios");
-            initrdSha256 = p.getProperty("initrd.sha256");
+            id.dtbSha256 = p.getProperty("machine.dtb.sha256");
+            id.biosSha256 = p.getProperty("bios.sha256");
+            id.biosName = p.getProperty("bios.name", "bios");
+            id.initrdSha256 = p.getProperty("initrd.sha256");
             append = p.getProperty("append");
             machineRevision = p.getProperty("machine.revision") == null ? 1
                     : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number(p, "machine.revision", dir)));
-            created = p.getProperty("created", "");
-            command = p.getProperty("command", "");
+            id.created = p.getProperty("created", "");
+            id.command = p.getProperty("command", "");
         }
 
         /** The header these (checked) values describe, its machine's images being trace {@code dir}'s copies. */
         TraceHeader header(Path dir) {
-            MachineConfig m = imagesIn(dir, MachineConfig.builder(), biosSha256, initrdSha256).memoryMiB(memoryMiB)
-                    .append(append).diskReadOnly(diskReadOnly).boardRevision(machineRevision).build();
-            TraceHeader h = new TraceHeader(formatVersion, m, new TimeBase(TimeBase.Kind.of(clock), ipt), digestInterval);
-            h.kernelName = kernelName;
-            h.kernelSha256 = kernelSha256;
-            h.diskSha256 = diskSha256;
-            h.diskBytes = diskBytes;
-            h.biosName = biosName;
-            h.biosSha256 = biosSha256;
-            h.initrdSha256 = initrdSha256;
-            h.dtbSha256 = dtbSha256;
-            h.created = created;
-            h.command = command;
-            return h;
+            MachineConfig m = imagesIn(dir, MachineConfig.builder(), id.biosSha256, id.initrdSha256)
+                    .memoryMiB(memoryMiB).append(append).diskReadOnly(diskReadOnly).boardRevision(machineRevision)
+                    .build();
+            return id.with(formatVersion, m, new TimeBase(TimeBase.Kind.of(clock), ipt), digestInterval);
         }
     }
 
@@ -287,23 +281,23 @@ public final class TraceHeader {
         if (h.machineRevision < 1) {
             return "machine.revision is " + h.machineRevision + ", not 1 or more";
         }
-        if (!isSha256(h.kernelSha256)) {
+        if (!isSha256(h.id.kernelSha256)) {
             return "kernel.sha256 is not a SHA-256";
         }
-        if (h.dtbSha256 != null && !isSha256(h.dtbSha256)) {
+        if (h.id.dtbSha256 != null && !isSha256(h.id.dtbSha256)) {
             return "machine.dtb.sha256 is not a SHA-256";
         }
-        if (h.biosSha256 != null && !isSha256(h.biosSha256)) {
+        if (h.id.biosSha256 != null && !isSha256(h.id.biosSha256)) {
             return "bios.sha256 is not a SHA-256";
         }
-        if (h.initrdSha256 != null && !isSha256(h.initrdSha256)) {
+        if (h.id.initrdSha256 != null && !isSha256(h.id.initrdSha256)) {
             return "initrd.sha256 is not a SHA-256";
         }
-        if (h.diskSha256 != null && !isSha256(h.diskSha256)) {
+        if (h.id.diskSha256 != null && !isSha256(h.id.diskSha256)) {
             return "disk.sha256 is not a SHA-256";
         }
-        if (h.diskSha256 != null && (h.diskBytes <= 0 || h.diskBytes % 512 != 0)) {
-            return "disk.bytes is " + h.diskBytes + ", not a positive multiple of 512";
+        if (h.id.diskSha256 != null && (h.id.diskBytes <= 0 || h.id.diskBytes % 512 != 0)) {
+            return "disk.bytes is " + h.id.diskBytes + ", not a positive multiple of 512";
         }
         return null;
     }
