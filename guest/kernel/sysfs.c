@@ -102,15 +102,27 @@ const struct fileops inode_ops = {inode_read, inode_write};
 
 /* ---- creating and opening ---- */
 
+/* Looks name up in dir: 0 and its entry in *d, or an error (ENOENT: no such name). *slot: dir's subvolume slot. */
+static int lookup_in(struct fs_loc dir, const char *name, struct fs_dirent *d, int *slot)
+{
+    *slot = fs_slot(dir.subvol);
+    return *slot < 0 ? *slot : dir_lookup(*slot, dir.ino, name, d);
+}
+
+/* 0 if name is free in dir (*slot: dir's subvolume slot), EEXIST if it is taken, or the lookup's error. */
+static int name_free(struct fs_loc dir, const char *name, int *slot)
+{
+    struct fs_dirent d;
+    int r = lookup_in(dir, name, &d, slot);
+    return r == 0 ? EEXIST : r == ENOENT ? 0 : r;
+}
+
 /* A new inode of type mode named name in dir; its number in *ino. */
 static int create(struct fs_loc dir, const char *name, int mode, uint64 *ino)
 {
-    struct fs_dirent d;
-    int slot = fs_slot(dir.subvol);
-    int r = slot < 0 ? slot : dir_lookup(slot, dir.ino, name, &d);
-    if (r == 0)
-        return EEXIST;
-    if (r != ENOENT)
+    int slot;
+    int r = name_free(dir, name, &slot);
+    if (r)
         return r;
     fs_new_ino(slot, ino);
     struct fs_inode in = {.mode = (uint32)mode, .nlink = 1, .next_index = 1, .parent = dir.ino,
@@ -240,16 +252,28 @@ int64 sys_stat(void)
 
 /* ---- names: mkdir, rmdir, unlink, rename ---- */
 
-int64 sys_mkdir(void)
+/*
+ * Copies path argument arg in, enters the store and finds the path's parent
+ * directory (*dir) and last name. 0: entered, the caller leaves; otherwise the
+ * error, the store already left (or never entered).
+ */
+static int enter_parent(int arg, struct fs_loc *dir, char *name)
 {
-    char path[FS_PATH_MAX], name[FS_NAME_MAX + 1];
-    struct fs_loc dir;
-    uint64 ino;
-    int r = get_path(0, path);
+    char path[FS_PATH_MAX];
+    int r = get_path(arg, path);
     if (r || (r = enter()) != 0)
         return r;
-    r = path_parent(path, &dir, name);
-    return leave(r ? r : create(dir, name, FS_T_DIR, &ino));
+    r = path_parent(path, dir, name);
+    return r ? (int)leave(r) : 0;
+}
+
+int64 sys_mkdir(void)
+{
+    char name[FS_NAME_MAX + 1];
+    struct fs_loc dir;
+    uint64 ino;
+    int r = enter_parent(0, &dir, name);
+    return r ? r : leave(create(dir, name, FS_T_DIR, &ino));
 }
 
 /* Removes name from dir; the inode goes with it (files: its data too). want: the type required. */
@@ -257,8 +281,8 @@ static int remove(struct fs_loc dir, const char *name, int want)
 {
     struct fs_dirent d;
     struct fs_inode in;
-    int slot = fs_slot(dir.subvol);
-    int r = slot < 0 ? slot : dir_lookup(slot, dir.ino, name, &d);
+    int slot;
+    int r = lookup_in(dir, name, &d, &slot);
     if (r == 0 && d.type == FS_T_SUBVOL)
         return EINVAL;                /* subvolumes are not removed */
     if (r == 0 && d.type != want)
@@ -276,13 +300,10 @@ static int remove(struct fs_loc dir, const char *name, int want)
 
 static int64 remove_call(int want)
 {
-    char path[FS_PATH_MAX], name[FS_NAME_MAX + 1];
+    char name[FS_NAME_MAX + 1];
     struct fs_loc dir;
-    int r = get_path(0, path);
-    if (r || (r = enter()) != 0)
-        return r;
-    r = path_parent(path, &dir, name);
-    return leave(r ? r : remove(dir, name, want));
+    int r = enter_parent(0, &dir, name);
+    return r ? r : leave(remove(dir, name, want));
 }
 
 int64 sys_rmdir(void) { return remove_call(FS_T_DIR); }
@@ -350,8 +371,8 @@ static int rename(struct fs_loc from, const char *fname, struct fs_loc to, const
     struct fs_dirent src, dst;
     if (from.subvol != to.subvol)
         return EXDEV;
-    int slot = fs_slot(from.subvol);
-    int r = slot < 0 ? slot : dir_lookup(slot, from.ino, fname, &src);
+    int slot;
+    int r = lookup_in(from, fname, &src, &slot);
     if (r == 0 && src.type == FS_T_DIR && below(to.subvol, to.ino, src.ino))
         return EINVAL;                /* into itself */
     if (r == 0 && src.type == FS_T_SUBVOL)
@@ -485,13 +506,10 @@ int64 sys_ftruncate(void)
 
 static int new_subvol(struct fs_loc dir, const char *name, struct fs_loc *src)
 {
-    struct fs_dirent d;
     uint64 id;
-    int slot = fs_slot(dir.subvol);
-    int r = slot < 0 ? slot : dir_lookup(slot, dir.ino, name, &d);
-    if (r == 0)
-        return EEXIST;
-    if (r != ENOENT)
+    int slot;
+    int r = name_free(dir, name, &slot);
+    if (r)
         return r;
     r = src ? fs_snapshot(src->subvol, &id, dir.subvol, dir.ino) : fs_subvol_create(&id, dir.subvol, dir.ino);
     if (r == 0)
@@ -519,13 +537,10 @@ int64 sys_snapshot(void)
 
 int64 sys_subvol(void)
 {
-    char path[FS_PATH_MAX], name[FS_NAME_MAX + 1];
+    char name[FS_NAME_MAX + 1];
     struct fs_loc dir;
-    int r = get_path(0, path);
-    if (r || (r = enter()) != 0)
-        return r;
-    r = path_parent(path, &dir, name);
-    return leave(r ? r : new_subvol(dir, name, 0));
+    int r = enter_parent(0, &dir, name);
+    return r ? r : leave(new_subvol(dir, name, 0));
 }
 
 /* to becomes a file sharing every extent of from (created, or emptied first). */

@@ -192,19 +192,37 @@ static int op_unlink(int d, int f)
     return 0;
 }
 
-static int op_rename_file(int d, int f, int d2, int f2)
+/*
+ * Runs call (rename or reflink) from file (d, f) to (d2, f2) on a live disk and
+ * checks it against the model: ENOENT unless the source exists and the target
+ * directory does (*want). Returns 1 on a mismatch.
+ */
+static int pair_call(const char *what, int (*call)(const char *, const char *), int d, int f, int d2, int f2,
+                     int *want)
 {
-    char p[80], q[16];
+    char p[80], q[80];
     fpath(p, d, f);
     fpath(q, d2, f2);
-    int want = files[d][f].exists && dirs[d2].exists ? 0 : ENOENT;
-    if (live && check("rename file", p, rename(p, q), want))
-        return 1;
-    if (want || (d == d2 && f == f2))
-        return 0;
+    *want = files[d][f].exists && dirs[d2].exists ? 0 : ENOENT;
+    return live && check(what, p, call(p, q), *want);
+}
+
+/* Makes the model's (d2, f2) a copy of (d, f), counting it in d2 if it is new there. */
+static void model_copy(int d, int f, int d2, int f2)
+{
     if (!files[d2][f2].exists)
         dirs[d2].nfiles++;
     memcpy(&files[d2][f2], &files[d][f], sizeof files[d][f]);
+}
+
+static int op_rename_file(int d, int f, int d2, int f2)
+{
+    int want;
+    if (pair_call("rename file", rename, d, f, d2, f2, &want))
+        return 1;
+    if (want || (d == d2 && f == f2))
+        return 0;
+    model_copy(d, f, d2, f2);
     memset(&files[d][f], 0, sizeof files[d][f]);
     dirs[d].nfiles--;
     return 0;
@@ -212,17 +230,11 @@ static int op_rename_file(int d, int f, int d2, int f2)
 
 static int op_reflink(int d, int f, int d2, int f2)
 {
-    char p[80], q[80];
-    fpath(p, d, f);
-    fpath(q, d2, f2);
-    int want = files[d][f].exists && dirs[d2].exists ? 0 : ENOENT;
-    if (live && check("reflink", p, reflink(p, q), want))
+    int want;
+    if (pair_call("reflink", reflink, d, f, d2, f2, &want))
         return 1;
-    if (want || (d == d2 && f == f2))
-        return 0;
-    if (!files[d2][f2].exists)
-        dirs[d2].nfiles++;
-    memcpy(&files[d2][f2], &files[d][f], sizeof files[d][f]);
+    if (want == 0 && !(d == d2 && f == f2))
+        model_copy(d, f, d2, f2);
     return 0;
 }
 

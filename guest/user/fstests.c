@@ -6,12 +6,7 @@
  * `fstests NAME` runs one test. A failing test names its step (the line
  * number of the check that failed). Needs a disk of at least 16 MiB.
  */
-#include "user.h"
-
-struct test {
-    const char *name;
-    int (*fn)(void);
-};
+#include "testtable.h"
 
 #define CHECK(c) do { if (!(c)) return __LINE__; } while (0)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -360,24 +355,12 @@ static struct test tests[] = {
 
 int main(int argc, char **argv)
 {
-    int passed = 0, ran = 0;
     if (mkfs(6, 1024) != 0) {
         printf("fstests: cannot format the disk\nSOME TESTS FAILED\n");
         return 1;
     }
-    for (unsigned i = 0; i < ARRAY_SIZE(tests); i++) {
-        if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-            continue;
-        ran++;
-        int r = tests[i].fn();
-        passed += r == 0;
-        if (r == 0)
-            printf("fstest %s: PASS\n", tests[i].name);
-        else
-            printf("fstest %s: FAIL (line %d)\n", tests[i].name, r);
-    }
+    struct test_counts c = run_table(tests, ARRAY_SIZE(tests), argc > 1 ? argv[1] : 0, "fstest", "line");
     int clean = sync() > 0 && run("fsck", 0, 0, 0) == 0;
-    printf("%d of %d tests passed, fsck %s\n", passed, ran, clean ? "clean" : "FAILED");
-    printf(ran > 0 && passed == ran && clean ? "ALL TESTS PASSED\n" : "SOME TESTS FAILED\n");
-    return ran > 0 && passed == ran && clean ? 0 : 1;
+    printf("%d of %d tests passed, fsck %s\n", c.passed, c.ran, clean ? "clean" : "FAILED");
+    return table_verdict(c, clean);
 }

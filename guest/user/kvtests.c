@@ -9,11 +9,7 @@
  * kvstress) as children and look at their exit status.
  */
 #include "kvdisk.h"
-
-struct test {
-    const char *name;
-    int (*fn)(void);
-};
+#include "testtable.h"
 
 static uint8 buf[KV_VALUE_MAX + 16], want[KV_VALUE_MAX + 16];
 
@@ -269,19 +265,7 @@ static const struct test tests[] = {
 
 int main(int argc, char **argv)
 {
-    int passed = 0, ran = 0;
-    for (unsigned i = 0; i < ARRAY_SIZE(tests); i++) {
-        if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-            continue;
-        ran++;
-        int r = tests[i].fn();
-        passed += r == 0;
-        if (r == 0)
-            printf("kvtest %s: PASS\n", tests[i].name);
-        else
-            printf("kvtest %s: FAIL (step %d)\n", tests[i].name, r);
-    }
-    printf("%d of %d tests passed\n", passed, ran);
-    printf(ran > 0 && passed == ran ? "ALL TESTS PASSED\n" : "SOME TESTS FAILED\n");
-    return ran > 0 && passed == ran ? 0 : 1;
+    struct test_counts c = run_table(tests, ARRAY_SIZE(tests), argc > 1 ? argv[1] : 0, "kvtest", "step");
+    printf("%d of %d tests passed\n", c.passed, c.ran);
+    return table_verdict(c, 1);
 }

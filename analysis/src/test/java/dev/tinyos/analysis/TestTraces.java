@@ -1,5 +1,6 @@
 package dev.tinyos.analysis;
 
+import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.input.VirtualClock;
 import dev.tinyos.replay.RecordSession;
 import java.io.ByteArrayOutputStream;
@@ -27,15 +28,9 @@ public final class TestTraces {
     /** As {@link #record(Path, Path, String)}, on (a copy of) disk image {@code disk} when not null. */
     public static String record(Path dir, Path kernel, Path disk, String input) throws Exception {
         VirtualClock clock = VirtualClock.withInput(input.getBytes(StandardCharsets.US_ASCII));
-        RecordSession.Options o = new RecordSession.Options();
-        o.traceDir = dir;
-        o.kernel = kernel;
-        o.disk = disk;
-        o.live = clock;
-        o.skew = clock::skew;
-        o.ipt = clock.ipt();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        o.console = out;
+        RecordSession.Options o = RecordSession.Options.virtual(dir,
+                MachineConfig.builder().kernel(kernel).disk(disk).input(clock).console(out).build(), clock);
         try (RecordSession s = RecordSession.start(o)) {
             s.run(5_000_000_000L);
         }

@@ -126,13 +126,9 @@ public final class AnalyzeBenchCommand implements Callable<Integer> {
 
     private static void recordDefault(Path dir) throws IOException, TraceException {
         VirtualClock clock = VirtualClock.withInput(WORKLOAD.getBytes(StandardCharsets.US_ASCII));
-        RecordSession.Options o = new RecordSession.Options();
-        o.traceDir = dir;
-        o.kernel = Home.guestBuild().resolve("kernel.elf");
-        o.live = clock;
-        o.skew = clock::skew;
-        o.ipt = clock.ipt();
-        o.console = new ByteArrayOutputStream();
+        RecordSession.Options o = RecordSession.Options.virtual(dir, dev.tinyos.core.MachineConfig.builder()
+                .kernel(Home.guestBuild().resolve("kernel.elf")).console(new ByteArrayOutputStream()).input(clock).build(),
+                clock);
         o.command = "analyze bench";
         try (RecordSession s = RecordSession.start(o)) {
             s.run(20_000_000_000L);

@@ -4,13 +4,11 @@ import dev.tinyos.analysis.cache.CacheConfig;
 import dev.tinyos.analysis.cache.CacheGeometry;
 import dev.tinyos.analysis.cache.CacheJob;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tinyos analyze cache TRACE [-o DIR]}: replays the trace with the access stream fed to
@@ -31,11 +29,8 @@ public final class AnalyzeCacheCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine = new EngineOption();
 
-    @Parameters(paramLabel = "TRACE", description = "trace directory")
-    Path trace;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: TRACE/analysis)")
-    Path out;
+    @Mixin
+    AnalyzeTarget target = new AnalyzeTarget();
 
     @Option(names = "--l1i", paramLabel = "SIZE:WAYS:LINE", description = "L1 instruction cache (default: 16K:4:64)")
     String l1i = "16K:4:64";
@@ -70,7 +65,7 @@ public final class AnalyzeCacheCommand implements Callable<Integer> {
             System.err.println("tinyos: " + e.getMessage() + ".");
             return BadInputException.EXIT_CODE;
         }
-        int rc = AnalyzeSupport.runAndWrite(trace, out, List.of(job));
+        int rc = target.runAndWrite(List.of(job));
         if (rc == 0) {
             job.notes().forEach(n -> System.err.println("tinyos: note: " + n + "."));
         }

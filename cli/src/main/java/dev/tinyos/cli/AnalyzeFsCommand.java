@@ -2,13 +2,10 @@ package dev.tinyos.cli;
 
 import dev.tinyos.analysis.fs.FsJob;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tinyos analyze fs TRACE [-o DIR]}: file-system commits, system calls and write
@@ -25,14 +22,11 @@ public final class AnalyzeFsCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine = new EngineOption();
 
-    @Parameters(paramLabel = "TRACE", description = "trace directory")
-    Path trace;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: TRACE/analysis)")
-    Path out;
+    @Mixin
+    AnalyzeTarget target = new AnalyzeTarget();
 
     @Override
     public Integer call() throws IOException {
-        return AnalyzeSupport.runAndWrite(trace, out, List.of(new FsJob()));
+        return target.runAndWrite(List.of(new FsJob()));
     }
 }

@@ -2,13 +2,11 @@ package dev.tinyos.cli;
 
 import dev.tinyos.analysis.sched.SchedJob;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code tinyos analyze sched TRACE [-o DIR] [--window-ms N]}: scheduler statistics per process,
@@ -24,11 +22,8 @@ public final class AnalyzeSchedCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine = new EngineOption();
 
-    @Parameters(paramLabel = "TRACE", description = "trace directory")
-    Path trace;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: TRACE/analysis)")
-    Path out;
+    @Mixin
+    AnalyzeTarget target = new AnalyzeTarget();
 
     @Option(names = "--window-ms", paramLabel = "MS", description = "time-series window in guest ms (default: 10)")
     long windowMs = SchedJob.DEFAULT_WINDOW_NS / 1_000_000;
@@ -40,6 +35,6 @@ public final class AnalyzeSchedCommand implements Callable<Integer> {
             return BadInputException.EXIT_CODE;
         }
         SchedJob job = new SchedJob(windowMs * 1_000_000);
-        return AnalyzeSupport.runAndWrite(trace, out, List.of(job));
+        return target.runAndWrite(List.of(job));
     }
 }

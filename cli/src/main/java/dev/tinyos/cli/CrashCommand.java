@@ -194,7 +194,7 @@ public final class CrashCommand implements Callable<Integer> {
         if (kernel == null && Files.isRegularFile(trace.resolve(dev.tinyos.replay.TraceHeader.FILE))) {
             try {
                 dev.tinyos.replay.TraceHeader h = dev.tinyos.replay.TraceHeader.read(trace);
-                if (h.biosSha256 != null || h.initrdSha256 != null || h.append != null) {
+                if (h.biosSha256 != null || h.initrdSha256 != null || h.machine().append() != null) {
                     throw new BadInputException("trace " + trace + " was booted with --bios, --initrd or --append, "
                             + "which crash checkers do not get: give the checker's kernel ELF with --kernel");
                 }

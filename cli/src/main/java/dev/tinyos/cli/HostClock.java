@@ -1,5 +1,6 @@
 package dev.tinyos.cli;
 
+import dev.tinyos.core.input.TimeBase;
 import dev.tinyos.core.input.InputSink;
 import dev.tinyos.core.input.InstructionTime;
 import dev.tinyos.core.input.InputSource;
@@ -50,6 +51,11 @@ public final class HostClock implements InputSource {
         io = new Thread(this::ioLoop, "tinyos-host-io");
         io.setDaemon(true);
         io.start();
+    }
+
+    /** This clock's time base, as a trace records it. */
+    public TimeBase timeBase() {
+        return new TimeBase(TimeBase.Kind.HOST, IPT);
     }
 
     /** The current time-base skew in instructions (for the recorder). */

@@ -30,24 +30,24 @@ public final class InfoCommand implements Callable<Integer> {
             TraceHeader h = t.header();
             System.out.println("trace:        " + t.dir());
             System.out.println("format:       version " + h.formatVersion + ", created " + h.created);
-            System.out.println("machine:      revision " + h.machineRevision + ", " + h.memoryMiB + " MiB, kernel "
+            System.out.println("machine:      revision " + h.machineRevision() + ", " + h.machine().memoryMiB() + " MiB, kernel "
                     + h.kernelName + " (sha256 " + h.kernelSha256.substring(0, 16) + "...)");
-            if (h.biosSha256 != null || h.initrdSha256 != null || h.append != null) {
+            if (h.biosSha256 != null || h.initrdSha256 != null || h.machine().append() != null) {
                 System.out.println("boot:         bios " + (h.biosSha256 == null ? "none" : h.biosName + " (sha256 "
                         + h.biosSha256.substring(0, 16) + "...)") + ", initrd " + (h.initrdSha256 == null ? "none"
-                        : "sha256 " + h.initrdSha256.substring(0, 16) + "...") + (h.append == null ? ""
-                        : ", append '" + h.append + "'"));
+                        : "sha256 " + h.initrdSha256.substring(0, 16) + "...") + (h.machine().append() == null ? ""
+                        : ", append '" + h.machine().append() + "'"));
             }
             System.out.println("disk:         " + (h.hasDisk() ? String.format(Locale.ROOT, "%,d bytes%s (sha256 %s...)",
-                    h.diskBytes, h.diskReadOnly ? ", read-only" : "", h.diskSha256.substring(0, 16)) : "none"));
+                    h.diskBytes, h.machine().diskReadOnly() ? ", read-only" : "", h.diskSha256.substring(0, 16)) : "none"));
             java.nio.file.Path fin = t.dir().resolve(dev.tinyos.replay.RecordSession.FINAL_DISK);
             if (java.nio.file.Files.isRegularFile(fin)) {
                 System.out.println("final disk:   " + fin + " (the guest's disk after the run; replay does not need it)");
             }
-            System.out.println("clock:        " + h.clock + ", " + h.ipt + " instructions per mtime tick, digest every "
+            System.out.println("clock:        " + h.clock().kind().key() + ", " + h.clock().ipt() + " instructions per mtime tick, digest every "
                     + h.digestInterval + " instructions");
             long icount = s.endIcount();
-            double seconds = (icount + s.lastSkew()) / (double) h.ipt / 10_000_000.0;
+            double seconds = (icount + s.lastSkew()) / (double) h.clock().ipt() / 10_000_000.0;
             System.out.println(String.format(Locale.ROOT, "guest:        %,d instructions, %.3f s of guest time", icount,
                     seconds));
             System.out.println("end:          " + (s.hasEnd() ? reason(s.end().reason) + ", exit " + s.end().exitCode

@@ -233,20 +233,17 @@ final class RecordBench {
      */
     private long[] record(Path trace, Path elf, Path disk, byte[] input) throws IOException {
         VirtualClock clock = VirtualClock.withInput(input);
-        return record(trace, elf, disk, clock, clock::skew, clock.ipt(), "virtual");
+        return record(trace, elf, disk, clock, clock::skew, clock.timeBase());
     }
 
     private long[] record(Path trace, Path elf, Path disk, InputSource live, java.util.function.LongSupplier skew,
-                        long ipt, String mode) throws IOException {
+                        dev.tinyos.core.input.TimeBase base) throws IOException {
         RecordSession.Options o = new RecordSession.Options();
         o.traceDir = trace;
-        o.kernel = elf;
-        o.disk = disk;
-        o.live = live;
+        o.machine = dev.tinyos.core.MachineConfig.builder().kernel(elf).disk(disk).console(new ByteArrayOutputStream())
+                .input(live).build();
         o.skew = skew;
-        o.ipt = ipt;
-        o.clock = mode;
-        o.console = new ByteArrayOutputStream();
+        o.clock = base;
         try (RecordSession s = RecordSession.start(o)) {
             System.gc(); // the previous run's 128 MiB of RAM must not be collected while timing
             long c0 = cpu(), t0 = System.nanoTime();
@@ -283,7 +280,7 @@ final class RecordBench {
         HostClock clock = new HostClock();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         record(trace, kernel, null, new StopAt(clock, () -> System.nanoTime() >= deadline), clock::skew,
-                HostClock.IPT, "host");
+                clock.timeBase());
         long[] replayed = replay(trace);
         TraceSummary s = summary(trace);
         double guestSeconds = (s.endIcount() + s.lastSkew()) / (double) HostClock.IPT / 1e7;

@@ -1,6 +1,7 @@
 package dev.tinyos.cli;
 
 import dev.tinyos.core.input.InputSource;
+import dev.tinyos.core.input.TimeBase;
 import dev.tinyos.core.input.VirtualClock;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
@@ -29,13 +30,13 @@ public final class RecordOptions {
             description = "when recording, run on the --disk image itself (default: on a copy, the image is not modified)")
     boolean diskWriteback;
 
-    /** "host" or "virtual", after the default for this terminal. */
-    String clockMode(boolean tty) throws BadInputException {
-        String c = clock == null ? (tty ? "host" : "virtual") : clock;
-        if (!c.equals("host") && !c.equals("virtual")) {
+    /** The kind of clock asked for, after the default for this terminal. */
+    TimeBase.Kind clockMode(boolean tty) throws BadInputException {
+        TimeBase.Kind k = clock == null ? (tty ? TimeBase.Kind.HOST : TimeBase.Kind.VIRTUAL) : TimeBase.Kind.of(clock);
+        if (k == null) {
             throw new BadInputException("--clock must be host or virtual, not " + clock);
         }
-        return c;
+        return k;
     }
 
     /** Refuses combinations that would silently mean nothing. */
@@ -59,17 +60,17 @@ public final class RecordOptions {
         return !noRecord;
     }
 
-    /** A fresh time base of the given mode and a reader of its skew (for the recorder). */
-    static Clock newClock(String mode) {
-        if (mode.equals("host")) {
+    /** A fresh clock of the given kind and a reader of its skew (for the recorder). */
+    static Clock newClock(TimeBase.Kind kind) {
+        if (kind == TimeBase.Kind.HOST) {
             HostClock h = new HostClock();
-            return new Clock(h, h::skew, HostClock.IPT);
+            return new Clock(h, h::skew, h.timeBase());
         }
         VirtualClock v = new VirtualClock();
-        return new Clock(v, v::skew, v.ipt());
+        return new Clock(v, v::skew, v.timeBase());
     }
 
-    /** A time base with its skew reader and rate. */
-    record Clock(InputSource source, LongSupplier skew, long ipt) {
+    /** A live clock with its skew reader and the time base a trace records for it. */
+    record Clock(InputSource source, LongSupplier skew, TimeBase base) {
     }
 }

@@ -137,7 +137,7 @@ public final class RunCommand implements Callable<Integer> {
             return BadInputException.EXIT_CODE;
         }
         boolean tty = Terminal.stdinIsTerminal();
-        String clockMode;
+        dev.tinyos.core.input.TimeBase.Kind clockMode;
         try {
             clockMode = record.clockMode(tty);
         } catch (BadInputException e) {
@@ -161,8 +161,7 @@ public final class RunCommand implements Callable<Integer> {
         RunRecording recording = null;
         if (record.recording()) {
             try {
-                recording = RunRecording.start(record, clockMode, clock, input, kernel, disk, memMiB, guestConsole, "run",
-                        new RunRecording.Boot(bios, initrd, append));
+                recording = RunRecording.start(record, clock, config(guestConsole, input), "run");
             } catch (BadInputException e) {
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;

@@ -1,13 +1,13 @@
 package dev.tinyos.cli;
 
 import dev.tinyos.core.Machine;
+import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.RunResult;
 import dev.tinyos.replay.IoMessages;
 import dev.tinyos.replay.RecordSession;
 import dev.tinyos.replay.Trace;
 import dev.tinyos.replay.TraceException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
@@ -25,39 +25,21 @@ final class RunRecording {
     }
 
     /**
-     * Creates the trace; {@code live} is the run's input source (console plus clock).
+     * Creates the trace of a run of {@code machine} (its input the live source, console plus
+     * {@code clock}).
      *
      * @throws BadInputException with one sentence if the trace cannot be created
      */
-    static RunRecording start(RecordOptions opts, String clockMode, RecordOptions.Clock clock,
-                              dev.tinyos.core.input.InputSource live, Path kernel, Path disk, int memMiB,
-                              OutputStream console, String command) throws BadInputException {
-        return start(opts, clockMode, clock, live, kernel, disk, memMiB, console, command, Boot.NONE);
-    }
-
-    /** Firmware, initrd and command line of a run (all null: none). */
-    record Boot(Path bios, Path initrd, String append) {
-        static final Boot NONE = new Boot(null, null, null);
-    }
-
-    static RunRecording start(RecordOptions opts, String clockMode, RecordOptions.Clock clock,
-                              dev.tinyos.core.input.InputSource live, Path kernel, Path disk, int memMiB,
-                              OutputStream console, String command, Boot boot) throws BadInputException {
+    static RunRecording start(RecordOptions opts, RecordOptions.Clock clock, MachineConfig machine, String command)
+            throws BadInputException {
         Path dir = opts.trace != null ? opts.trace : Trace.newDefaultDir(Path.of("traces"));
+        Path disk = machine.disk();
         RecordSession.Options o = new RecordSession.Options();
         o.traceDir = dir;
-        o.memoryMiB = memMiB;
-        o.kernel = kernel;
-        o.disk = disk;
-        o.bios = boot.bios();
-        o.initrd = boot.initrd();
-        o.append = boot.append();
+        o.machine = machine;
         o.diskWriteback = opts.diskWriteback;
-        o.live = live;
         o.skew = clock.skew();
-        o.clock = clockMode;
-        o.ipt = clock.ipt();
-        o.console = console;
+        o.clock = clock.base();
         o.command = command;
         o.diskProgress = BigDisk.progress(disk);
         try {
@@ -65,7 +47,7 @@ final class RunRecording {
             String diskNote = disk == null ? "" : opts.diskWriteback ? "; writing to " + disk + " itself"
                     : "; " + disk.getFileName() + " is not modified: the guest's disk is "
                     + s.finalDisk() + ", kept after the run";
-            return new RunRecording(s, "tinyos: recording to " + dir + " (" + clockMode + " clock" + diskNote
+            return new RunRecording(s, "tinyos: recording to " + dir + " (" + clock.base().kind().key() + " clock" + diskNote
                     + "; replay with: " + invokedAs() + " replay " + dir + ")");
         } catch (TraceException e) {
             throw new BadInputException(e.getMessage());

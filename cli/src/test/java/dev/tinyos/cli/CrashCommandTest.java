@@ -63,15 +63,9 @@ class CrashCommandTest {
         Path img = dir.resolve("f.img");
         BlockBackend.create(img, 1 << 20, false);
         boot(img, "crashdemo format\npoweroff\n");
-        RecordSession.Options o = new RecordSession.Options();
         VirtualClock clock = VirtualClock.withInput("crashdemo run 2 nobarrier\npoweroff\n".getBytes(StandardCharsets.US_ASCII));
-        o.traceDir = dir.resolve("t");
-        o.kernel = kernel();
-        o.disk = img;
-        o.live = clock;
-        o.skew = clock::skew;
-        o.ipt = clock.ipt();
-        o.console = new ByteArrayOutputStream();
+        RecordSession.Options o = RecordSession.Options.virtual(dir.resolve("t"), MachineConfig.builder().kernel(kernel())
+                .disk(img).input(clock).console(new ByteArrayOutputStream()).build(), clock);
         try (RecordSession s = RecordSession.start(o)) {
             assertEquals(0, s.run(1_000_000_000L).exitCode());
         }

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * <p>Invariant: ranges never overlap; RAM is reached by the hart's fast path directly and by
  * everything else through {@link #load}/{@link #store}. An address that maps to nothing raises
- * {@link BusFault}. Each device access sets {@link #deviceTouched}, which the hart uses to end
+ * {@link BusFault}. Each device access sets {@link #deviceTouched()}, which the hart uses to end
  * its slice so the machine re-evaluates interrupts and halt requests at the next boundary.
  */
 public final class Bus {
@@ -19,10 +19,20 @@ public final class Bus {
     private final List<String> names = new ArrayList<>();
 
     /** Set whenever a device (not RAM) was loaded from or stored to; cleared by the machine. */
-    public boolean deviceTouched;
+    private boolean deviceTouched;
 
     public Bus(Ram ram) {
         this.ram = ram;
+    }
+
+    /** True if a device (not RAM) was loaded from or stored to since {@link #clearDeviceTouched}. */
+    public boolean deviceTouched() {
+        return deviceTouched;
+    }
+
+    /** Forgets earlier device accesses: the machine calls it before each slice (and so do hart tests). */
+    public void clearDeviceTouched() {
+        deviceTouched = false;
     }
 
     public Ram ram() {

@@ -29,17 +29,17 @@ final class LiveMachineView implements MachineView {
 
     @Override
     public long pc() {
-        return hart.pc;
+        return hart.pc();
     }
 
     @Override
     public long x(int reg) {
-        return hart.x[reg];
+        return hart.x(reg);
     }
 
     @Override
     public int priv() {
-        return hart.priv;
+        return hart.priv();
     }
 
     @Override

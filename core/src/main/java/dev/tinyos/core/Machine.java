@@ -113,7 +113,7 @@ public final class Machine implements AutoCloseable {
         this.view = new LiveMachineView(hart, ram, elf);
         this.probes = new Probes(hart, view, elf, String.valueOf(config.kernel().getFileName()));
         // a0 = 0 (hart id), a1 = the device tree, as QEMU's reset vector passes them
-        hart.x[11] = dev.tinyos.core.dtb.FdtPlacement.install(ram, images.segments(), images.deviceTree());
+        hart.setX(11, dev.tinyos.core.dtb.FdtPlacement.install(ram, images.segments(), images.deviceTree()));
     }
 
     private void mapDevices() {
@@ -184,7 +184,7 @@ public final class Machine implements AutoCloseable {
         }
         long limit = Math.min(Math.min(timerDeadline(now), input.nextInputAt(now)),
                 Math.min(budgetEnd, now + SLICE));
-        bus.deviceTouched = false;
+        bus.clearDeviceTouched();
         hart.run(Math.max(1, limit - now));
         return probes.takeBreakpointHit() ? result(ExitReason.BREAKPOINT, 0) : null;
     }

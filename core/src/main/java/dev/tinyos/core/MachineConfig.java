@@ -45,6 +45,23 @@ public final class MachineConfig {
         return new Builder();
     }
 
+    /** A builder holding this configuration, to derive another from it (the recorder's, a replay's). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.memoryMiB = memoryMiB;
+        b.kernel = kernel;
+        b.disk = disk;
+        b.bios = bios;
+        b.initrd = initrd;
+        b.append = append;
+        b.diskReadOnly = diskReadOnly;
+        b.diskScratch = diskScratch;
+        b.console = console;
+        b.input = input;
+        b.boardRevision = boardRevision;
+        return b;
+    }
+
     public int memoryMiB() {
         return memoryMiB;
     }

@@ -42,7 +42,11 @@ public final class Ram {
     public final long base;
     /** Size in bytes. */
     public final int size;
-    /** The bytes themselves; the hart reads and writes this array directly on its fast path. */
+    /**
+     * The bytes themselves; the hart reads and writes this array directly on its fast path.
+     * Public (as are {@link #codeGen} and {@link #codeEpoch}) only because the hart's engine in
+     * dev.tinyos.core.cpu reaches them; observers read RAM through {@code MachineView}.
+     */
     public final byte[] data;
     /** One bit per 4 KiB page, set when the page may have been written since the last clear. */
     private final long[] dirty;

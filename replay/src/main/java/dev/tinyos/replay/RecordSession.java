@@ -3,16 +3,15 @@ package dev.tinyos.replay;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.RunResult;
-import dev.tinyos.core.input.InputSource;
+import dev.tinyos.core.input.TimeBase;
+import dev.tinyos.core.input.VirtualClock;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,29 +25,39 @@ import java.util.function.LongSupplier;
  * the power-cut model left it). Replay never reads it; it starts from {@code disk.img.gz}.
  */
 public final class RecordSession implements AutoCloseable {
-    /** What to record and how. */
+    /**
+     * What to record and how: the machine ({@link #machine}, whose input is the live source the
+     * recorder tees into the log and whose console is where the guest's output goes), its time
+     * base and what the trace needs beside them.
+     */
     public static final class Options {
         public Path traceDir;
-        public int memoryMiB = 128;
-        public Path kernel;
-        public Path disk;
-        /** Firmware, initrd and kernel command line (null: none); copied into the trace like the kernel. */
-        public Path bios;
-        public Path initrd;
-        public String append;
-        public boolean diskReadOnly;
+        /**
+         * The machine to run: memory, kernel, bios, initrd, command line, the user's disk image
+         * and whether it is offered read-only, the console and the live input source. The trace
+         * header serializes it; the recorder runs it on a working copy of the disk.
+         */
+        public MachineConfig machine;
         /** Run on the user's image itself instead of a copy. */
         public boolean diskWriteback;
-        public InputSource live;
         /** Reads the live source's time-base skew (see {@link Recorder}). */
         public LongSupplier skew;
-        public String clock = "virtual";
-        public long ipt = 100;
-        public OutputStream console;
+        /** The live source's clock kind and rate, as the header records them. */
+        public TimeBase clock = TimeBase.virtual();
         public long digestInterval = Recording.DEFAULT_DIGEST_INTERVAL;
         public String command = "";
         /** Told the bytes of the disk image hashed and compressed so far (a large image takes a while). */
         public java.util.function.LongConsumer diskProgress = done -> { };
+
+        /** Options recording {@code machine} (its input a {@link VirtualClock}) into {@code traceDir}. */
+        public static Options virtual(Path traceDir, MachineConfig machine, VirtualClock clock) {
+            Options o = new Options();
+            o.traceDir = traceDir;
+            o.machine = machine;
+            o.skew = clock::skew;
+            o.clock = clock.timeBase();
+            return o;
+        }
     }
 
     /** The guest's working disk inside the trace, kept after the run. */
@@ -77,27 +86,20 @@ public final class RecordSession implements AutoCloseable {
     /** Creates the trace and the machine; nothing runs yet. */
     public static RecordSession start(Options o) throws TraceException, IOException {
         QueueWarmUp.start(); // Chronicle's cold start overlaps creating the trace
-        TraceHeader h = new TraceHeader();
-        h.memoryMiB = o.memoryMiB;
-        h.clock = o.clock;
-        h.ipt = o.ipt;
-        h.digestInterval = o.digestInterval;
-        h.diskReadOnly = o.diskReadOnly;
-        h.created = LocalDateTime.now().toString();
-        h.command = o.command;
-        h.append = o.append == null || o.append.isEmpty() ? null : o.append;
+        MachineConfig cfg = o.machine;
+        TraceHeader h = TraceHeader.forRun(cfg, o.clock, o.digestInterval, o.command);
         Trace trace;
         Path work = null;
         // the user's image must not change while it is hashed, compressed and copied
-        try (FileChannel userImage = o.disk == null ? null : lockForReading(o.disk)) {
-            trace = Trace.create(o.traceDir, new Trace.Boot(o.kernel, o.bios, o.initrd), o.disk, h, o.diskProgress);
+        try (FileChannel userImage = cfg.disk() == null ? null : lockForReading(cfg.disk())) {
+            trace = Trace.create(o.traceDir, h, o.diskProgress);
             try {
-                if (o.disk != null) {
+                if (cfg.disk() != null) {
                     if (o.diskWriteback) {
-                        work = o.disk;
+                        work = cfg.disk();
                     } else {
                         work = o.traceDir.resolve(FINAL_DISK);
-                        SparseCopy.copy(o.disk, work);
+                        SparseCopy.copy(cfg.disk(), work);
                     }
                 }
             } catch (IOException e) {
@@ -115,14 +117,9 @@ public final class RecordSession implements AutoCloseable {
             throw e;
         }
         try {
-            Recorder rec = new Recorder(o.live, o.skew, log);
-            ConsoleTap tap = new ConsoleTap(o.console);
-            MachineConfig.Builder b = MachineConfig.builder().memoryMiB(o.memoryMiB).kernel(o.kernel)
-                    .bios(o.bios).initrd(o.initrd).append(o.append).console(tap).input(rec);
-            if (work != null) {
-                b.disk(work).diskReadOnly(o.diskReadOnly);
-            }
-            Machine m = new Machine(b.build());
+            Recorder rec = new Recorder(cfg.input(), o.skew, log);
+            ConsoleTap tap = new ConsoleTap(cfg.console());
+            Machine m = new Machine(cfg.toBuilder().disk(work).console(tap).input(rec).build());
             return new RecordSession(trace, log, m, new Recording(m, log, tap, o.digestInterval), tap,
                     o.diskWriteback ? null : work, lock);
         } catch (IOException | RuntimeException e) {

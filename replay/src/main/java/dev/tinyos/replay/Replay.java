@@ -78,13 +78,11 @@ public final class Replay implements AutoCloseable {
         Machine m = null;
         try {
             disk = trace.unpackDisk(scratchDir());
-            Replayer replayer = new Replayer(reader, h.ipt);
+            Replayer replayer = new Replayer(reader, h.clock().ipt());
             ConsoleTap tap = new ConsoleTap(out);
-            MachineConfig.Builder b = MachineConfig.builder().memoryMiB(h.memoryMiB).kernel(trace.kernel())
-                    .bios(trace.bios()).initrd(trace.initrd()).append(h.append).console(tap).input(inputTap.apply(replayer))
-                    .boardRevision(h.machineRevision);
+            MachineConfig.Builder b = h.machine().toBuilder().console(tap).input(inputTap.apply(replayer));
             if (disk != null) {
-                b.disk(disk).diskReadOnly(h.diskReadOnly).diskScratch(true); // deleted after the replay
+                b.disk(disk).diskScratch(true); // deleted after the replay
             }
             m = new Machine(b.build());
             if (m.block() != null) {
@@ -210,7 +208,7 @@ public final class Replay implements AutoCloseable {
      * have relied on behaviour the machine has changed since.
      */
     private ReplayOutcome explained(ReplayOutcome o) {
-        int rev = trace.header().machineRevision;
+        int rev = trace.header().machineRevision();
         if (o.status() != ReplayOutcome.Status.DIVERGED || rev >= TraceHeader.MACHINE_REVISION) {
             return o;
         }

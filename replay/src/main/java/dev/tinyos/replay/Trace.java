@@ -1,5 +1,6 @@
 package dev.tinyos.replay;
 
+import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.dtb.VirtDeviceTree;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,9 +38,6 @@ public final class Trace {
     /** The copy of the initial ramdisk (--initrd), if the run had one. */
     public static final String INITRD = "initrd.img";
 
-    /** The images a run boots from: a kernel, and optionally a bios and an initrd (null: none). */
-    public record Boot(Path kernel, Path bios, Path initrd) {
-    }
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path dir;
@@ -59,17 +57,17 @@ public final class Trace {
     }
 
     public Path kernel() {
-        return dir.resolve(KERNEL);
+        return header.machine().kernel();
     }
 
     /** The trace's copy of the bios, or null if the run had none. */
     public Path bios() {
-        return header.biosSha256 == null ? null : dir.resolve(BIOS);
+        return header.machine().bios();
     }
 
     /** The trace's copy of the initrd, or null if the run had none. */
     public Path initrd() {
-        return header.initrdSha256 == null ? null : dir.resolve(INITRD);
+        return header.machine().initrd();
     }
 
     /** A fresh directory name under {@code parent}: {@code yyyyMMdd-HHmmss}, with -2, -3... if taken. */
@@ -83,25 +81,21 @@ public final class Trace {
     }
 
     /**
-     * Creates trace {@code dir}: copies the kernel, compresses the disk image (if any), fills
-     * in their hashes and writes the header. Refuses a directory that exists and is not empty.
+     * Creates trace {@code dir} for the run {@code h} describes: copies the kernel (and bios and
+     * initrd, if any) of {@code h.machine()}, compresses its disk image (if any), fills in their
+     * hashes and writes the header. Refuses a directory that exists and is not empty.
      */
-    public static Trace create(Path dir, Path kernel, Path disk, TraceHeader h) throws TraceException, IOException {
-        return create(dir, kernel, disk, h, done -> { });
+    public static Trace create(Path dir, TraceHeader h) throws TraceException, IOException {
+        return create(dir, h, done -> { });
     }
 
     /**
-     * As {@link #create(Path, Path, Path, TraceHeader)}, telling {@code progress} how many bytes
-     * of the disk image it has hashed and compressed so far (every 64 MiB: a large image takes a
-     * while). If the JVM is stopped meanwhile (SIGINT, SIGTERM), the half-made trace is removed.
+     * As {@link #create(Path, TraceHeader)}, telling {@code progress} how many bytes of the disk
+     * image it has hashed and compressed so far (every 64 MiB: a large image takes a while). If
+     * the JVM is stopped meanwhile (SIGINT, SIGTERM), the half-made trace is removed. The
+     * trace's header is {@code h} with the machine's images being the trace's copies.
      */
-    public static Trace create(Path dir, Path kernel, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
-            throws TraceException, IOException {
-        return create(dir, new Boot(kernel, null, null), disk, h, progress);
-    }
-
-    /** As {@link #create(Path, Path, Path, TraceHeader, java.util.function.LongConsumer)}, copying a bios and initrd too. */
-    public static Trace create(Path dir, Boot boot, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
+    public static Trace create(Path dir, TraceHeader h, java.util.function.LongConsumer progress)
             throws TraceException, IOException {
         if (Files.exists(dir) && (!Files.isDirectory(dir) || !isEmpty(dir))) {
             throw new TraceException(dir + " already exists; choose another --trace directory "
@@ -111,7 +105,7 @@ public final class Trace {
         Thread undo = new Thread(() -> deleteTree(dir), "tinyos-trace-undo");
         Runtime.getRuntime().addShutdownHook(undo); // stopped half-way: no header-less trace left
         try {
-            fill(dir, boot, disk, h, progress);
+            fill(dir, h, progress);
         } catch (IOException | RuntimeException e) {
             deleteTree(dir); // the directory was new or empty: leave nothing half-made behind
             throw e;
@@ -122,46 +116,51 @@ public final class Trace {
                 // the JVM is shutting down: the hook runs
             }
         }
-        return new Trace(dir, h);
+        return new Trace(dir, h.inTrace(dir));
     }
 
-    private static void fill(Path dir, Boot boot, Path disk, TraceHeader h, java.util.function.LongConsumer progress)
-            throws IOException {
-        Path kernel = boot.kernel();
-        Files.copy(kernel, dir.resolve(KERNEL), StandardCopyOption.REPLACE_EXISTING);
-        h.kernelName = kernel.getFileName().toString();
+    private static void fill(Path dir, TraceHeader h, java.util.function.LongConsumer progress) throws IOException {
+        MachineConfig m = h.machine();
+        Files.copy(m.kernel(), dir.resolve(KERNEL), StandardCopyOption.REPLACE_EXISTING);
+        h.kernelName = m.kernel().getFileName().toString();
         h.kernelSha256 = sha256(dir.resolve(KERNEL));
-        if (boot.bios() != null) {
-            Files.copy(boot.bios(), dir.resolve(BIOS), StandardCopyOption.REPLACE_EXISTING);
-            h.biosName = boot.bios().getFileName().toString();
+        if (m.bios() != null) {
+            Files.copy(m.bios(), dir.resolve(BIOS), StandardCopyOption.REPLACE_EXISTING);
+            h.biosName = m.bios().getFileName().toString();
             h.biosSha256 = sha256(dir.resolve(BIOS));
         }
-        if (boot.initrd() != null) {
-            Files.copy(boot.initrd(), dir.resolve(INITRD), StandardCopyOption.REPLACE_EXISTING);
+        if (m.initrd() != null) {
+            Files.copy(m.initrd(), dir.resolve(INITRD), StandardCopyOption.REPLACE_EXISTING);
             h.initrdSha256 = sha256(dir.resolve(INITRD));
         }
-        h.dtbSha256 = dtbSha256(dir, h);
-        if (disk != null) {
-            MessageDigest md = newSha256();
-            try (InputStream in = new DigestInputStream(Files.newInputStream(disk), md);
-                 OutputStream out = fastGzip(Files.newOutputStream(dir.resolve(DISK)))) {
-                byte[] buf = new byte[1 << 16];
-                long done = 0;
-                long next = 64 << 20;
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    out.write(buf, 0, n);
-                    done += n;
-                    if (done >= next) {
-                        progress.accept(done);
-                        next += 64 << 20;
-                    }
-                }
-                progress.accept(done);
-            }
-            h.diskSha256 = HexFormat.of().formatHex(md.digest());
-            h.diskBytes = Files.size(disk);
+        h.dtbSha256 = dtbSha256(h.inTrace(dir).machine());
+        if (m.disk() != null) {
+            packDisk(m.disk(), dir, h, progress);
         }
         h.write(dir);
+    }
+
+    /** Compresses {@code disk} into the trace as {@link #DISK} and notes its hash and size in {@code h}. */
+    private static void packDisk(Path disk, Path dir, TraceHeader h, java.util.function.LongConsumer progress)
+            throws IOException {
+        MessageDigest md = newSha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(disk), md);
+             OutputStream out = fastGzip(Files.newOutputStream(dir.resolve(DISK)))) {
+            byte[] buf = new byte[1 << 16];
+            long done = 0;
+            long next = 64 << 20;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+                done += n;
+                if (done >= next) {
+                    progress.accept(done);
+                    next += 64 << 20;
+                }
+            }
+            progress.accept(done);
+        }
+        h.diskSha256 = HexFormat.of().formatHex(md.digest());
+        h.diskBytes = Files.size(disk);
     }
 
     /** Deletes {@code dir} and everything in it, as far as it can. */
@@ -196,14 +195,9 @@ public final class Trace {
         if (h.hasDisk() && !Files.isRegularFile(dir.resolve(DISK))) {
             throw new TraceException("trace " + dir + " lacks its initial disk image (" + DISK + ").");
         }
-        if (h.machineRevision > TraceHeader.MACHINE_REVISION) {
-            throw new TraceException("trace " + dir + " was recorded by a newer tinyos (machine revision "
-                    + h.machineRevision + "; this one implements " + TraceHeader.MACHINE_REVISION
-                    + "): replay it with that version.");
-        }
         String dtb;
         try {
-            dtb = h.dtbSha256 == null ? null : dtbSha256(dir, h);
+            dtb = h.dtbSha256 == null ? null : dtbSha256(h.machine());
         } catch (IOException e) {
             throw new TraceException("the boot images of trace " + dir + " cannot be laid out (" + e.getMessage() + ").");
         }
@@ -324,14 +318,13 @@ public final class Trace {
      * the plain tree for its RAM size, or with a bios, initrd or command line the tree of that
      * boot (its /chosen depends on the images).
      */
-    static String dtbSha256(Path dir, TraceHeader h) throws IOException {
-        if (h.biosSha256 == null && h.initrdSha256 == null && h.append == null) {
-            return dtbSha256(h.memoryMiB, h.machineRevision);
+    static String dtbSha256(MachineConfig m) throws IOException {
+        if (m.bios() == null && m.initrd() == null && m.append() == null) {
+            return dtbSha256(m.memoryMiB(), m.boardRevision());
         }
         try {
-            byte[] dtb = dev.tinyos.core.BootImages.of(h.biosSha256 == null ? null : dir.resolve(BIOS),
-                    dir.resolve(KERNEL), h.initrdSha256 == null ? null : dir.resolve(INITRD), h.append,
-                    (long) h.memoryMiB << 20, h.machineRevision).deviceTree();
+            byte[] dtb = dev.tinyos.core.BootImages.of(m.bios(), m.kernel(), m.initrd(), m.append(),
+                    (long) m.memoryMiB() << 20, m.boardRevision()).deviceTree();
             return HexFormat.of().formatHex(newSha256().digest(dtb));
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);

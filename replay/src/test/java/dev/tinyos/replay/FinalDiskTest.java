@@ -53,15 +53,9 @@ class FinalDiskTest {
         Path kernel = Guest.require("kernel.elf");
         long cutAt = probeLength(kernel) * 2 / 3; // mid-benchmark, with writes in the cache or in flight
         Path trace = tmp.resolve("t");
-        RecordSession.Options o = new RecordSession.Options();
         VirtualClock clock = VirtualClock.withInput(INPUT);
-        o.traceDir = trace;
-        o.kernel = kernel;
-        o.disk = zeroDisk("user.img");
-        o.live = clock;
-        o.skew = clock::skew;
-        o.ipt = clock.ipt();
-        o.console = new ByteArrayOutputStream();
+        RecordSession.Options o = RecordSession.Options.virtual(trace, MachineConfig.builder().kernel(kernel)
+                .disk(zeroDisk("user.img")).input(clock).console(new ByteArrayOutputStream()).build(), clock);
         try (RecordSession s = RecordSession.start(o)) {
             assertEquals(cutAt, s.run(cutAt).icount());
             s.machine().powerCut();

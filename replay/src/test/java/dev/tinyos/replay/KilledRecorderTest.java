@@ -1,5 +1,6 @@
 package dev.tinyos.replay;
 
+import dev.tinyos.core.MachineConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,11 +28,8 @@ class KilledRecorderTest {
     /** Child process: records until killed. Args: trace dir, kernel. */
     public static void main(String[] args) throws Exception {
         VirtualClock clock = VirtualClock.withInput("spin\n".getBytes(StandardCharsets.US_ASCII));
-        RecordSession.Options o = new RecordSession.Options();
-        o.traceDir = Path.of(args[0]);
-        o.kernel = Path.of(args[1]);
-        o.live = clock;
-        o.skew = clock::skew;
+        RecordSession.Options o = RecordSession.Options.virtual(Path.of(args[0]),
+                MachineConfig.builder().kernel(Path.of(args[1])).input(clock).build(), clock);
         o.digestInterval = 1L << 18;
         RecordSession s = RecordSession.start(o);
         System.out.println("recording");

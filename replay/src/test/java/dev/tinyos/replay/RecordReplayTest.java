@@ -1,5 +1,6 @@
 package dev.tinyos.replay;
 
+import dev.tinyos.core.MachineConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +20,8 @@ class RecordReplayTest {
 
     static RunResult record(Path dir, Path kernel, Path disk, VirtualClock clock, ByteArrayOutputStream out,
                             long max, long interval) throws Exception {
-        RecordSession.Options o = new RecordSession.Options();
-        o.traceDir = dir;
-        o.kernel = kernel;
-        o.disk = disk;
-        o.live = clock;
-        o.skew = clock::skew;
-        o.ipt = clock.ipt();
-        o.console = out;
+        RecordSession.Options o = RecordSession.Options.virtual(dir,
+                MachineConfig.builder().kernel(kernel).disk(disk).input(clock).console(out).build(), clock);
         o.digestInterval = interval;
         try (RecordSession s = RecordSession.start(o)) {
             return s.run(max);

@@ -1,5 +1,7 @@
 package dev.tinyos.replay;
 
+import dev.tinyos.core.input.TimeBase;
+import dev.tinyos.core.MachineConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,12 +32,9 @@ class SparseUnpackTest {
                 java.nio.file.StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(data), 100L << 20);
         }
-        TraceHeader h = new TraceHeader();
-        h.memoryMiB = 128;
-        h.clock = "virtual";
-        h.ipt = 100;
-        h.digestInterval = 1L << 22;
-        Trace t = Trace.create(dir.resolve("t"), Guest.require("kernel.elf"), img, h);
+        TraceHeader h = TraceHeader.forRun(MachineConfig.builder().memoryMiB(128).kernel(Guest.require("kernel.elf"))
+                .disk(img).build(), TimeBase.virtual(), 1L << 22, "");
+        Trace t = Trace.create(dir.resolve("t"), h);
         Path scratch = Files.createDirectories(dir.resolve("scratch"));
         Path out = t.unpackDisk(scratch);
         assertEquals(256L << 20, Files.size(out));

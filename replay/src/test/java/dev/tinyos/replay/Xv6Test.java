@@ -1,5 +1,6 @@
 package dev.tinyos.replay;
 
+import dev.tinyos.core.MachineConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,15 +41,10 @@ class Xv6Test {
         Path disk = tmp.resolve("fs.img");
         Files.copy(dir.resolve("fs.img"), disk, StandardCopyOption.REPLACE_EXISTING);
         StopOnOutput src = new StopOnOutput(typed, marker);
-        RecordSession.Options o = new RecordSession.Options();
-        o.traceDir = tmp.resolve("trace");
-        o.kernel = dir.resolve("kernel");
-        o.disk = disk;
-        o.live = src;
-        o.skew = src.clock()::skew;
-        o.ipt = src.clock().ipt();
         ByteArrayOutputStream rec = new ByteArrayOutputStream();
-        o.console = new TeeStream(rec, src.console());
+        RecordSession.Options o = RecordSession.Options.virtual(tmp.resolve("trace"), MachineConfig.builder()
+                .kernel(dir.resolve("kernel")).disk(disk).input(src).console(new TeeStream(rec, src.console())).build(),
+                src.clock());
         RunResult r;
         try (RecordSession s = RecordSession.start(o)) {
             r = s.run(LIMIT);

@@ -2,6 +2,7 @@ package dev.tinyos.analysis.cache;
 
 import dev.tinyos.analysis.AccessEvents;
 import dev.tinyos.analysis.CsvWriter;
+import dev.tinyos.analysis.OutputFiles;
 import dev.tinyos.analysis.Job;
 import dev.tinyos.analysis.KernelEvents;
 import dev.tinyos.analysis.Plot;
@@ -185,19 +186,19 @@ public final class CacheJob implements Job {
      */
     @Override
     public List<Path> write(Path dir) throws IOException {
-        List<Path> files = new ArrayList<>();
-        files.add(writeSummary(dir.resolve("cache-summary.csv")));
-        files.add(writeByMode(dir.resolve("cache-by-mode.csv")));
-        files.add(writeByProcess(dir.resolve("cache-by-process.csv")));
-        files.add(writeOverTime(dir.resolve("cache-over-time.csv")));
-        files.add(writeBcacheOverTime(dir.resolve("bcache-over-time.csv")));
-        files.add(writeBcacheRanges(dir.resolve("bcache-by-block-range.csv")));
-        files.add(plotCpu(dir.resolve("cache-hit-ratio.svg")));
-        files.add(plotBcache(dir.resolve("bcache-hit-ratio.svg")));
-        return files;
+        return OutputFiles.in(dir)
+                .write("cache-summary.csv", this::writeSummary)
+                .write("cache-by-mode.csv", this::writeByMode)
+                .write("cache-by-process.csv", this::writeByProcess)
+                .write("cache-over-time.csv", this::writeOverTime)
+                .write("bcache-over-time.csv", this::writeBcacheOverTime)
+                .write("bcache-by-block-range.csv", this::writeBcacheRanges)
+                .write("cache-hit-ratio.svg", this::plotCpu)
+                .write("bcache-hit-ratio.svg", this::plotBcache)
+                .files();
     }
 
-    private Path writeSummary(Path f) throws IOException {
+    private void writeSummary(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "level", "size_bytes", "ways", "line_bytes", "sets", "lookups",
                 "hits", "misses", "hit_ratio", "evictions", "writebacks")) {
             for (int l = 0; l < CacheHierarchy.LEVELS; l++) {
@@ -209,10 +210,9 @@ public final class CacheJob implements Job {
                         .cell(c.evictions()).cell(c.writebacks()).endRow();
             }
         }
-        return f;
     }
 
-    private Path writeByMode(Path f) throws IOException {
+    private void writeByMode(Path f) throws IOException {
         long[] sum = new long[CacheHierarchy.SLOTS];
         for (long[] c : cpu.byPid().values()) {
             for (int i = 0; i < sum.length; i++) {
@@ -226,10 +226,9 @@ public final class CacheJob implements Job {
                 }
             }
         }
-        return f;
     }
 
-    private Path writeByProcess(Path f) throws IOException {
+    private void writeByProcess(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "pid", "name", "mode", "level", "lookups", "misses", "hit_ratio")) {
             for (Map.Entry<Integer, long[]> e : cpu.byPid().entrySet()) {
                 for (int priv : new int[] {0, 1, 3}) {
@@ -239,7 +238,6 @@ public final class CacheJob implements Job {
                 }
             }
         }
-        return f;
     }
 
     /** One (mode, level) row, skipped when it had no lookups; with pid and name when pid != null. */
@@ -256,7 +254,7 @@ public final class CacheJob implements Job {
                 .cell(ratio(hits, hits + misses)).endRow();
     }
 
-    private Path writeOverTime(Path f) throws IOException {
+    private void writeOverTime(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "window_start_ms", "window_end_ms", "level", "lookups", "misses",
                 "hit_ratio")) {
             for (CpuCacheStats.Window win : cpu.windows()) {
@@ -268,7 +266,6 @@ public final class CacheJob implements Job {
                 }
             }
         }
-        return f;
     }
 
     private static long[] levelTotals(long[] c, int level) {
@@ -280,7 +277,7 @@ public final class CacheJob implements Job {
         return new long[] {h, m};
     }
 
-    private Path writeBcacheOverTime(Path f) throws IOException {
+    private void writeBcacheOverTime(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "window_start_ms", "window_end_ms", "hits", "misses", "evictions",
                 "writebacks", "hit_ratio")) {
             for (Map.Entry<Long, long[]> e : bcache.byWindow().entrySet()) {
@@ -289,10 +286,9 @@ public final class CacheJob implements Job {
                 bcounts(w, e.getValue());
             }
         }
-        return f;
     }
 
-    private Path writeBcacheRanges(Path f) throws IOException {
+    private void writeBcacheRanges(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "block_first", "block_last", "hits", "misses", "evictions",
                 "writebacks", "hit_ratio")) {
             for (Map.Entry<Long, long[]> e : bcache.byRange().entrySet()) {
@@ -301,7 +297,6 @@ public final class CacheJob implements Job {
                 bcounts(w, e.getValue());
             }
         }
-        return f;
     }
 
     private static void bcounts(CsvWriter w, long[] c) throws IOException {
@@ -309,7 +304,7 @@ public final class CacheJob implements Job {
                 .cell(c[BufferCacheStats.WRITEBACK]).cell(BufferCacheStats.hitRatio(c)).endRow();
     }
 
-    private Path plotCpu(Path f) throws IOException {
+    private void plotCpu(Path f) throws IOException {
         List<CpuCacheStats.Window> ws = cpu.windows();
         Plot p = new Plot("Simulated CPU caches: hit ratio per " + cpu.windowNs() / 1_000_000.0 + " ms window",
                 "guest time (ms)", "hit ratio").yRange(0, 1);
@@ -323,10 +318,9 @@ public final class CacheJob implements Job {
             p.series(CacheHierarchy.LEVEL_NAMES[l], x, y);
         }
         p.write(f);
-        return f;
     }
 
-    private Path plotBcache(Path f) throws IOException {
+    private void plotBcache(Path f) throws IOException {
         Map<Long, long[]> ws = bcache.byWindow();
         double[] x = new double[ws.size()], y = new double[ws.size()];
         int i = 0;
@@ -336,7 +330,6 @@ public final class CacheJob implements Job {
         }
         new Plot("Buffer cache: hit ratio per " + bcache.windowNs() / 1_000_000.0 + " ms window", "guest time (ms)",
                 "hit ratio").yRange(0, 1).series("bcache", x, y).write(f);
-        return f;
     }
 
     private static double ratio(long hits, long n) {

@@ -1,6 +1,7 @@
 package dev.tinyos.analysis.fs;
 
 import dev.tinyos.analysis.CsvWriter;
+import dev.tinyos.analysis.OutputFiles;
 import dev.tinyos.analysis.Job;
 import dev.tinyos.analysis.KernelEvents;
 import dev.tinyos.analysis.Plot;
@@ -167,15 +168,15 @@ public final class FsJob implements Job, KernelEvents {
 
     @Override
     public List<Path> write(Path dir) throws IOException {
-        List<Path> out = new ArrayList<>();
-        out.add(writeCommits(dir.resolve("fs-commits.csv")));
-        out.add(writeCalls(dir.resolve("fs-syscalls.csv")));
-        out.add(writeSummary(dir.resolve("fs-summary.csv")));
-        out.add(writePlot(dir.resolve("fs-commits.svg")));
-        return out;
+        return OutputFiles.in(dir)
+                .write("fs-commits.csv", this::writeCommits)
+                .write("fs-syscalls.csv", this::writeCalls)
+                .write("fs-summary.csv", this::writeSummary)
+                .write("fs-commits.svg", this::writePlot)
+                .files();
     }
 
-    private Path writeCommits(Path f) throws IOException {
+    private void writeCommits(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "icount", "time_ns", "gen", "blocks_written", "cow_copies",
                 "free_blocks", "free_tree_levels", "root_tree_levels", "extent_tree_levels", "csum_tree_levels",
                 "fs_tree_levels")) {
@@ -188,10 +189,9 @@ public final class FsJob implements Job, KernelEvents {
                 w.endRow();
             }
         }
-        return f;
     }
 
-    private Path writeCalls(Path f) throws IOException {
+    private void writeCalls(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "syscall", "calls", "errors", "latency_mean_us", "latency_p50_us",
                 "latency_p95_us", "latency_p99_us", "latency_max_us")) {
             for (var e : calls.entrySet()) {
@@ -201,10 +201,9 @@ public final class FsJob implements Job, KernelEvents {
                         .cell(s.p99()).cell(s.max()).endRow();
             }
         }
-        return f;
     }
 
-    private Path writeSummary(Path f) throws IOException {
+    private void writeSummary(Path f) throws IOException {
         long written = commits.stream().mapToLong(Commit::blocksWritten).sum();
         long cows = commits.stream().mapToLong(Commit::cowCopies).sum();
         try (CsvWriter w = CsvWriter.create(f, "metric", "value")) {
@@ -219,10 +218,9 @@ public final class FsJob implements Job, KernelEvents {
             w.cell("device_bytes_written").cell(deviceBytes).endRow();
             w.cell("write_amplification").cell(writeAmplification()).endRow();
         }
-        return f;
     }
 
-    private Path writePlot(Path f) throws IOException {
+    private void writePlot(Path f) throws IOException {
         int n = commits.size();
         double[] t = new double[n], blocks = new double[n], cows = new double[n], height = new double[n];
         for (int i = 0; i < n; i++) {
@@ -234,6 +232,5 @@ public final class FsJob implements Job, KernelEvents {
         }
         new Plot("file-system commits", "guest time (ms)", "blocks").series("blocks written", t, blocks)
                 .series("tree blocks copied", t, cows).series("FS tree levels", t, height).write(f);
-        return f;
     }
 }

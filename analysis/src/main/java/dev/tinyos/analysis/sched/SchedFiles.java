@@ -1,6 +1,7 @@
 package dev.tinyos.analysis.sched;
 
 import dev.tinyos.analysis.CsvWriter;
+import dev.tinyos.analysis.OutputFiles;
 import dev.tinyos.analysis.KernelEvents;
 import dev.tinyos.analysis.Timeline;
 import java.io.IOException;
@@ -30,17 +31,17 @@ final class SchedFiles {
     }
 
     List<Path> write(Path dir) throws IOException {
-        List<Path> out = new ArrayList<>();
-        out.add(processes(dir.resolve("sched-processes.csv")));
-        out.add(switches(dir.resolve("sched-switches.csv")));
-        out.add(waits(dir.resolve("sched-waits.csv")));
-        out.add(windows(dir.resolve("sched-windows.csv")));
-        out.add(utilisation(dir.resolve("sched-utilisation.csv")));
-        out.add(timeline(dir.resolve("sched-timeline.svg")));
-        return out;
+        return OutputFiles.in(dir)
+                .write("sched-processes.csv", this::processes)
+                .write("sched-switches.csv", this::switches)
+                .write("sched-waits.csv", this::waits)
+                .write("sched-windows.csv", this::windows)
+                .write("sched-utilisation.csv", this::utilisation)
+                .write("sched-timeline.svg", this::timeline)
+                .files();
     }
 
-    private Path processes(Path f) throws IOException {
+    private void processes(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "pid", "name", "parent_pid", "instructions", "cpu_time_ns",
                 "times_scheduled", "voluntary_switches", "involuntary_switches", "runnable_wait_ns", "wait_count",
                 "wait_mean_us", "wait_p50_us", "wait_p95_us", "wait_p99_us", "wait_max_us", "exit_status")) {
@@ -53,27 +54,24 @@ final class SchedFiles {
                 w.endRow();
             }
         }
-        return f;
     }
 
-    private Path switches(Path f) throws IOException {
+    private void switches(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "icount", "time_ns", "prev_pid", "next_pid", "reason")) {
             for (SchedJob.Switch s : job.switches()) {
                 w.cell(s.icount()).cell(s.timeNs()).cell(s.prev()).cell(s.next()).cell(reasonName(s.reason()));
                 w.endRow();
             }
         }
-        return f;
     }
 
-    private Path waits(Path f) throws IOException {
+    private void waits(Path f) throws IOException {
         try (CsvWriter w = CsvWriter.create(f, "icount", "time_ns", "pid", "wait_us")) {
             for (long[] s : job.waits()) {
                 w.cell(s[0]).cell(s[1]).cell(s[2]).cell(s[3] / 1000.0);
                 w.endRow();
             }
         }
-        return f;
     }
 
     private double windowNs(int i) {
@@ -82,7 +80,7 @@ final class SchedFiles {
         return Math.max(1, Math.min(job.endNs(), start + ws.widthNs) - start);
     }
 
-    private Path windows(Path f) throws IOException {
+    private void windows(Path f) throws IOException {
         Windows ws = job.windows();
         try (CsvWriter w = CsvWriter.create(f, "window_start_ms", "window_end_ms", "busy_fraction",
                 "runqueue_length_mean", "switches", "switches_per_s", "instructions_non_idle")) {
@@ -98,10 +96,9 @@ final class SchedFiles {
                 w.endRow();
             }
         }
-        return f;
     }
 
-    private Path utilisation(Path f) throws IOException {
+    private void utilisation(Path f) throws IOException {
         Windows ws = job.windows();
         Map<Integer, String> names = names();
         try (CsvWriter w = CsvWriter.create(f, "window_start_ms", "pid", "name", "utilisation_fraction")) {
@@ -115,7 +112,6 @@ final class SchedFiles {
                 }
             }
         }
-        return f;
     }
 
     private Map<Integer, String> names() {
@@ -126,7 +122,7 @@ final class SchedFiles {
         return m;
     }
 
-    private Path timeline(Path f) throws IOException {
+    private void timeline(Path f) throws IOException {
         Timeline t = new Timeline("Which process ran when (" + job.switchCount() + " context switches)",
                 "guest time (ms)");
         Map<Integer, Integer> lane = new HashMap<>();
@@ -140,7 +136,6 @@ final class SchedFiles {
         }
         t.xRange(0, job.endNs() / 1e6);
         t.write(f);
-        return f;
     }
 
     /** Reason names in code order, for documentation and tests. */

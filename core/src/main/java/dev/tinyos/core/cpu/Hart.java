@@ -48,12 +48,12 @@ public final class Hart {
     static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** Integer registers; x[0] always reads 0. */
-    public final long[] x = new long[32];
-    /** Address of the next instruction to execute. */
-    public long pc;
-    /** Current privilege: PRIV_U, PRIV_S or PRIV_M. */
-    public int priv = PRIV_M;
+    /** Integer registers; x[0] always reads 0. Outside this package: {@link #x(int)}, {@link #setX}. */
+    final long[] x = new long[32];
+    /** Address of the next instruction to execute. Outside this package: {@link #pc()}, {@link #setPc}. */
+    long pc;
+    /** Current privilege: PRIV_U, PRIV_S or PRIV_M. Outside this package: {@link #priv()}. */
+    int priv = PRIV_M;
 
     final Bus bus;
     /** Translation, TLBs and the slow paths of memory accesses. */
@@ -137,6 +137,41 @@ public final class Hart {
         waiting = sliceEnd = false;
         reservation = -1;
         flushTlb();
+    }
+
+    /** Address of the next instruction (exact between run() calls); observers use {@code MachineView.pc}. */
+    public long pc() {
+        return pc;
+    }
+
+    /** Integer register {@code reg} (x0 reads 0); observers use {@code MachineView.x}. */
+    public long x(int reg) {
+        return x[reg];
+    }
+
+    /** Current privilege: PRIV_U, PRIV_S or PRIV_M; observers use {@code MachineView.priv}. */
+    public int priv() {
+        return priv;
+    }
+
+    /**
+     * Sets integer register {@code reg} (1..31) between runs: for whoever sets the hart up (the
+     * machine's boot arguments, tests of the bare hart). Nothing that observes a run calls it.
+     */
+    public void setX(int reg, long value) {
+        if (reg < 1 || reg > 31) {
+            throw new IllegalArgumentException("x" + reg + " is not a writable register");
+        }
+        x[reg] = value;
+    }
+
+    /**
+     * Places the hart at {@code pc} in privilege {@code priv} between runs, changing nothing
+     * else (no TLB flush, no CSR): only for tests that plant a state on a bare hart.
+     */
+    public void placeAt(long pc, int priv) {
+        this.pc = pc;
+        this.priv = priv;
     }
 
     /** Steps (retired or trapping instructions) since reset; exact between run() calls. */

@@ -210,7 +210,7 @@ final class Mmu {
         } catch (BusFault f) {
             throw h.fault(Cause.LOAD_ACCESS, va);
         }
-        if (bus.deviceTouched) h.sliceEnd = true;
+        if (bus.deviceTouched()) h.sliceEnd = true;
         h.reportAccess(AccessProbe.LOAD, va, pa1, n1);
         h.reportAccess(AccessProbe.LOAD, va2, pa2, size - n1);
         return v;
@@ -285,7 +285,7 @@ final class Mmu {
         } catch (BusFault f) {
             throw h.fault(Cause.STORE_ACCESS, va);
         }
-        if (bus.deviceTouched) h.sliceEnd = true;
+        if (bus.deviceTouched()) h.sliceEnd = true;
         h.reportAccess(AccessProbe.STORE, va, pa1, n1);
         h.reportAccess(AccessProbe.STORE, va2, pa2, size - n1);
     }

@@ -20,19 +20,34 @@ public final class Virtqueue implements Saveable {
     public static final int AVAIL_F_NO_INTERRUPT = 1;
 
     private final Ram ram;
-    /** Queue size set by the driver (QueueNum). */
-    public int num;
+    /** Queue size set by the driver (QueueNum); written by the transport ({@link VirtioMmio}) only. */
+    int num;
     /** QueueReady. */
-    public boolean ready;
+    boolean ready;
     /** Guest physical addresses of the descriptor table, driver area and device area. */
-    public long desc;
-    public long driver;
-    public long device;
+    long desc;
+    long driver;
+    long device;
     private int lastAvail;
     private int usedIdx;
 
     public Virtqueue(Ram ram) {
         this.ram = ram;
+    }
+
+    /** Queue size (QueueNum), as an observer of the queue reads it. */
+    public int num() {
+        return num;
+    }
+
+    /** Guest physical address of the driver area (the available ring). */
+    public long driver() {
+        return driver;
+    }
+
+    /** Guest physical address of the device area (the used ring). */
+    public long device() {
+        return device;
     }
 
     /** Back to the reset state (not ready, size 0, all addresses 0). */

@@ -72,6 +72,11 @@ public final class VirtualClock implements InputSource {
         return ipt;
     }
 
+    /** This clock's time base, as a trace records it. */
+    public TimeBase timeBase() {
+        return new TimeBase(TimeBase.Kind.VIRTUAL, ipt);
+    }
+
     /** Virtual time skew accumulated by idle periods, in instructions. */
     public long skew() {
         return skew;

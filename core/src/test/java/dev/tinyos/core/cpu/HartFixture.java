@@ -66,7 +66,7 @@ final class HartFixture {
             long n = hart.run(steps - done);
             done += n;
             if (n == 0 && ++guard > 1000) throw new AssertionError("hart makes no progress at pc " + Long.toHexString(hart.pc));
-            bus.deviceTouched = false;
+            bus.clearDeviceTouched();
         }
     }
 

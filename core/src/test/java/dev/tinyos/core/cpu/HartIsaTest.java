@@ -262,7 +262,7 @@ class HartIsaTest {
         f.put(RAM, lw(3, 1, 4), sh(2, 1, 8), addi(4, 0, 1));
         assertEquals(1, f.hart.run(10), "a device access ends the slice after the instruction");
         assertEquals(0x11223344L, f.x(3));
-        f.bus.deviceTouched = false;
+        f.bus.clearDeviceTouched();
         assertEquals(1, f.hart.run(10));
         assertEquals("8:2:abcd", f.deviceStores.get(0));
     }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tinyos.core.BootImages;
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.MachineConfig;
-import dev.tinyos.core.cpu.Hart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,14 +40,13 @@ class BootImagesTest {
         MachineConfig cfg = MachineConfig.builder().memoryMiB(128).bios(bios).kernel(kernel).initrd(initrd)
                 .append("console=ttyS0 quiet").build();
         try (Machine m = new Machine(cfg)) {
-            Hart h = m.hart();
-            assertEquals(Machine.RAM_BASE, h.pc, "the hart starts at the raw bios");
-            assertEquals(0, h.x[10], "a0 = hart id");
+            assertEquals(Machine.RAM_BASE, m.view().pc(), "the hart starts at the raw bios");
+            assertEquals(0, m.view().x(10), "a0 = hart id");
             assertEquals(0x10500073, m.ram().load32(0));
             assertEquals(0x00000013, m.ram().load32((int) (Machine.KERNEL_BASE - Machine.RAM_BASE)));
             long rdStart = Machine.KERNEL_BASE + 64 * MIB; // kernel entry + min(RAM / 2, 128 MiB)
             assertEquals(0x12345678, m.ram().load32((int) (rdStart - Machine.RAM_BASE)));
-            long fdt = h.x[11];
+            long fdt = m.view().x(11);
             assertEquals(0x87e0_0000L, fdt, "a1 = the tree, where QEMU puts it");
             byte[] blob = new byte[1 << 16];
             System.arraycopy(m.ram().data, (int) (fdt - Machine.RAM_BASE), blob, 0, blob.length);

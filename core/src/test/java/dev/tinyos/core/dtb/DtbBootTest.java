@@ -31,8 +31,8 @@ class DtbBootTest {
     static String bootOurs() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Machine m = new Machine(MachineConfig.builder().kernel(program("dtb")).console(out).build());
-        assertEquals(0x87e0_0000L, m.hart().x[11], "a1 at the first instruction");
-        assertEquals(0, m.hart().x[10], "a0 = hart id");
+        assertEquals(0x87e0_0000L, m.view().x(11), "a1 at the first instruction");
+        assertEquals(0, m.view().x(10), "a0 = hart id");
         RunResult r = m.run(LIMIT);
         m.close();
         String console = out.toString(StandardCharsets.ISO_8859_1);

@@ -146,7 +146,7 @@ class InstructionFuzzTest {
         long root = mode == Hart.PRIV_U ? ROOT_U : ROOT_S;
         hart.writeCsr(Csr.SATP, paging ? (8L << 60) | (root >>> 12) : 0);
         for (int r = 1; r < 32; r++) {
-            hart.x[r] = value();
+            hart.setX(r, value());
         }
     }
 
@@ -179,18 +179,16 @@ class InstructionFuzzTest {
         curWord = w;
         curPc = pc;
         curMode = mode;
-        hart.pc = pc;
-        hart.priv = mode;
+        hart.placeAt(pc, mode);
         traps = 0;
         if (hart.takeInterrupt()) {
             checkInterrupt();
             hart.writeCsr(Csr.MIP, 0);
-            hart.pc = pc;
-            hart.priv = mode;
+            hart.placeAt(pc, mode);
             traps = 0;
         }
-        long a = hart.x[AluReference.rs1(w)];
-        long b = hart.x[AluReference.rs2(w)];
+        long a = hart.x(AluReference.rs1(w));
+        long b = hart.x(AluReference.rs2(w));
         long n;
         try {
             n = hart.run(1);
@@ -209,11 +207,11 @@ class InstructionFuzzTest {
     }
 
     private void check(int w, boolean compressed, long pc, long n, long a, long b) {
-        if (hart.x[0] != 0) {
-            fail(where() + ": x0 = " + hart.x[0]);
+        if (hart.x(0) != 0) {
+            fail(where() + ": x0 = " + hart.x(0));
         }
-        if ((hart.pc & 1) != 0) {
-            fail(where() + ": odd pc 0x" + Long.toHexString(hart.pc));
+        if ((hart.pc() & 1) != 0) {
+            fail(where() + ": odd pc 0x" + Long.toHexString(hart.pc()));
         }
         if (n != 1) {
             fail(where() + ": run(1) took " + n + " steps");
@@ -244,8 +242,8 @@ class InstructionFuzzTest {
             fail(what() + ": epc 0x" + Long.toHexString(trapEpc));
         }
         long tvec = hart.readCsr(trapTo == Hart.PRIV_M ? Csr.MTVEC : Csr.STVEC);
-        if (trapTo == Hart.PRIV_U || hart.priv != trapTo || hart.pc != (tvec & ~3L)) {
-            fail(what() + ": landed at 0x" + Long.toHexString(hart.pc) + " in priv " + hart.priv);
+        if (trapTo == Hart.PRIV_U || hart.priv() != trapTo || hart.pc() != (tvec & ~3L)) {
+            fail(what() + ": landed at 0x" + Long.toHexString(hart.pc()) + " in priv " + hart.priv());
         }
         long xtval = hart.readCsr(trapTo == Hart.PRIV_M ? Csr.MTVAL : Csr.STVAL);
         if (xtval != trapTval) {
@@ -276,14 +274,14 @@ class InstructionFuzzTest {
             fail(where() + ": retired, but the reference says it is illegal");
         }
         compared++;
-        if (hart.pc != pc + 4) {
-            fail(where() + ": next pc 0x" + Long.toHexString(hart.pc));
+        if (hart.pc() != pc + 4) {
+            fail(where() + ": next pc 0x" + Long.toHexString(hart.pc()));
         }
         int rd = AluReference.rd(w);
         long expect = rd == 0 ? 0 : AluReference.compute(w, a, b, pc);
-        if (hart.x[rd] != expect) {
+        if (hart.x(rd) != expect) {
             fail(where() + String.format(": x%d = 0x%x, reference 0x%x (rs1 0x%x, rs2 0x%x)",
-                    rd, hart.x[rd], expect, a, b));
+                    rd, hart.x(rd), expect, a, b));
         }
     }
 
@@ -334,24 +332,24 @@ class InstructionFuzzTest {
             return;
         }
         if (compressed) {
-            hart.x[2] = dataPointer();
-            hart.x[8 + ((w >>> 7) & 7)] = dataPointer();
+            hart.setX(2, dataPointer());
+            hart.setX(8 + ((w >>> 7) & 7), dataPointer());
             return;
         }
         int opcode = w & 0x7f;
         if (opcode == 0x03 || opcode == 0x23 || opcode == 0x2f || opcode == 0x67) {
             int rs1 = AluReference.rs1(w);
             if (rs1 != 0) {
-                hart.x[rs1] = opcode == 0x67 ? CODE + 4L * rnd.nextInt(CODE_SLOTS) : dataPointer();
+                hart.setX(rs1, opcode == 0x67 ? CODE + 4L * rnd.nextInt(CODE_SLOTS) : dataPointer());
             }
         } else if (rnd.nextBoolean()) {
             int rs1 = AluReference.rs1(w);
             int rs2 = AluReference.rs2(w);
             if (rs1 != 0) {
-                hart.x[rs1] = value();
+                hart.setX(rs1, value());
             }
             if (rs2 != 0) {
-                hart.x[rs2] = value();
+                hart.setX(rs2, value());
             }
         }
     }

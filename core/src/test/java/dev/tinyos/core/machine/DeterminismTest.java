@@ -23,7 +23,7 @@ class DeterminismTest {
         Machine m = new Machine(MachineConfig.builder().kernel(BoardProgramsTest.program(program))
                 .console(out).input(VirtualClock.withInput(input)).build());
         RunResult r = m.run(BoardProgramsTest.LIMIT);
-        Outcome o = new Outcome(r, out.toByteArray(), m.hart().x.clone(), m.hart().pc,
+        Outcome o = new Outcome(r, out.toByteArray(), java.util.stream.IntStream.range(0, 32).mapToLong(m.view()::x).toArray(), m.view().pc(),
                 m.clint().mtime(), m.hart().readCsr(Csr.MCAUSE));
         m.close();
         return o;

@@ -61,7 +61,7 @@ class ProbesTest {
             setup.accept(m);
             RunResult r = m.run(limit);
             assertEquals(m.hart().readCsr(Csr.TIME), m.mtime(), "mtime() is what the guest reads");
-            return new Outcome(r, out.toString(StandardCharsets.ISO_8859_1), m.hart().x.clone(), m.hart().pc,
+            return new Outcome(r, out.toString(StandardCharsets.ISO_8859_1), java.util.stream.IntStream.range(0, 32).mapToLong(m.view()::x).toArray(), m.view().pc(),
                     m.mtime(), hits);
         }
     }

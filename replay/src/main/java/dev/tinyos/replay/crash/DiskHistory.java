@@ -78,7 +78,7 @@ public final class DiskHistory implements AutoCloseable {
                         + mismatch + ".");
             }
             initial = replay.trace().unpackDisk(scratchDir);
-            return new DiskHistory(dir, replay.trace().kernel(), replay.trace().header().memoryMiB, tap[0].ops(),
+            return new DiskHistory(dir, replay.trace().kernel(), replay.trace().header().machine().memoryMiB(), tap[0].ops(),
                     initial, m.block().cache().backend().sectors(), m.view().icount(), console.lines());
         } catch (IOException e) {
             deleteQuietly(initial);

@@ -118,9 +118,9 @@ public final class DiskRequestTap implements InputSource {
     private void taken(long tag, long icount) throws VirtqueueError {
         Ram ram = machine.ram();
         Virtqueue q = machine.virtio(0).queue(0);
-        int slot = taken % q.num;
+        int slot = taken % q.num();
         taken = (taken + 1) & 0xFFFF;
-        int head = ram.load16(offset(ram, q.driver + 4 + 2L * slot, 2)) & 0xFFFF;
+        int head = ram.load16(offset(ram, q.driver() + 4 + 2L * slot, 2)) & 0xFFFF;
         heads.put(tag, head);
         Virtqueue.Chain chain = q.readChain(head);
         if (chain.total(false) < HEADER) {
@@ -171,9 +171,9 @@ public final class DiskRequestTap implements InputSource {
         Ram ram = machine.ram();
         Virtqueue q = machine.virtio(0).queue(0);
         try {
-            int idx = ram.load16(offset(ram, q.device + 2, 2)) & 0xFFFF;
-            int slot = (idx - 1 + 0x10000) % q.num;
-            int id = ram.load32(offset(ram, q.device + 4 + 8L * slot, 8));
+            int idx = ram.load16(offset(ram, q.device() + 2, 2)) & 0xFFFF;
+            int slot = (idx - 1 + 0x10000) % q.num();
+            int id = ram.load32(offset(ram, q.device() + 4 + 8L * slot, 8));
             if (id != head) {
                 fail("request " + tag + " completed at icount " + deliveringAt + " as chain " + id
                         + ", but the tap had read chain " + head + " for it (was the device reset mid-run?)");

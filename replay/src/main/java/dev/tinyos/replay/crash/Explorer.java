@@ -1,5 +1,6 @@
 package dev.tinyos.replay.crash;
 
+import dev.tinyos.core.MachineConfig;
 import dev.tinyos.core.input.VirtualClock;
 import dev.tinyos.replay.RecordSession;
 import dev.tinyos.replay.SparseCopy;
@@ -399,18 +400,11 @@ public final class Explorer {
      */
     public Checker.Verdict recordChecker(CrashState s, Path image, Path traceDir) throws IOException, TraceException {
         Checker.Options c = o.checker;
-        RecordSession.Options ro = new RecordSession.Options();
         List<String> lines = commands(s.epoch);
         VirtualClock clock = VirtualClock.withInput(Checker.Options.script(lines));
         Checker.Console console = new Checker.Console();
-        ro.traceDir = traceDir;
-        ro.kernel = c.kernel;
-        ro.memoryMiB = c.memoryMiB;
-        ro.disk = image;
-        ro.live = clock;
-        ro.skew = clock::skew;
-        ro.ipt = clock.ipt();
-        ro.console = console;
+        RecordSession.Options ro = RecordSession.Options.virtual(traceDir, MachineConfig.builder()
+                .kernel(c.kernel).memoryMiB(c.memoryMiB).disk(image).console(console).input(clock).build(), clock);
         ro.command = "crash explorer checker of state " + s + ": " + String.join(" / ", lines);
         dev.tinyos.core.RunResult r;
         try (RecordSession session = RecordSession.start(ro)) {

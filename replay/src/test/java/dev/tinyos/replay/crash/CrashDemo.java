@@ -58,16 +58,10 @@ final class CrashDemo {
 
     /** Like {@link #record}, with another kernel. */
     static String recordWith(Path kernel, Path trace, Path disk, String input) throws Exception {
-        RecordSession.Options o = new RecordSession.Options();
         VirtualClock clock = VirtualClock.withInput(input.getBytes(StandardCharsets.US_ASCII));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        o.traceDir = trace;
-        o.kernel = kernel;
-        o.disk = disk;
-        o.live = clock;
-        o.skew = clock::skew;
-        o.ipt = clock.ipt();
-        o.console = out;
+        RecordSession.Options o = RecordSession.Options.virtual(trace,
+                MachineConfig.builder().kernel(kernel).disk(disk).input(clock).console(out).build(), clock);
         try (RecordSession s = RecordSession.start(o)) {
             RunResult r = s.run(2_000_000_000L);
             assertEquals(0, r.exitCode(), out.toString(StandardCharsets.US_ASCII));

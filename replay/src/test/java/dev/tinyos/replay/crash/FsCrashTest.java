@@ -2,10 +2,7 @@ package dev.tinyos.replay.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tinyos.core.dev.BlockBackend;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -27,57 +24,35 @@ class FsCrashTest {
     @TempDir
     Path tmp;
 
-    private Path formatted(String name, Path kernel) throws Exception {
-        Path img = tmp.resolve(name);
-        BlockBackend.create(img, 4 << 20, false);
-        CrashDemo.bootWith(kernel, img, "mkfs -f 6 1024\npoweroff\n");
-        return img;
-    }
-
-    private Explorer.Options options(Path kernel, int maxStates) {
-        Explorer.Options o = CrashDemo.options(tmp);
-        o.checker.kernel = kernel;
-        o.checker.commands = List.of("fsck", "fscrash check {committed}");
-        o.checker.pass = Pattern.compile("(?s)fsck: PASS.*fscrash: PASS");
-        o.committed = Pattern.compile("fscrash: step (\\d+)");
-        o.maxStates = maxStates;
-        return o;
-    }
+    private static final CrashWorkload FSCRASH = new CrashWorkload(4, "mkfs -f 6 1024",
+            List.of("fsck", "fscrash check {committed}"), Pattern.compile("(?s)fsck: PASS.*fscrash: PASS"),
+            Pattern.compile("fscrash: step (\\d+)"));
 
     @Test
     void aThousandCrashStatesOfTheFileSystemWorkloadKeepEveryGuarantee() throws Exception {
         Path trace = tmp.resolve("t");
         Path kernel = CrashDemo.kernel();
-        String console = CrashDemo.record(trace, formatted("fs.img", kernel), "fscrash run\npoweroff\n");
+        String console = CrashDemo.record(trace, FSCRASH.formatted(tmp, "fs.img", kernel), "fscrash run\npoweroff\n");
         assertTrue(console.contains("fscrash: PASS run"), console);
         long t0 = System.nanoTime();
-        try (DiskHistory h = DiskHistory.extract(trace, tmp, i -> { })) {
-            Explorer.Report r = new Explorer(h, options(kernel, 1000)).run((d, t, f) -> { });
-            System.out.printf(Locale.ROOT, "fscrash crash states: %d generated, %d unique, %d checked in %.1f s "
-                    + "(%.1f states per CPU-second), generated in %.2f s, %.1f s in all%n", r.generated,
-                    r.unique.size(), r.checked, r.checkNanos / 1e9, r.checked / (r.checkCpuNanos() / 1e9),
-                    r.generateNanos / 1e9, (System.nanoTime() - t0) / 1e9);
-            assertTrue(r.checked >= 1000, "checked " + r.checked + " of " + r.unique.size() + " unique states");
-            assertEquals(0, r.failed, () -> r.failures().get(0).state + ": " + r.failures().get(0).verdict().console());
-        }
+        Explorer.Report r = FSCRASH.explore(trace, tmp, kernel, 1000);
+        System.out.printf(Locale.ROOT, "fscrash crash states: %d generated, %d unique, %d checked in %.1f s "
+                + "(%.1f states per CPU-second), generated in %.2f s, %.1f s in all%n", r.generated,
+                r.unique.size(), r.checked, r.checkNanos / 1e9, r.checked / (r.checkCpuNanos() / 1e9),
+                r.generateNanos / 1e9, (System.nanoTime() - t0) / 1e9);
+        assertTrue(r.checked >= 1000, "checked " + r.checked + " of " + r.unique.size() + " unique states");
+        assertEquals(0, r.failed, () -> r.failures().get(0).state + ": " + r.failures().get(0).verdict().console());
     }
 
     @Test
     void aRenameThatCommitsHalfwayIsCaught() throws Exception {
-        Path guest = CrashDemo.kernel().getParent().getParent();
-        Path build = tmp.resolve("fsfault1");
-        Process p = new ProcessBuilder("make", "-s", "-C", guest.resolve("kernel").toString(),
-                "BUILD=" + build.toAbsolutePath(), "FS_FAULT=1").redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assumeTrue(p.waitFor() == 0, "cannot build the FS_FAULT=1 kernel: " + log);
-        Path faulty = build.resolve("kernel.elf");
+        Path faulty = CrashWorkload.faultyKernel(tmp, "fsfault1", "FS_FAULT=1");
         Path trace = tmp.resolve("t1");
-        CrashDemo.recordWith(faulty, trace, formatted("fs1.img", faulty), "fscrash run\npoweroff\n");
-        try (DiskHistory h = DiskHistory.extract(trace, tmp, i -> { })) {
-            Explorer.Report r = new Explorer(h, options(faulty, 1000)).run((d, t, f) -> { });
-            assertTrue(r.failed > 0, "the explorer missed the planted bug in " + r.checked + " states");
-            String first = r.failures().get(0).verdict().console();
-            assertTrue(first.contains("fscrash: FAIL /c/a in a state the steps exclude"), first);
-        }
+        Path disk = FSCRASH.formatted(tmp, "fs1.img", faulty);
+        CrashDemo.recordWith(faulty, trace, disk, "fscrash run\npoweroff\n");
+        Explorer.Report r = FSCRASH.explore(trace, tmp, faulty, 1000);
+        assertTrue(r.failed > 0, "the explorer missed the planted bug in " + r.checked + " states");
+        String first = r.failures().get(0).verdict().console();
+        assertTrue(first.contains("fscrash: FAIL /c/a in a state the steps exclude"), first);
     }
 }
