@@ -209,6 +209,29 @@ class BlockCacheTest {
         assertEquals(134, f.x(1));
     }
 
+    /**
+     * A link stays valid while no flush happens, even after the direct-mapped fetch TLB gave the
+     * target page's entry to another page (pages 256 apart share an entry). Here block A (a
+     * store into its own page, a code page, so always the slow path, then a jump) jumps to page B
+     * through its link after page
+     * C, which shares B's fetch entry, ran. Under the compiler the loop reaches B's region
+     * through that link; the region driver once looked B up again, missed, and threw.
+     */
+    @Test
+    void aLinkLeadsIntoAPageWhoseFetchEntryAnotherPageTook() {
+        HartFixture f = fixture();
+        long b = RAM + 0x1000, c = b + (Mmu.TLB_SIZE << 12); // c's fetch entry is b's
+        f.hart.x[7] = RAM + 0xC00; // a data line of A's page: no fast store translation there
+        f.put(RAM, sd(6, 7, 0), jal(0, (int) (b - RAM - 4)));
+        f.put(b, addi(1, 1, 1), jal(0, (int) (c - b - 4)));
+        f.hart.x[8] = RAM; // out of JAL's reach from c
+        f.put(c, addi(2, 2, 1), jalr(0, 8, 0));
+        f.steps(6 * 20); // twenty rounds of A, B, C
+        assertEquals(20, f.x(1));
+        assertEquals(20, f.x(2));
+        assertEquals(RAM, f.hart.pc);
+    }
+
     @Test
     void loadIntoX0StillAccessesMemory() {
         HartFixture f = fixture();
