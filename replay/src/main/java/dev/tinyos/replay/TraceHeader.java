@@ -47,8 +47,6 @@ public final class TraceHeader {
     private final TimeBase clock;
     /** Instructions between two digests (a power of two). */
     public final long digestInterval;
-    /** {@code machine().memoryMiB()}, also a field for the readers of checkpoint identities. */
-    public final int memoryMiB;
     public String kernelName;
     public String kernelSha256;
     /** Null without a disk. */
@@ -72,7 +70,6 @@ public final class TraceHeader {
         this.machine = machine.toBuilder().console(null).input(null).build();
         this.clock = clock;
         this.digestInterval = digestInterval;
-        this.memoryMiB = machine.memoryMiB();
     }
 
     /**

@@ -16,6 +16,6 @@ final class TraceIdentity {
         TraceHeader h = replay.trace().header();
         var s = replay.summary();
         return "created " + h.created + ", kernel " + h.kernelSha256 + ", disk " + h.diskSha256 + ", "
-                + h.memoryMiB + " MiB, ends at icount " + (s.hasEnd() ? s.endIcount() : s.lastIcount());
+                + h.machine().memoryMiB() + " MiB, ends at icount " + (s.hasEnd() ? s.endIcount() : s.lastIcount());
     }
 }
