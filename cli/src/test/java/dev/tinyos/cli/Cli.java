@@ -29,6 +29,14 @@ final class Cli {
         long errLines() {
             return err.lines().filter(l -> !l.isBlank()).count();
         }
+
+        /** Asserts bad input's answer: exit 2, one "tinyos: " line holding {@code fragment}, no internals. */
+        void assertOneLine(String fragment) {
+            org.junit.jupiter.api.Assertions.assertEquals(BadInputException.EXIT_CODE, status, err);
+            org.junit.jupiter.api.Assertions.assertEquals(1, errLines(), err);
+            org.junit.jupiter.api.Assertions.assertTrue(err.startsWith("tinyos: ") && err.contains(fragment), err);
+            org.junit.jupiter.api.Assertions.assertFalse(leaksInternals(), err);
+        }
     }
 
     private Cli() {

@@ -14,19 +14,12 @@ class GdbCommandTest {
     @TempDir
     Path dir;
 
-    private static void assertOneLine(Cli.Result r, String fragment) {
-        assertEquals(BadInputException.EXIT_CODE, r.status(), r.err());
-        assertEquals(1, r.errLines(), r.err());
-        assertTrue(r.err().startsWith("tinyos: ") && r.err().contains(fragment), r.err());
-        assertFalse(r.leaksInternals(), r.err());
-    }
-
     @Test
     void badPortsTracesAndCombinationsAreOneLine() throws Exception {
-        assertOneLine(Cli.run("replay", dir.resolve("none").toString(), "--gdb"), "there is no trace");
-        assertOneLine(Cli.run("replay", dir.toString(), "--gdb", "70000"), "0..65535");
-        assertOneLine(Cli.run("run", "--gdb", "--trace", dir.resolve("t").toString()), "leave out --trace");
-        assertOneLine(Cli.run("run", "--gdb", "-1"), "0..65535");
+        Cli.run("replay", dir.resolve("none").toString(), "--gdb").assertOneLine("there is no trace");
+        Cli.run("replay", dir.toString(), "--gdb", "70000").assertOneLine("0..65535");
+        Cli.run("run", "--gdb", "--trace", dir.resolve("t").toString()).assertOneLine("leave out --trace");
+        Cli.run("run", "--gdb", "-1").assertOneLine("0..65535");
     }
 
     @Test
@@ -34,7 +27,7 @@ class GdbCommandTest {
         Path trace = SmallTrace.record(dir);
         try (GdbListener busy = new GdbListener(0)) {
             Cli.Result r = Cli.run("replay", trace.toString(), "--gdb", Integer.toString(busy.port()));
-            assertOneLine(r, "cannot listen on localhost:" + busy.port());
+            r.assertOneLine("cannot listen on localhost:" + busy.port());
         }
     }
 }

@@ -26,20 +26,13 @@ class IndexCommandTest {
     @TempDir
     Path dir;
 
-    private static void assertOneLine(Cli.Result r, String fragment) {
-        assertEquals(BadInputException.EXIT_CODE, r.status(), r.err());
-        assertEquals(1, r.errLines(), r.err());
-        assertTrue(r.err().startsWith("tinyos: ") && r.err().contains(fragment), r.err());
-        assertFalse(r.leaksInternals(), r.err());
-    }
-
     @Test
     void badInputIsOneLineAndASecondIndexAddsNothing() throws Exception {
-        assertOneLine(Cli.run("index", dir.resolve("none").toString()), "there is no trace");
-        assertOneLine(Cli.run("seekbench", dir.resolve("none").toString()), "there is no trace");
+        Cli.run("index", dir.resolve("none").toString()).assertOneLine("there is no trace");
+        Cli.run("seekbench", dir.resolve("none").toString()).assertOneLine("there is no trace");
         Path trace = SmallTrace.record(dir);
-        assertOneLine(Cli.run("index", trace.toString(), "--every", "0"), "--every must be positive");
-        assertOneLine(Cli.run("seekbench", trace.toString(), "--seeks", "0"), "--seeks must be at least 1");
+        Cli.run("index", trace.toString(), "--every", "0").assertOneLine("--every must be positive");
+        Cli.run("seekbench", trace.toString(), "--seeks", "0").assertOneLine("--seeks must be at least 1");
 
         Cli.Result first = Cli.run("index", trace.toString(), "--every", "1000000");
         assertEquals(0, first.status(), first.err());
@@ -58,7 +51,7 @@ class IndexCommandTest {
         }
         Files.delete(index);
         Files.writeString(index, "a file where the index's directory goes");
-        assertOneLine(Cli.run("index", trace.toString()), "cannot save checkpoints into");
+        Cli.run("index", trace.toString()).assertOneLine("cannot save checkpoints into");
     }
 
     @Test

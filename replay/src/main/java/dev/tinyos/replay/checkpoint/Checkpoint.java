@@ -93,14 +93,7 @@ public final class Checkpoint {
             BlockBackend disk = m.block().cache().backend();
             long[] sinceLast = disk.takeSectorsSinceCheckpoint();
             sectors = previous == null ? disk.writtenSectors() : sinceLast;
-            sectorData = new byte[sectors.length * BlockBackend.SECTOR_SIZE];
-            try {
-                for (int i = 0; i < sectors.length; i++) {
-                    disk.read(sectors[i], sectorData, i * BlockBackend.SECTOR_SIZE, BlockBackend.SECTOR_SIZE);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("the replay's disk cannot be read for a checkpoint", e);
-            }
+            sectorData = readSectors(disk, sectors);
         }
         return new Checkpoint(m.view().icount(), out.toBytes(), previous, pages, pageData, raw.length, sectors,
                 sectorData);
@@ -185,14 +178,7 @@ public final class Checkpoint {
             BlockBackend disk = m.block().cache().backend();
             disk.takeSectorsSinceCheckpoint();
             sectors = disk.writtenSectors();
-            sectorData = new byte[sectors.length * BlockBackend.SECTOR_SIZE];
-            try {
-                for (int i = 0; i < sectors.length; i++) {
-                    disk.read(sectors[i], sectorData, i * BlockBackend.SECTOR_SIZE, BlockBackend.SECTOR_SIZE);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("the replay's disk cannot be read for a checkpoint", e);
-            }
+            sectorData = readSectors(disk, sectors);
         }
         return new Capture(m.view().icount(), out.toBytes(), pages, raw, sectors, sectorData);
     }
@@ -380,5 +366,18 @@ public final class Checkpoint {
         long[][] s = new long[1][];
         byte[] data = chainSectors(s);
         return new Checkpoint(icount, state, null, pages, java.util.Arrays.copyOf(packed, len), raw.length, s[0], data);
+    }
+
+    /** The bytes of {@code sectors} of the replay's disk, one sector after another. */
+    private static byte[] readSectors(BlockBackend disk, long[] sectors) {
+        byte[] data = new byte[sectors.length * BlockBackend.SECTOR_SIZE];
+        try {
+            for (int i = 0; i < sectors.length; i++) {
+                disk.read(sectors[i], data, i * BlockBackend.SECTOR_SIZE, BlockBackend.SECTOR_SIZE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the replay's disk cannot be read for a checkpoint", e);
+        }
+        return data;
     }
 }
