@@ -159,10 +159,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         Machine machine;
         RunRecording recording = null;
+        // a signal from here on stops the run as Ctrl-A x does (before the machine runs: at once),
+        // also one that arrives right after "recording to" is printed
+        StopSignals signals = StopSignals.install(input);
         if (record.recording()) {
             try {
                 recording = RunRecording.start(record, clock, config(guestConsole, input), "run");
             } catch (BadInputException e) {
+                signals.uninstall();
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;
             }
@@ -172,18 +176,20 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 machine = new Machine(config(guestConsole, input));
             } catch (dev.tinyos.core.dev.ImageInUseException e) {
+                signals.uninstall();
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;
             } catch (RuntimeException | IOException e) {
+                signals.uninstall();
                 System.err.println("tinyos: cannot load " + kernel + ": " + e.getMessage());
                 return BadInputException.EXIT_CODE;
             }
         }
-        return boot(machine, recording, input, console, tty);
+        return boot(machine, recording, input, console, tty, signals);
     }
 
     private int boot(Machine machine, RunRecording recording, ConsoleInput input, BufferedOutputStream console,
-                     boolean tty) {
+                     boolean tty, StopSignals signals) {
         Terminal terminal = new Terminal();
         if (tty) {
             System.err.println("tinyos: booting " + kernel.getFileName() + " (Ctrl-A x quits, Ctrl-A h help)");
@@ -192,7 +198,6 @@ public final class RunCommand implements Callable<Integer> {
         if (stopAtIcount != null) {
             input.stopAt(stopAtIcount); // an input at that icount: recorded, so the replay stops there too
         }
-        StopSignals signals = StopSignals.install(input);
         input.start();
         long start = System.nanoTime();
         RunResult result;

@@ -153,7 +153,8 @@ class RecordingFaultsTest {
                     waitFor(log, "recording to", 60, p);
                     Thread.sleep(delayMs);
                     new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor();
-                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run ends after SIG" + sig);
+                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run ends after SIG" + sig + " sent "
+                            + delayMs + " ms after the announcement; its stderr: " + Files.readString(log));
                 } finally {
                     p.destroyForcibly();
                 }
