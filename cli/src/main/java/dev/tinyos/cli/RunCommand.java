@@ -159,31 +159,30 @@ public final class RunCommand implements Callable<Integer> {
         }
         Machine machine;
         RunRecording recording = null;
-        // a signal from here on stops the run as Ctrl-A x does (before the machine runs: at once),
-        // also one that arrives right after "recording to" is printed
-        StopSignals signals = StopSignals.install(input);
         if (record.recording()) {
-            try {
+            try { // a signal while the trace is made ends the JVM, and Trace.create removes the half-made trace
                 recording = RunRecording.start(record, clock, config(guestConsole, input), "run");
             } catch (BadInputException e) {
-                signals.uninstall();
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;
             }
             machine = recording.machine();
-            System.err.println(recording.announcement());
         } else {
             try {
                 machine = new Machine(config(guestConsole, input));
             } catch (dev.tinyos.core.dev.ImageInUseException e) {
-                signals.uninstall();
                 System.err.println("tinyos: " + e.getMessage());
                 return BadInputException.EXIT_CODE;
             } catch (RuntimeException | IOException e) {
-                signals.uninstall();
                 System.err.println("tinyos: cannot load " + kernel + ": " + e.getMessage());
                 return BadInputException.EXIT_CODE;
             }
+        }
+        // from here a signal stops the run as Ctrl-A x does, so one that follows the announcement
+        // at once (a script waiting for it) is ours, not the JVM's default
+        StopSignals signals = StopSignals.install(input);
+        if (recording != null) {
+            System.err.println(recording.announcement());
         }
         return boot(machine, recording, input, console, tty, signals);
     }
