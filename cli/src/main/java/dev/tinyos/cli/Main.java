@@ -2,6 +2,7 @@ package dev.tinyos.cli;
 
 import dev.tinyos.replay.QueueWarmUp;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,8 +17,6 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "tinyos", mixinStandardHelpOptions = true,
         description = "tiny-os: a deterministic RISC-V (RV64) emulator of QEMU's virt board, and the "
                 + "tiny-os teaching kernel that runs on it.",
-        subcommands = {RunCommand.class, ReplayCommand.class, VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class, MkdiskCommand.class, CrashCommand.class, SeekBenchCommand.class, IndexCommand.class,
-            CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements java.util.concurrent.Callable<Integer> {
     /** The commands that open a Chronicle queue: recording and the crash explorer (which records failing checks); traces are read without it. */
@@ -31,9 +30,35 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return BadInputException.EXIT_CODE;
     }
 
-    /** Builds the command line with one-line error reporting (shared by tests). */
+    /** The subcommands, in the order the help lists them (then {@code help}). */
+    private static final List<Class<?>> COMMANDS = List.of(RunCommand.class, ReplayCommand.class,
+            VerifyCommand.class, InfoCommand.class, BenchCommand.class, AnalyzeCommand.class, TestCommand.class,
+            MkdiskCommand.class, CrashCommand.class, SeekBenchCommand.class, IndexCommand.class);
+
+    /** Builds the command line with every subcommand and one-line error reporting (shared by tests). */
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * Builds the command line with one-line error reporting. If {@code first} (the first
+     * argument) names a subcommand, that one alone is built: picocli reflects over every
+     * command's options when it builds one, a quarter of a second of start-up that a
+     * {@code run} need not pay. Otherwise (no command, an option, {@code help}, a typo) all
+     * of them, so the help and the errors list every command.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new Main());
+        Class<?> only = COMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(first))
+                .findFirst().orElse(null);
+        for (Class<?> c : COMMANDS) {
+            if (only == null || c == only) {
+                cl.addSubcommand(c);
+            }
+        }
+        if (only == null) {
+            cl.addSubcommand(CommandLine.HelpCommand.class);
+        }
         cl.setParameterExceptionHandler(Main::oneLineError);
         cl.setExecutionExceptionHandler(InternalErrors::report);
         giveVersion(cl);
@@ -53,7 +78,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         Thread.setDefaultUncaughtExceptionHandler(InternalErrors::uncaught);
         int status;
         try {
-            status = commandLine().execute(args);
+            status = commandLine(args.length == 0 ? null : args[0]).execute(args);
         } catch (Throwable e) { // an Error picocli does not hand to the execution exception handler
             System.err.println("tinyos: " + InternalErrors.sentence(e));
             status = InternalErrors.EXIT_CODE;
