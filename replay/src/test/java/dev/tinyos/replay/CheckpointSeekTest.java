@@ -3,12 +3,9 @@ package dev.tinyos.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tinyos.core.input.VirtualClock;
 import dev.tinyos.replay.checkpoint.TraceIndex;
 import dev.tinyos.replay.gdb.ReplayTarget;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,9 +24,7 @@ class CheckpointSeekTest {
     @Test
     void seeksBackAndForthLandOnTheStraightReplaysStateAndIndexedCheckpointsToo() throws Exception {
         Path trace = tmp.resolve("t");
-        RecordReplayTest.record(trace, Guest.require("kernel.elf"), null,
-                VirtualClock.withInput("kstress 2 200\npoweroff\n".getBytes(StandardCharsets.US_ASCII)),
-                new ByteArrayOutputStream(), 2_000_000_000L, 1L << 20);
+        RecordReplayTest.recordKstress(trace);
         long end;
         Map<Long, String> straight = new LinkedHashMap<>();
         long[] at;

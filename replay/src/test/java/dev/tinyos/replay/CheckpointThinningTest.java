@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tinyos.core.input.VirtualClock;
 import dev.tinyos.replay.checkpoint.Checkpoints;
 import dev.tinyos.replay.gdb.ReplayTarget;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -39,9 +36,7 @@ class CheckpointThinningTest {
     @BeforeAll
     static void recordAndReplayStraight() throws Exception {
         trace = tmp.resolve("t");
-        RecordReplayTest.record(trace, Guest.require("kernel.elf"), null,
-                VirtualClock.withInput("kstress 2 200\npoweroff\n".getBytes(StandardCharsets.US_ASCII)),
-                new ByteArrayOutputStream(), 2_000_000_000L, 1L << 20);
+        RecordReplayTest.recordKstress(trace);
         try (Replay replay = Replay.open(trace, null)) {
             end = replay.summary().endIcount();
             at = new long[] {end / 10 + 7, end / 2 + 3, end * 3 / 4 + 11, end * 9 / 10 + 1, end - 5};

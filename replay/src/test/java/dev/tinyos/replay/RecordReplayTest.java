@@ -28,6 +28,17 @@ class RecordReplayTest {
         }
     }
 
+    /**
+     * Records into {@code trace} the small kernel-stress run the checkpoint tests seek in: tiny-os
+     * running {@code kstress 2 200} then powering off, virtual clock, a digest every 2^20
+     * instructions.
+     */
+    static void recordKstress(Path trace) throws Exception {
+        record(trace, Guest.require("kernel.elf"), null,
+                VirtualClock.withInput("kstress 2 200\npoweroff\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                new ByteArrayOutputStream(), 2_000_000_000L, 1L << 20);
+    }
+
     /** What a record -> replay -> compare round trip recorded: the run's result and its console. */
     record RoundTrip(RunResult result, String console) {}
 

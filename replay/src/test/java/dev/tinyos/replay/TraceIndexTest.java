@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tinyos.core.input.VirtualClock;
 import dev.tinyos.replay.checkpoint.CheckpointFile;
 import dev.tinyos.replay.checkpoint.TraceIndex;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -33,9 +30,7 @@ class TraceIndexTest {
     @Test
     void indexingAgainKeepsWhatIsThereAddsWhatIsMissingAndDeletesOnlyWhatCanNeverBeRead() throws Exception {
         Path trace = tmp.resolve("t");
-        RecordReplayTest.record(trace, Guest.require("kernel.elf"), null,
-                VirtualClock.withInput("kstress 2 200\npoweroff\n".getBytes(StandardCharsets.US_ASCII)),
-                new ByteArrayOutputStream(), 2_000_000_000L, 1L << 20);
+        RecordReplayTest.recordKstress(trace);
         long end;
         try (Replay r = Replay.open(trace, null)) {
             end = r.summary().endIcount();
