@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -158,18 +159,31 @@ public final class BenchCommand implements Callable<Integer> {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--kernel", program.toString(), "--no-record", "--engine", e.cliName()));
+        Path err = Files.createTempFile("tinyos-bench", ".stderr");
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        byte[] out = p.getInputStream().readAllBytes();
-        int rc = p.waitFor();
+        int rc;
+        byte[] out;
+        String summary;
+        try {
+            Process p = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectError(err.toFile())
+                    .start();
+            out = p.getInputStream().readAllBytes();
+            rc = p.waitFor();
+        } finally {
+            summary = Files.readString(err, java.nio.charset.StandardCharsets.ISO_8859_1);
+            Files.deleteIfExists(err);
+        }
         long nanos = System.nanoTime() - start;
         Optional<String> sum = BenchOutput.checksum(out);
         boolean same = rc == 0 && sum.isPresent() && sum.get().equals(checksum);
-        System.out.printf(Locale.ROOT, "%s whole process: %.3f s wall (fresh JVM: run --kernel %s --no-record), checksum %s%n",
-                e.cliName(), nanos / 1e9, program.getFileName(), same ? "same" : "DIFFERS or failed (exit " + rc + ")");
+        OptionalDouble running = RunSummary.seconds(summary);
+        String split = running.isEmpty() ? "" : String.format(Locale.ROOT, "; running the guest %.3f s, the rest "
+                + "(JVM start, loading, building the machine, exit) %.3f s", running.getAsDouble(),
+                nanos / 1e9 - running.getAsDouble());
+        System.out.printf(Locale.ROOT, "%s whole process: %.3f s wall (fresh JVM: run --kernel %s --no-record%s), checksum %s%n",
+                e.cliName(), nanos / 1e9, program.getFileName(), split, same ? "same" : "DIFFERS or failed (exit " + rc + ")");
         if (!same) {
             ok = false;
             return 0;

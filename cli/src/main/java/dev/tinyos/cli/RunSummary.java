@@ -1,6 +1,9 @@
 package dev.tinyos.cli;
 
 import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one-line report printed on stderr when a run ends: how it ended, the exit status, the
@@ -20,6 +23,14 @@ public final class RunSummary {
     public static String line(String reason, int exitCode, long instructions, long nanos) {
         return String.format(Locale.ROOT, "tinyos: %s, exit %d: %s instructions in %.3f s, %.1f MIPS",
                 reason, exitCode, grouped(instructions), nanos / 1e9, mips(instructions, nanos));
+    }
+
+    private static final Pattern SECONDS = Pattern.compile("^tinyos: .* instructions in ([0-9.]+) s, ", Pattern.MULTILINE);
+
+    /** The seconds of the summary {@link #line} found in {@code text} (a run's stderr), if any. */
+    public static OptionalDouble seconds(String text) {
+        Matcher m = SECONDS.matcher(text);
+        return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
     }
 
     /** A count with thousands separators: 1,234,567. */
