@@ -9,6 +9,11 @@ import sun.misc.SignalHandler;
  * exits with the shell's status for that signal (130, 143). A second signal while the first is
  * being handled ends the process at once (the trace then ends like a killed recorder's).
  * Invariant: the JVM's own handlers are back in place after {@link #uninstall}.
+ *
+ * <p>A signal the process started with ignored stays ignored: the JVM takes no Java handler for
+ * SIGINT or SIGTERM then ({@link Signal#handle} answers {@link SignalHandler#SIG_IGN} and changes
+ * nothing). A non-interactive shell starts its background jobs so with SIGINT, which is why the
+ * {@code ./tinyos} launcher starts the JVM with both at their default actions.
  */
 final class StopSignals {
     private static final String[] NAMES = {"INT", "TERM"};
