@@ -27,6 +27,41 @@ package dev.tinyos.core.cpu;
 final class Semantics {
     private Semantics() {}
 
+    /**
+     * Runs each method {@link #WARM_UP} times when the class is initialized. HotSpot's C2 inlines
+     * a callee of more than 6 bytecode bytes (MaxTrivialSize) only if it has run at least
+     * MinInliningThreshold (250) times or has been compiled; the engines call these methods
+     * from code that HotSpot compiles early (the loop, the regions), so a rarely used op (or
+     * JALR, before the loop was compiled) would otherwise stay a real call inside
+     * {@code Interpreter.loop}, which costs the hot path its registers. Measured: a few
+     * milliseconds, once per JVM.
+     */
+    static final int WARM_UP = 1_000;
+    /** The warm-up's result (read by nothing: it keeps the calls from being optimized away). */
+    static long warmedUp;
+
+    static {
+        long s = 0;
+        for (int i = 1; i <= WARM_UP; i++) {
+            long a = i * 0x9E37_79B9_7F4A_7C15L, b = i - 500;
+            s += li(a) + auipc(a, b) + jalrTarget(a, b) + effectiveAddress(a, b);
+            s += (beq(a, b) ? 1 : 0) + (bne(a, b) ? 2 : 0) + (blt(a, b) ? 3 : 0) + (bge(a, b) ? 4 : 0)
+                    + (bltu(a, b) ? 5 : 0) + (bgeu(a, b) ? 6 : 0);
+            s += lb((byte) a) + lh((short) a) + lw((int) a) + ld(a) + lbu((byte) a) + lhu((short) a) + lwu((int) a)
+                    + loadResult(Op.LB + i % 7, a);
+            s += sb(a) + sh(a) + sw(a) + sd(a);
+            s += addi(a, b) + slti(a, b) + sltiu(a, b) + xori(a, b) + ori(a, b) + andi(a, b)
+                    + slli(a, i) + srli(a, i) + srai(a, i);
+            s += add(a, b) + sub(a, b) + sll(a, b) + slt(a, b) + sltu(a, b) + xor(a, b) + srl(a, b) + sra(a, b)
+                    + or(a, b) + and(a, b);
+            s += addiw(a, b) + slliw(a, i) + srliw(a, i) + sraiw(a, i) + addw(a, b) + subw(a, b)
+                    + sllw(a, b) + srlw(a, b) + sraw(a, b);
+            s += mul(a, b) + mulh(a, b) + mulhsu(a, b) + mulhu(a, b) + div(a, b) + divu(a, b) + rem(a, b) + remu(a, b)
+                    + mulw(a, b) + divw(a, b) + divuw(a, b) + remw(a, b) + remuw(a, b);
+        }
+        warmedUp = s;
+    }
+
     // ---- LUI, AUIPC (the decoder has formed the 64-bit immediate: imm[31:12] << 12, sign-extended)
 
     /** LI: LUI, and the forms that load an immediate (ADDI rd, x0, imm; C.LI; C.LUI). */
