@@ -10,8 +10,9 @@ import static dev.tinyos.core.cpu.Hart.I64;
 
 /**
  * The engine that runs a {@link Hart}: {@link #loop}, the interpreter over the decoded blocks
- * of {@link BlockCache} with the TLBs of {@link Mmu}, in which each instruction's semantics is
- * written once; {@link #run}, which does the slow work between calls of the loop; and the
+ * of {@link BlockCache} with the TLBs of {@link Mmu}, whose {@code case} of each instruction calls
+ * its one definition in {@link Semantics}; {@link #run}, which does the slow work between calls
+ * of the loop; and the
  * instrumented path {@link #runProbed}, which is the same loop entered one instruction at a
  * time with data TLBs that never hit.
  *
@@ -52,9 +53,10 @@ import static dev.tinyos.core.cpu.Hart.I64;
  * the block executes; no block link leads into them. An access probe makes {@link #run} use
  * the instrumented path ({@link #runProbed}): the same loop, entered one instruction at a
  * time with data TLBs that never hit, so it reports every fetch, load, store and page-table
- * read. Each instruction's semantics is therefore written once, in {@link #loop}; the slow
- * path of loads and stores ({@code slowInstruction}) takes their width and sign extension
- * from {@link Op#accessSize} and {@link Op#loadResult}, and the out-of-line ops live in
+ * read. No instruction's semantics is written here: the {@code case}s of {@link #loop} call
+ * the methods of {@link Semantics} (as the compiled regions do), the slow path of loads and
+ * stores ({@code slowInstruction}) takes their width from {@link Op#accessSize} and their
+ * sign or zero extension from {@link Semantics#loadResult}, and the out-of-line ops live in
  * {@link RareOps}. The packed form of a decoded instruction is {@link Packed}.
  *
  * <p>The compiler (engine {@code jit}, the default; {@link dev.tinyos.core.Engine},
