@@ -36,7 +36,7 @@ final class Semantics {
      * {@code Interpreter.loop}, which costs the hot path its registers. Measured: a few
      * milliseconds, once per JVM.
      */
-    static final int WARM_UP = 1_000;
+    static final int WARM_UP = 300;
     /** The warm-up's result (read by nothing: it keeps the calls from being optimized away). */
     static long warmedUp;
 
