@@ -17,8 +17,9 @@ import java.util.Arrays;
  * CSRs and PMP registers: exactly what digests and checkpoints serialize), takes interrupts and
  * traps, and hosts the probe hooks. {@link Mmu} translates and holds the TLBs and the slow
  * paths of memory accesses; {@link BlockCache} holds the decoded blocks; {@link Interpreter}
- * runs them ({@link #run} delegates to it), and is where each instruction's semantics is
- * written, once. Decoded instructions have the layout of {@link Packed}.
+ * runs them ({@link #run} delegates to it). Each instruction's semantics is written once, in
+ * {@link Semantics} (the out-of-line ops in {@link RareOps}). Decoded instructions have the
+ * layout of {@link Packed}.
  *
  * <p>Choices where the spec leaves freedom: misaligned loads/stores are performed (both pages
  * translated when they straddle one), misaligned atomics raise address-misaligned; EBREAK

@@ -10,8 +10,9 @@ import static dev.tinyos.core.cpu.Hart.I64;
 
 /**
  * The engine that runs a {@link Hart}: {@link #loop}, the interpreter over the decoded blocks
- * of {@link BlockCache} with the TLBs of {@link Mmu}, in which each instruction's semantics is
- * written once; {@link #run}, which does the slow work between calls of the loop; and the
+ * of {@link BlockCache} with the TLBs of {@link Mmu}, whose {@code case} of each instruction calls
+ * its one definition in {@link Semantics}; {@link #run}, which does the slow work between calls
+ * of the loop; and the
  * instrumented path {@link #runProbed}, which is the same loop entered one instruction at a
  * time with data TLBs that never hit.
  *
@@ -52,9 +53,10 @@ import static dev.tinyos.core.cpu.Hart.I64;
  * the block executes; no block link leads into them. An access probe makes {@link #run} use
  * the instrumented path ({@link #runProbed}): the same loop, entered one instruction at a
  * time with data TLBs that never hit, so it reports every fetch, load, store and page-table
- * read. Each instruction's semantics is therefore written once, in {@link #loop}; the slow
- * path of loads and stores ({@code slowInstruction}) takes their width and sign extension
- * from {@link Op#accessSize} and {@link Op#loadResult}, and the out-of-line ops live in
+ * read. No instruction's semantics is written here: the {@code case}s of {@link #loop} call
+ * the methods of {@link Semantics} (as the compiled regions do), the slow path of loads and
+ * stores ({@code slowInstruction}) takes their width from {@link Op#accessSize} and their
+ * sign or zero extension from {@link Semantics#loadResult}, and the out-of-line ops live in
  * {@link RareOps}. The packed form of a decoded instruction is {@link Packed}.
  *
  * <p>The compiler (engine {@code jit}, the default; {@link dev.tinyos.core.Engine},
@@ -293,11 +295,11 @@ final class Interpreter {
         final long imm = blocks.bImm[e];
         final int rd = Packed.rd(p), rs1 = Packed.rs1(p), rs2 = Packed.rs2(p);
         final long next = pc + Packed.len(p);
-        final long va = x[rs1] + imm;
+        final long va = Semantics.effectiveAddress(x[rs1], imm);
         final int op = Packed.op(p);
         switch (op) {
             case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU:
-                x[rd] = Op.loadResult(op, mmu.loadSlow(va, Op.accessSize(op)));
+                x[rd] = Semantics.loadResult(op, mmu.loadSlow(va, Op.accessSize(op)));
                 break;
             case Op.SB: case Op.SH: case Op.SW: case Op.SD:
                 mmu.storeSlow(va, Op.accessSize(op), x[rs2]);
@@ -400,9 +402,9 @@ final class Interpreter {
                 final int rd = (p >>> RD) & 31, rs1 = (p >>> RS1) & 31, rs2 = (p >>> RS2) & 31;
                 switch (p & Packed.OP_MASK) {
                     case Op.NOP: break;
-                    case Op.LI: x[rd] = imm; break;
+                    case Op.LI: x[rd] = Semantics.li(imm); break;
                     case Op.MV: x[rd] = x[rs2]; break;
-                    case Op.AUIPC: x[rd] = pc + ((p >>> AT) & 0x7E) + imm; break;
+                    case Op.AUIPC: x[rd] = Semantics.auipc(pc + ((p >>> AT) & 0x7E), imm); break;
                     case Op.JAL: {
                         long cur = pc + ((p >>> AT) & 0x7E), t = cur + imm;
                         x[rd] = cur + ((p >>> LEN) & 7); n = nb + i + 1;
@@ -412,7 +414,7 @@ final class Interpreter {
                         pc = t; continue blocks;
                     }
                     case Op.JALR: {
-                        long t = (x[rs1] + imm) & ~1L;
+                        long t = Semantics.jalrTarget(x[rs1], imm);
                         x[rd] = pc + ((p >>> AT) & 0x7E) + ((p >>> LEN) & 7); n = nb + i + 1;
                         long lk = bLink[i];
                         if ((int) (lk >>> 32) == ram.codeEpoch && blocks.bLinkPc[i] == t) chained = (int) lk;
@@ -428,7 +430,7 @@ final class Interpreter {
                         pc = t; continue blocks;
                     }
                     case Op.JR: {
-                        long t = (x[rs1] + imm) & ~1L;
+                        long t = Semantics.jalrTarget(x[rs1], imm);
                         n = nb + i + 1;
                         long lk = bLink[i];
                         if ((int) (lk >>> 32) == ram.codeEpoch && blocks.bLinkPc[i] == t) chained = (int) lk;
@@ -436,7 +438,7 @@ final class Interpreter {
                         pc = t; continue blocks;
                     }
                     case Op.BEQ:
-                        if (x[rs1] != x[rs2]) break; // not taken: the block goes on
+                        if (!Semantics.beq(x[rs1], x[rs2])) break; // not taken: the block goes on
                         {
                             long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
@@ -447,7 +449,7 @@ final class Interpreter {
                             continue blocks;
                         }
                     case Op.BNE:
-                        if (x[rs1] == x[rs2]) break; // not taken: the block goes on
+                        if (!Semantics.bne(x[rs1], x[rs2])) break; // not taken: the block goes on
                         {
                             long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
@@ -458,7 +460,7 @@ final class Interpreter {
                             continue blocks;
                         }
                     case Op.BLT:
-                        if (x[rs1] >= x[rs2]) break; // not taken: the block goes on
+                        if (!Semantics.blt(x[rs1], x[rs2])) break; // not taken: the block goes on
                         {
                             long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
@@ -469,7 +471,7 @@ final class Interpreter {
                             continue blocks;
                         }
                     case Op.BGE:
-                        if (x[rs1] < x[rs2]) break; // not taken: the block goes on
+                        if (!Semantics.bge(x[rs1], x[rs2])) break; // not taken: the block goes on
                         {
                             long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
@@ -480,7 +482,7 @@ final class Interpreter {
                             continue blocks;
                         }
                     case Op.BLTU:
-                        if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) break; // not taken: the block goes on
+                        if (!Semantics.bltu(x[rs1], x[rs2])) break; // not taken: the block goes on
                         {
                             long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
@@ -491,7 +493,7 @@ final class Interpreter {
                             continue blocks;
                         }
                     case Op.BGEU:
-                        if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) break; // not taken: the block goes on
+                        if (!Semantics.bgeu(x[rs1], x[rs2])) break; // not taken: the block goes on
                         {
                             long t = pc + ((p >>> AT) & 0x7E) + imm;
                             n = nb + i + 1;
@@ -502,113 +504,112 @@ final class Interpreter {
                             continue blocks;
                         }
                     case Op.LB: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
-                        if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])];
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
+                        if (lTag[t] == (va >>> 12)) v = Semantics.lb(mem[(int) (va + lDelta[t])]);
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LBU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
-                        if (lTag[t] == (va >>> 12)) v = mem[(int) (va + lDelta[t])] & 0xFFL;
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
+                        if (lTag[t] == (va >>> 12)) v = Semantics.lbu(mem[(int) (va + lDelta[t])]);
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LH: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
-                        if (lTag[t] == ((va + 1) >>> 12)) v = (short) I16.get(mem, (int) (va + lDelta[t]));
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
+                        if (lTag[t] == ((va + 1) >>> 12)) v = Semantics.lh((short) I16.get(mem, (int) (va + lDelta[t])));
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LHU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
-                        if (lTag[t] == ((va + 1) >>> 12)) v = (short) I16.get(mem, (int) (va + lDelta[t])) & 0xFFFFL;
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
+                        if (lTag[t] == ((va + 1) >>> 12)) v = Semantics.lhu((short) I16.get(mem, (int) (va + lDelta[t])));
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LW: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
-                        if (lTag[t] == ((va + 3) >>> 12)) v = (int) I32.get(mem, (int) (va + lDelta[t]));
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
+                        if (lTag[t] == ((va + 3) >>> 12)) v = Semantics.lw((int) I32.get(mem, (int) (va + lDelta[t])));
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LWU: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
-                        if (lTag[t] == ((va + 3) >>> 12)) v = (int) I32.get(mem, (int) (va + lDelta[t])) & 0xFFFF_FFFFL;
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
+                        if (lTag[t] == ((va + 3) >>> 12)) v = Semantics.lwu((int) I32.get(mem, (int) (va + lDelta[t])));
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.LD: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
-                        if (lTag[t] == ((va + 7) >>> 12)) v = (long) I64.get(mem, (int) (va + lDelta[t]));
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK; long v;
+                        if (lTag[t] == ((va + 7) >>> 12)) v = Semantics.ld((long) I64.get(mem, (int) (va + lDelta[t])));
                         else { n = nb + i; slowAt = i; break blocks; }
                         x[rd] = v; break;
                     }
                     case Op.SB: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK;
-                        if (sTag[t] == (va >>> 12)) mem[(int) (va + sDelta[t])] = (byte) x[rs2];
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK;
+                        if (sTag[t] == (va >>> 12)) mem[(int) (va + sDelta[t])] = Semantics.sb(x[rs2]);
                         else { n = nb + i; slowAt = i; break blocks; }
                         break;
                     }
                     case Op.SH: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK;
-                        if (sTag[t] == ((va + 1) >>> 12)) I16.set(mem, (int) (va + sDelta[t]), (short) x[rs2]);
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK;
+                        if (sTag[t] == ((va + 1) >>> 12)) I16.set(mem, (int) (va + sDelta[t]), Semantics.sh(x[rs2]));
                         else { n = nb + i; slowAt = i; break blocks; }
                         break;
                     }
                     case Op.SW: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK;
-                        if (sTag[t] == ((va + 3) >>> 12)) I32.set(mem, (int) (va + sDelta[t]), (int) x[rs2]);
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK;
+                        if (sTag[t] == ((va + 3) >>> 12)) I32.set(mem, (int) (va + sDelta[t]), Semantics.sw(x[rs2]));
                         else { n = nb + i; slowAt = i; break blocks; }
                         break;
                     }
                     case Op.SD: {
-                        long va = x[rs1] + imm; int t = (int) (va >>> 12) & Mmu.TLB_MASK;
-                        if (sTag[t] == ((va + 7) >>> 12)) I64.set(mem, (int) (va + sDelta[t]), x[rs2]);
+                        long va = Semantics.effectiveAddress(x[rs1], imm); int t = (int) (va >>> 12) & Mmu.TLB_MASK;
+                        if (sTag[t] == ((va + 7) >>> 12)) I64.set(mem, (int) (va + sDelta[t]), Semantics.sd(x[rs2]));
                         else { n = nb + i; slowAt = i; break blocks; }
                         break;
                     }
-                    case Op.ADDI: x[rd] = x[rs1] + imm; break;
-                    case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
-                    case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
-                    case Op.XORI: x[rd] = x[rs1] ^ imm; break;
-                    case Op.ORI: x[rd] = x[rs1] | imm; break;
-                    case Op.ANDI: x[rd] = x[rs1] & imm; break;
-                    case Op.SLLI: x[rd] = x[rs1] << imm; break;
-                    case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
-                    case Op.SRAI: x[rd] = x[rs1] >> imm; break;
-                    case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
-                    case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
-                    case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
-                    case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
-                    case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
-                    case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
-                    case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
-                    case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
-                    case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
-                    case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
-                    case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
-                    case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
-                    case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
-                    case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
-                    case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
-                    case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
-                    case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
-                    case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
-                    case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
-                    case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
-                    case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
-                    case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
-                    case Op.MULHSU: { long a = x[rs1], b = x[rs2]; x[rd] = Math.multiplyHigh(a, b) + ((b >> 63) & a); break; }
-                    case Op.MULHU: { long a = x[rs1], b = x[rs2]; x[rd] = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a); break; }
-                    // division by zero: quotient all ones, remainder the dividend; MIN/-1 is right in Java
-                    case Op.DIV: { long b = x[rs2]; x[rd] = b == 0 ? -1 : x[rs1] / b; break; }
-                    case Op.DIVU: { long b = x[rs2]; x[rd] = b == 0 ? -1 : Long.divideUnsigned(x[rs1], b); break; }
-                    case Op.REM: { long b = x[rs2]; x[rd] = b == 0 ? x[rs1] : x[rs1] % b; break; }
-                    case Op.REMU: { long b = x[rs2]; x[rd] = b == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], b); break; }
-                    case Op.DIVW: { int b = (int) x[rs2]; x[rd] = b == 0 ? -1 : (int) x[rs1] / b; break; }
-                    case Op.DIVUW: { int b = (int) x[rs2]; x[rd] = b == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], b); break; }
-                    case Op.REMW: { int b = (int) x[rs2]; x[rd] = b == 0 ? (int) x[rs1] : (int) x[rs1] % b; break; }
-                    case Op.REMUW: { int b = (int) x[rs2]; x[rd] = b == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], b); break; }
+                    case Op.ADDI: x[rd] = Semantics.addi(x[rs1], imm); break;
+                    case Op.SLTI: x[rd] = Semantics.slti(x[rs1], imm); break;
+                    case Op.SLTIU: x[rd] = Semantics.sltiu(x[rs1], imm); break;
+                    case Op.XORI: x[rd] = Semantics.xori(x[rs1], imm); break;
+                    case Op.ORI: x[rd] = Semantics.ori(x[rs1], imm); break;
+                    case Op.ANDI: x[rd] = Semantics.andi(x[rs1], imm); break;
+                    case Op.SLLI: x[rd] = Semantics.slli(x[rs1], imm); break;
+                    case Op.SRLI: x[rd] = Semantics.srli(x[rs1], imm); break;
+                    case Op.SRAI: x[rd] = Semantics.srai(x[rs1], imm); break;
+                    case Op.ADD: x[rd] = Semantics.add(x[rs1], x[rs2]); break;
+                    case Op.SUB: x[rd] = Semantics.sub(x[rs1], x[rs2]); break;
+                    case Op.SLL: x[rd] = Semantics.sll(x[rs1], x[rs2]); break;
+                    case Op.SLT: x[rd] = Semantics.slt(x[rs1], x[rs2]); break;
+                    case Op.SLTU: x[rd] = Semantics.sltu(x[rs1], x[rs2]); break;
+                    case Op.XOR: x[rd] = Semantics.xor(x[rs1], x[rs2]); break;
+                    case Op.SRL: x[rd] = Semantics.srl(x[rs1], x[rs2]); break;
+                    case Op.SRA: x[rd] = Semantics.sra(x[rs1], x[rs2]); break;
+                    case Op.OR: x[rd] = Semantics.or(x[rs1], x[rs2]); break;
+                    case Op.AND: x[rd] = Semantics.and(x[rs1], x[rs2]); break;
+                    case Op.ADDIW: x[rd] = Semantics.addiw(x[rs1], imm); break;
+                    case Op.SLLIW: x[rd] = Semantics.slliw(x[rs1], imm); break;
+                    case Op.SRLIW: x[rd] = Semantics.srliw(x[rs1], imm); break;
+                    case Op.SRAIW: x[rd] = Semantics.sraiw(x[rs1], imm); break;
+                    case Op.ADDW: x[rd] = Semantics.addw(x[rs1], x[rs2]); break;
+                    case Op.SUBW: x[rd] = Semantics.subw(x[rs1], x[rs2]); break;
+                    case Op.SLLW: x[rd] = Semantics.sllw(x[rs1], x[rs2]); break;
+                    case Op.SRLW: x[rd] = Semantics.srlw(x[rs1], x[rs2]); break;
+                    case Op.SRAW: x[rd] = Semantics.sraw(x[rs1], x[rs2]); break;
+                    case Op.MUL: x[rd] = Semantics.mul(x[rs1], x[rs2]); break;
+                    case Op.MULW: x[rd] = Semantics.mulw(x[rs1], x[rs2]); break;
+                    case Op.MULH: x[rd] = Semantics.mulh(x[rs1], x[rs2]); break;
+                    case Op.MULHSU: x[rd] = Semantics.mulhsu(x[rs1], x[rs2]); break;
+                    case Op.MULHU: x[rd] = Semantics.mulhu(x[rs1], x[rs2]); break;
+                    case Op.DIV: x[rd] = Semantics.div(x[rs1], x[rs2]); break;
+                    case Op.DIVU: x[rd] = Semantics.divu(x[rs1], x[rs2]); break;
+                    case Op.REM: x[rd] = Semantics.rem(x[rs1], x[rs2]); break;
+                    case Op.REMU: x[rd] = Semantics.remu(x[rs1], x[rs2]); break;
+                    case Op.DIVW: x[rd] = Semantics.divw(x[rs1], x[rs2]); break;
+                    case Op.DIVUW: x[rd] = Semantics.divuw(x[rs1], x[rs2]); break;
+                    case Op.REMW: x[rd] = Semantics.remw(x[rs1], x[rs2]); break;
+                    case Op.REMUW: x[rd] = Semantics.remuw(x[rs1], x[rs2]); break;
                     case Op.ILLEGAL:
                         n = nb + i;
                         slowAt = i;

@@ -45,13 +45,4 @@ final class Op {
     static int accessSize(int op) {
         return ACCESS_SIZE[op - LB];
     }
-
-    /**
-     * What a load ({@link #LB}..{@link #LWU}) writes to rd, given the {@code bits} it read
-     * zero-extended: LB, LH, LW (and LD) sign-extend, LBU, LHU, LWU do not.
-     */
-    static long loadResult(int op, long bits) {
-        int shift = 64 - 8 * accessSize(op);
-        return op <= LD ? (bits << shift) >> shift : bits;
-    }
 }

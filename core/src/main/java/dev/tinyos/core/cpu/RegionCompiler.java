@@ -4,13 +4,18 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,9 +36,15 @@ import java.util.Map;
  * load or store that misses its TLB, and an op the compiler does not handle (system, CSR,
  * atomics, FENCE, ILLEGAL, a load into x0: they all end their block) leave the region.
  *
- * <p>Invariant: the generated code computes what the matching {@code case} of
- * {@code Interpreter.loop} computes (CompilerDifferentialTest and CompiledBlockFuzzTest check
- * it), counts exactly the steps the interpreter counts, and allocates nothing.
+ * <p>What an op computes is not written here: the code of each op is an {@code INVOKESTATIC} of
+ * its method in {@link Semantics} (found by the op's name), the very method the matching
+ * {@code case} of {@code Interpreter.loop} calls; this class writes only the plumbing (guest
+ * registers in locals, the TLB check of loads and stores, pc, step counts, exits).
+ * SemanticsOnceTest fails if a generated region computes an op's result itself.
+ *
+ * <p>Invariant: the generated code counts exactly the steps the interpreter counts and
+ * allocates nothing (CompilerDifferentialTest and CompiledBlockFuzzTest compare it with the
+ * interpreter).
  */
 final class RegionCompiler {
     private RegionCompiler() {}
@@ -50,7 +61,32 @@ final class RegionCompiler {
     private static final String HART = "dev/tinyos/core/cpu/Hart";
     private static final String VH = "java/lang/invoke/VarHandle";
     private static final String VH_DESC = "Ljava/lang/invoke/VarHandle;";
-    private static final String OPS = "dev/tinyos/core/cpu/CompiledOps";
+    private static final String SEMANTICS = "dev/tinyos/core/cpu/Semantics";
+
+    /** Descriptors of the methods of {@link Semantics}, by name. */
+    private static final Map<String, String> SEMANTICS_DESC = new HashMap<>();
+    /** For each op, the method of {@link Semantics} named after it (the op's name in lower case), or null. */
+    private static final String[] SEMANTICS_OF = new String[Op.COUNT];
+
+    static {
+        for (Method m : Semantics.class.getDeclaredMethods()) {
+            if (Modifier.isStatic(m.getModifiers()) && !m.isSynthetic()) SEMANTICS_DESC.put(m.getName(), Type.getMethodDescriptor(m));
+        }
+        try {
+            for (Field f : Op.class.getDeclaredFields()) {
+                if (f.getType() != int.class || !Modifier.isStatic(f.getModifiers())) continue;
+                String name = f.getName().toLowerCase(Locale.ROOT);
+                if (SEMANTICS_DESC.containsKey(name)) SEMANTICS_OF[f.getInt(null)] = name;
+            }
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The name of the method of {@link Semantics} that defines {@code op}, or null. */
+    static String semanticsOf(int op) {
+        return SEMANTICS_OF[op];
+    }
 
     // locals of run(ctx, pc, n, max): this, ctx, pc (2 slots), n (2), max (2); then the
     // context's arrays, the page's virtual base, temporaries, the exit's pc and entry, and
@@ -65,6 +101,11 @@ final class RegionCompiler {
 
     private static boolean isJump(int op) {
         return op == Op.JAL || op == Op.JALR || op == Op.J || op == Op.JR;
+    }
+
+    /** The register-immediate ALU ops (their second operand is the immediate). */
+    private static boolean isImmediate(int op) {
+        return op >= Op.ADDI && op <= Op.SRAI || op >= Op.ADDIW && op <= Op.SRAIW;
     }
 
     private static boolean isBranch(int op) {
@@ -153,6 +194,17 @@ final class RegionCompiler {
         if (SHARED.size() >= MAX_SHARED) SHARED.clear();
         SHARED.put(key, r);
         return r;
+    }
+
+    /**
+     * The class file of a region of one block at page offset 0, whose decoded entries (with
+     * their offsets) are {@code ops[0..len)}: what the compiler emits for them (for tests).
+     */
+    static byte[] classFileOfBlock(long[] ops, int len) {
+        int k = 0, end = 0;
+        while (k < len && compilable(Packed.op((int) ops[k]))) k++;
+        for (int e = 0; e < len; e++) end = Math.max(end, Packed.at((int) ops[e]) + Packed.len((int) ops[e]));
+        return generate(ops, List.of(new Block(0, len, k, 0, end)), Map.of(0, 0));
     }
 
     /** The class file of a region made of {@code list} (entry first). */
@@ -352,15 +404,15 @@ final class RegionCompiler {
             final long at = Packed.at(p), next = at + Packed.len(p);
             switch (op) {
                 case Op.NOP: return;
-                case Op.LI: pushLong(mv, imm); write(rd); return;
+                case Op.LI: pushLong(mv, imm); semantics(op); write(rd); return;
                 case Op.MV: read(rs2); write(rd); return;
-                case Op.AUIPC: pcPlus(at + imm); write(rd); return;
+                case Op.AUIPC: pcPlus(at); pushLong(mv, imm); semantics(op); write(rd); return;
                 case Op.JAL: case Op.J:
                     if (op == Op.JAL) { pcPlus(next); write(rd); }
                     goTo(e + 1, b.off() + at + imm);
                     return;
                 case Op.JALR: case Op.JR:
-                    read(rs1); pushLong(mv, imm); mv.visitInsn(Opcodes.LADD); pushLong(mv, ~1L); mv.visitInsn(Opcodes.LAND);
+                    read(rs1); pushLong(mv, imm); call("jalrTarget");
                     mv.visitVarInsn(Opcodes.LSTORE, EXITPC); // the target before rd is written (rd may be rs1)
                     if (op == Op.JALR) { pcPlus(next); write(rd); }
                     addSteps(e + 1);
@@ -369,17 +421,9 @@ final class RegionCompiler {
                     mv.visitJumpInsn(Opcodes.GOTO, common);
                     return;
                 case Op.BEQ: case Op.BNE: case Op.BLT: case Op.BGE: case Op.BLTU: case Op.BGEU: {
-                    read(rs1); read(rs2);
-                    if (op == Op.BLTU || op == Op.BGEU) unsignedCompare();
-                    else mv.visitInsn(Opcodes.LCMP);
-                    int jump = switch (op) {
-                        case Op.BEQ -> Opcodes.IFEQ;
-                        case Op.BNE -> Opcodes.IFNE;
-                        case Op.BLT, Op.BLTU -> Opcodes.IFLT;
-                        default -> Opcodes.IFGE;
-                    };
+                    read(rs1); read(rs2); semantics(op); // true: taken
                     final long target = b.off() + at + imm;
-                    stub(jump, () -> goTo(e + 1, target));
+                    stub(Opcodes.IFNE, () -> goTo(e + 1, target));
                     return;
                 }
                 case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU:
@@ -395,7 +439,7 @@ final class RegionCompiler {
 
         /** VA = x[rs1] + imm; T = TLB index; leaves for the interpreter at entry e unless tags[T] covers the access. */
         private void translate(int e, int tags, int rs1, long imm, int size) {
-            read(rs1); pushLong(mv, imm); mv.visitInsn(Opcodes.LADD); mv.visitVarInsn(Opcodes.LSTORE, VA);
+            read(rs1); pushLong(mv, imm); call("effectiveAddress"); mv.visitVarInsn(Opcodes.LSTORE, VA);
             mv.visitVarInsn(Opcodes.LLOAD, VA); pushInt(mv, 12); mv.visitInsn(Opcodes.LUSHR); mv.visitInsn(Opcodes.L2I);
             pushInt(mv, Mmu.TLB_MASK); mv.visitInsn(Opcodes.IAND); mv.visitVarInsn(Opcodes.ISTORE, T);
             mv.visitVarInsn(Opcodes.ALOAD, tags); mv.visitVarInsn(Opcodes.ILOAD, T); mv.visitInsn(Opcodes.LALOAD);
@@ -420,15 +464,13 @@ final class RegionCompiler {
             translate(e, LTAG, rs1, imm, size);
             if (size > 1) mv.visitFieldInsn(Opcodes.GETSTATIC, HART, size == 2 ? "I16" : size == 4 ? "I32" : "I64", VH_DESC);
             ramIndex(LDELTA);
-            switch (op) {
-                case Op.LB: mv.visitInsn(Opcodes.BALOAD); mv.visitInsn(Opcodes.I2L); break;
-                case Op.LBU: mv.visitInsn(Opcodes.BALOAD); pushInt(mv, 0xFF); mv.visitInsn(Opcodes.IAND); mv.visitInsn(Opcodes.I2L); break;
-                case Op.LH: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "get", "([BI)S", false); mv.visitInsn(Opcodes.I2L); break;
-                case Op.LHU: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "get", "([BI)S", false); pushInt(mv, 0xFFFF); mv.visitInsn(Opcodes.IAND); mv.visitInsn(Opcodes.I2L); break;
-                case Op.LW: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "get", "([BI)I", false); mv.visitInsn(Opcodes.I2L); break;
-                case Op.LWU: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "get", "([BI)I", false); mv.visitInsn(Opcodes.I2L); pushLong(mv, 0xFFFF_FFFFL); mv.visitInsn(Opcodes.LAND); break;
-                default: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "get", "([BI)J", false); break; // LD
+            switch (size) { // the bits read, in the Java type of the width
+                case 1: mv.visitInsn(Opcodes.BALOAD); break;
+                case 2: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "get", "([BI)S", false); break;
+                case 4: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "get", "([BI)I", false); break;
+                default: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "get", "([BI)J", false); break;
             }
+            semantics(op); // sign or zero extension
             write(rd);
         }
 
@@ -438,77 +480,34 @@ final class RegionCompiler {
             if (size > 1) mv.visitFieldInsn(Opcodes.GETSTATIC, HART, size == 2 ? "I16" : size == 4 ? "I32" : "I64", VH_DESC);
             ramIndex(SDELTA);
             read(rs2);
-            switch (op) {
-                case Op.SB: mv.visitInsn(Opcodes.L2I); mv.visitInsn(Opcodes.I2B); mv.visitInsn(Opcodes.BASTORE); break;
-                case Op.SH: mv.visitInsn(Opcodes.L2I); mv.visitInsn(Opcodes.I2S); mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "set", "([BIS)V", false); break;
-                case Op.SW: mv.visitInsn(Opcodes.L2I); mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "set", "([BII)V", false); break;
-                default: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "set", "([BIJ)V", false); break; // SD
+            semantics(op); // the low bits of rs2, in the Java type of the width
+            switch (size) {
+                case 1: mv.visitInsn(Opcodes.BASTORE); break;
+                case 2: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "set", "([BIS)V", false); break;
+                case 4: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "set", "([BII)V", false); break;
+                default: mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VH, "set", "([BIJ)V", false); break;
             }
         }
 
-        /** The register-register and register-immediate ops (ADDI..REMUW). */
+        /** The register-register and register-immediate ops (ADDI..REMUW): rd = op(rs1, rs2 or imm). */
         private void alu(int op, int rd, int rs1, int rs2, long imm) {
             read(rs1);
-            switch (op) {
-                case Op.ADDI: pushLong(mv, imm); mv.visitInsn(Opcodes.LADD); break;
-                case Op.SLTI: pushLong(mv, imm); mv.visitInsn(Opcodes.LCMP); lessThanZero(); break;
-                case Op.SLTIU: pushLong(mv, imm); unsignedCompare(); lessThanZero(); break;
-                case Op.XORI: pushLong(mv, imm); mv.visitInsn(Opcodes.LXOR); break;
-                case Op.ORI: pushLong(mv, imm); mv.visitInsn(Opcodes.LOR); break;
-                case Op.ANDI: pushLong(mv, imm); mv.visitInsn(Opcodes.LAND); break;
-                case Op.SLLI: pushInt(mv, (int) imm); mv.visitInsn(Opcodes.LSHL); break;
-                case Op.SRLI: pushInt(mv, (int) imm); mv.visitInsn(Opcodes.LUSHR); break;
-                case Op.SRAI: pushInt(mv, (int) imm); mv.visitInsn(Opcodes.LSHR); break;
-                case Op.ADD: read(rs2); mv.visitInsn(Opcodes.LADD); break;
-                case Op.SUB: read(rs2); mv.visitInsn(Opcodes.LSUB); break;
-                case Op.SLL: read(rs2); mv.visitInsn(Opcodes.L2I); mv.visitInsn(Opcodes.LSHL); break;
-                case Op.SLT: read(rs2); mv.visitInsn(Opcodes.LCMP); lessThanZero(); break;
-                case Op.SLTU: read(rs2); unsignedCompare(); lessThanZero(); break;
-                case Op.XOR: read(rs2); mv.visitInsn(Opcodes.LXOR); break;
-                case Op.SRL: read(rs2); mv.visitInsn(Opcodes.L2I); mv.visitInsn(Opcodes.LUSHR); break;
-                case Op.SRA: read(rs2); mv.visitInsn(Opcodes.L2I); mv.visitInsn(Opcodes.LSHR); break;
-                case Op.OR: read(rs2); mv.visitInsn(Opcodes.LOR); break;
-                case Op.AND: read(rs2); mv.visitInsn(Opcodes.LAND); break;
-                case Op.ADDIW: pushLong(mv, imm); mv.visitInsn(Opcodes.LADD); mv.visitInsn(Opcodes.L2I); mv.visitInsn(Opcodes.I2L); break;
-                case Op.SLLIW: mv.visitInsn(Opcodes.L2I); pushInt(mv, (int) imm); mv.visitInsn(Opcodes.ISHL); mv.visitInsn(Opcodes.I2L); break;
-                case Op.SRLIW: mv.visitInsn(Opcodes.L2I); pushInt(mv, (int) imm); mv.visitInsn(Opcodes.IUSHR); mv.visitInsn(Opcodes.I2L); break;
-                case Op.SRAIW: mv.visitInsn(Opcodes.L2I); pushInt(mv, (int) imm); mv.visitInsn(Opcodes.ISHR); mv.visitInsn(Opcodes.I2L); break;
-                case Op.ADDW: read(rs2); mv.visitInsn(Opcodes.LADD); mv.visitInsn(Opcodes.L2I); mv.visitInsn(Opcodes.I2L); break;
-                case Op.SUBW: read(rs2); mv.visitInsn(Opcodes.LSUB); mv.visitInsn(Opcodes.L2I); mv.visitInsn(Opcodes.I2L); break;
-                case Op.SLLW: intOp(rs2, Opcodes.ISHL); break;
-                case Op.SRLW: intOp(rs2, Opcodes.IUSHR); break;
-                case Op.SRAW: intOp(rs2, Opcodes.ISHR); break;
-                case Op.MUL: read(rs2); mv.visitInsn(Opcodes.LMUL); break;
-                case Op.MULW: intOp(rs2, Opcodes.IMUL); break;
-                case Op.MULH: read(rs2); mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "multiplyHigh", "(JJ)J", false); break;
-                case Op.MULHSU: case Op.MULHU: case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU:
-                case Op.DIVW: case Op.DIVUW: case Op.REMW: case Op.REMUW:
-                    read(rs2);
-                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, CompiledOps.name(op), "(JJ)J", false);
-                    break;
-                default: throw new IllegalArgumentException("not an ALU op: " + op);
-            }
+            if (isImmediate(op)) pushLong(mv, imm);
+            else read(rs2);
+            semantics(op);
             write(rd);
         }
 
-        /** (int) a OP (int) b, sign-extended: a is on the stack. */
-        private void intOp(int rs2, int opcode) {
-            mv.visitInsn(Opcodes.L2I);
-            read(rs2);
-            mv.visitInsn(Opcodes.L2I);
-            mv.visitInsn(opcode);
-            mv.visitInsn(Opcodes.I2L);
+        /** Calls the method of {@link Semantics} that defines {@code op} (its operands are on the stack). */
+        private void semantics(int op) {
+            String name = SEMANTICS_OF[op];
+            if (name == null) throw new IllegalArgumentException("no method of Semantics defines op " + op);
+            call(name);
         }
 
-        private void unsignedCompare() {
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
-        }
-
-        /** int c on the stack -> (long) (c &lt; 0 ? 1 : 0). */
-        private void lessThanZero() {
-            pushInt(mv, 31);
-            mv.visitInsn(Opcodes.IUSHR);
-            mv.visitInsn(Opcodes.I2L);
+        /** Calls the method {@code name} of {@link Semantics} (its operands are on the stack). */
+        private void call(String name) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, SEMANTICS, name, SEMANTICS_DESC.get(name), false);
         }
     }
 
