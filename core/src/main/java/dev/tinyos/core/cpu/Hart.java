@@ -62,7 +62,7 @@ public final class Hart {
     /** The decoded blocks the loop runs. */
     final BlockCache blocks;
     /** The engine that executes instructions. */
-    private final Interpreter interpreter;
+    final Interpreter interpreter;
     final Ram ram;
     final TimeSource time;
     private final byte[] mem;

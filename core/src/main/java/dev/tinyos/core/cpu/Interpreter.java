@@ -101,7 +101,7 @@ final class Interpreter {
     /** The compiler is used in the current run(): on, and not on the instrumented path. */
     private boolean jitNow;
     /** Runs compiled regions (when the compiler is on). */
-    private final RegionDriver driver;
+    final RegionDriver driver;
 
     // ---- the fields of a pack (Packed) as loop() reads them: constant shifts, no calls (a
     // call in the loop, even one HotSpot inlines, counts against its inlining budget)
@@ -168,7 +168,7 @@ final class Interpreter {
                 if (e == EXIT_DONE) break;
                 if (e == EXIT_REGION) {
                     final long n0 = n, pc0 = pc;
-                    n = driver.drive(pc, n, maxInstructions, exitRegionBlock);
+                    n = driver.drive(pc, n, maxInstructions, exitRegionBlock, base);
                     pc = driver.pc;
                     final int x = driver.exit;
                     if (x >= 0) { // the interpreter runs entry x of the block at pc

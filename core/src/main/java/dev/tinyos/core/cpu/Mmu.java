@@ -290,15 +290,30 @@ final class Mmu {
         h.reportAccess(AccessProbe.STORE, va2, pa2, size - n1);
     }
 
-    /** Translates an atomic's address; faults (access type store unless {@code lr}) if not in RAM. */
+    /**
+     * Translates an atomic's address; faults (access type store unless {@code lr}) if not in RAM.
+     * A hit in the load TLB (LR) or the store TLB (SC, AMO) needs no walk; a walk for SC or an
+     * AMO fills the store TLB as a store would (spinlocks take an AMO on every acquire and release).
+     */
     int atomicOffset(long va, int size, boolean lr) {
         if ((va & (size - 1)) != 0) {
             throw h.fault(lr ? Cause.MISALIGNED_LOAD : Cause.MISALIGNED_STORE, va);
         }
+        int t = (int) (va >>> 12) & TLB_MASK;
+        if (lr ? lTag[t] == va >>> 12 : sTag[t] == va >>> 12) { // the data TLB: no walk (spinlocks)
+            return (int) (va + (lr ? lDelta[t] : sDelta[t]));
+        }
         long pa = translate(va, lr ? Sv39.LOAD : Sv39.STORE);
         pmpCheck(va, pa, size, lr ? Sv39.LOAD : Sv39.STORE, dataPriv());
         if (!ram.contains(pa, size)) throw h.fault(lr ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
-        return (int) (pa - ramBase);
+        int off = (int) (pa - ramBase);
+        if (!lr && pageInRam(pa) && !ram.isCode(off) && !ram.isWatched(off)) {
+            ram.markDirty(off); // a store translation needs its page marked first (an SC may not store)
+            filling(2, t);
+            sTag[t] = va >>> 12;
+            sDelta[t] = off - va;
+        }
+        return off;
     }
 
     /** Fetch when the fetch TLB misses: translates pc, fills the TLB and the current fetch page. */

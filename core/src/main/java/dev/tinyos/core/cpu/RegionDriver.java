@@ -6,27 +6,34 @@ import dev.tinyos.core.Ram;
  * Runs compiled {@link Region}s back to back, outside the interpreter's loop: from a pc, it
  * finds the block there through the fetch TLB and the block cache's key (the loop's own
  * lookup, no building, no fault), calls its region if it has one and its entry block fits the
- * budget, and goes on at the pc the region left at; it returns to the interpreter as soon as
- * the next block has no region, is not at hand, does not fit the budget, or a region handed
- * an entry back ({@link JitContext#exit}).
+ * budget, and goes on at the pc the region left at. When a region hands back an out-of-line
+ * op (CSR, atomic, xRET, FENCE, ECALL...: {@link RareOps}, which ends its block), the driver
+ * executes it itself, exactly as the loop's {@code default} case does (pc and icount synced
+ * first, so a trap propagates to {@code Interpreter.run} as from the loop), and goes on; kernel
+ * code, where such ops come every few instructions, then stays out of the loop. It returns to
+ * the interpreter as soon as the next block has no region, is not at hand, does not fit the
+ * budget, the slice must end, or a region handed back a load or store that missed its TLB
+ * ({@link JitContext#exit}).
  *
- * <p>Invariant: it changes nothing but what the regions change (registers, RAM through the
- * TLB fast path) and the hart's current fetch page ({@link Mmu#fetchVpn}, which it keeps
- * exact); the step count it returns is one the interpreter would also have stopped at.
+ * <p>Invariant: it changes nothing but what the regions and the out-of-line ops change, and
+ * the hart's current fetch page ({@link Mmu#fetchVpn}, which it keeps exact, also when an op
+ * throws); the step count it returns is one the interpreter would also have stopped at.
  */
 final class RegionDriver {
+    private final Hart h;
     private final Mmu mmu;
     private final BlockCache blocks;
     final JitContext ctx;
 
     RegionDriver(Hart h, Mmu mmu, BlockCache blocks, Ram ram) {
+        this.h = h;
         this.mmu = mmu;
         this.blocks = blocks;
         this.ctx = new JitContext(h.x, ram.data, mmu);
     }
 
-    /** Statistics: drive() calls and region calls. */
-    long drives, calls;
+    /** Statistics: drive() calls, region calls and out-of-line ops executed here. */
+    long drives, calls, rareOps;
 
     /** After {@link #drive}: where the interpreter goes on. */
     long pc;
@@ -36,11 +43,12 @@ final class RegionDriver {
     /**
      * Runs regions from {@code pc}, starting with the region of block {@code first} (the block
      * at {@code pc}, which the caller found and checked: it has a region and fits the budget),
-     * with {@code n} of {@code max} steps taken; returns the steps taken then.
+     * with {@code n} of {@code max} steps taken since icount {@code base}; returns the steps
+     * taken then.
      */
-    long drive(long pc, long n, long max, int first) {
+    long drive(long pc, long n, long max, int first, long base) {
         final JitContext c = ctx;
-        final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bKey = blocks.bKey;
+        final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bKey = blocks.bKey, bOps = blocks.bOps;
         final int[] codeGen = blocks.codeGen;
         final Region[] compiled = blocks.compiled;
         long fetchVpn = mmu.fetchVpn, fetchDelta = mmu.fetchDelta;
@@ -53,7 +61,25 @@ final class RegionDriver {
             calls++;
             n = r.run(c, pc, n, max);
             pc = c.pc;
-            if ((ex = c.exit) >= 0) break;
+            if ((ex = c.exit) >= 0) { // the region stopped before entry ex of its block at pc (same page)
+                final int off = (int) (pc + fetchDelta);
+                final int b = ((off >>> 1) ^ (off >>> 14)) & BlockCache.BLOCK_MASK; // as BlockCache.blockIndex()
+                if (bKey[b] != ((long) codeGen[off >>> 12] << 32 | off)) break;
+                final int e = (b << BlockCache.MAX_BLOCK_SHIFT) + ex, p = (int) bOps[e], op = p & Packed.OP_MASK;
+                if (op < Op.FIRST_RARE || op == Op.J || op == Op.JR || n >= max) break; // a load or store: the loop
+                final long cur = pc + Packed.at(p);
+                h.pc = cur; // synced as the loop's default case syncs them: a trap leaves from here
+                h.icount = base + n;
+                mmu.fetchVpn = fetchVpn;
+                mmu.fetchDelta = fetchDelta;
+                rareOps++;
+                pc = RareOps.exec(h, op, Packed.rd(p), Packed.rs1(p), Packed.rs2(p), blocks.bImm[e], cur, cur + Packed.len(p));
+                n++;
+                ex = -1;
+                fetchVpn = mmu.fetchVpn; // CSR writes and xRET may have flushed the TLBs
+                fetchDelta = mmu.fetchDelta;
+                if (h.sliceEnd) break; // the loop ends the slice at once
+            }
             final long vpn = pc >>> 12;
             if (vpn != fetchVpn) {
                 final int t = (int) vpn & Mmu.TLB_MASK;
