@@ -32,6 +32,12 @@ final class RegionDriver {
         this.ctx = new JitContext(h.x, ram.data, mmu);
     }
 
+    /** True if the op of pack {@code p} is executed by {@link RareOps} (and so ends its block). */
+    private static boolean outOfLine(int p) {
+        final int op = p & Packed.OP_MASK;
+        return op >= Op.FIRST_RARE && op != Op.J && op != Op.JR;
+    }
+
     /** Statistics: drive() calls, region calls and out-of-line ops executed here. */
     long drives, calls, rareOps;
 
@@ -57,16 +63,27 @@ final class RegionDriver {
         int blk = first;
         for (;;) {
             final Region r = compiled[blk];
-            if (r == null || max - n < r.firstLen) break;
-            calls++;
-            n = r.run(c, pc, n, max);
-            pc = c.pc;
-            if ((ex = c.exit) >= 0) { // the region stopped before entry ex of its block at pc (same page)
-                final int off = (int) (pc + fetchDelta);
-                final int b = ((off >>> 1) ^ (off >>> 14)) & BlockCache.BLOCK_MASK; // as BlockCache.blockIndex()
-                if (bKey[b] != ((long) codeGen[off >>> 12] << 32 | off)) break;
-                final int e = (b << BlockCache.MAX_BLOCK_SHIFT) + ex, p = (int) bOps[e], op = p & Packed.OP_MASK;
-                if (op < Op.FIRST_RARE || op == Op.J || op == Op.JR || n >= max) break; // a load or store: the loop
+            int e; // the block entry of an out-of-line op to execute here
+            if (r != null) {
+                if (max - n < r.firstLen) break;
+                calls++;
+                n = r.run(c, pc, n, max);
+                pc = c.pc;
+                if ((ex = c.exit) >= 0) { // it stopped before entry ex of its block at pc (same page)
+                    final int off = (int) (pc + fetchDelta);
+                    final int b = ((off >>> 1) ^ (off >>> 14)) & BlockCache.BLOCK_MASK; // as BlockCache.blockIndex()
+                    if (bKey[b] != ((long) codeGen[off >>> 12] << 32 | off)) break;
+                    e = (b << BlockCache.MAX_BLOCK_SHIFT) + ex;
+                } else {
+                    e = -1;
+                }
+            } else { // no region: a block that starts with an out-of-line op never has one
+                e = blk << BlockCache.MAX_BLOCK_SHIFT;
+                if (!outOfLine((int) bOps[e])) break; // the loop runs it (and counts its heat)
+            }
+            if (e >= 0) {
+                final int p = (int) bOps[e], op = p & Packed.OP_MASK;
+                if (!outOfLine(p) || n >= max) break; // a load or store that missed: the loop runs it
                 final long cur = pc + Packed.at(p);
                 h.pc = cur; // synced as the loop's default case syncs them: a trap leaves from here
                 h.icount = base + n;
