@@ -27,6 +27,14 @@ import java.nio.ByteOrder;
  * forgets the page's code lines, so a cached block whose recorded generation differs is stale.
  * Invariant: a page whose code lines are nonzero is never written except through this class
  * (the hart keeps no fast store translation for it).
+ *
+ * <p>Page-table tracking, for the hart's translations kept across address-space switches:
+ * {@link #markTable} records a page the page-table walk read a PTE from; the first write made
+ * through this class to such a page (other than the walk's own A/D update,
+ * {@link #storeTableEntry}) forgets the mark and increments {@link #tableEpoch}, so a
+ * translation made at an earlier epoch may be stale, and one made at the current epoch is
+ * exactly what a new walk would give. Invariant: a marked page, like a code page, is never
+ * written except through this class.
  */
 public final class Ram {
     public static final int PAGE_SHIFT = 12;
@@ -67,6 +75,10 @@ public final class Ram {
      * block. The hart's links between cached blocks are valid only within one epoch.
      */
     public int codeEpoch = 1;
+    /** One bit per page: a PTE was read from it by the walk since its last write ({@link #markTable}). */
+    private final long[] tablePages;
+    /** Incremented by each write to a page marked by {@link #markTable} (see the class comment). */
+    private int tableEpoch;
     /** The one page whose stores end the hart's slice ({@link #watchStores}), or -1. */
     private int watchedPage = -1;
 
@@ -82,6 +94,7 @@ public final class Ram {
         this.sinceRestore = new long[dirty.length];
         this.codeGen = new int[size >>> PAGE_SHIFT];
         this.codeLines = new long[size >>> PAGE_SHIFT];
+        this.tablePages = new long[dirty.length];
     }
 
     /** True if {@code [paddr, paddr + len)} lies inside RAM. */
@@ -146,6 +159,43 @@ public final class Ram {
         return off >>> PAGE_SHIFT == watchedPage;
     }
 
+    /**
+     * Records that the page-table walk read a PTE in the page holding {@code off}; returns true
+     * if the page was not marked (the hart must then drop its fast store translations of it).
+     */
+    public boolean markTable(int off) {
+        int page = off >>> PAGE_SHIFT;
+        long bit = 1L << page;
+        if ((tablePages[page >>> 6] & bit) != 0) return false;
+        tablePages[page >>> 6] |= bit;
+        return true;
+    }
+
+    /** The page-table epoch ({@link #markTable}): changes whenever a marked page is written. */
+    public int tableEpoch() {
+        return tableEpoch;
+    }
+
+    /**
+     * True if stores to the page holding {@code off} must go through this class: it holds
+     * decoded code or a PTE the walk read.
+     */
+    public boolean storesTracked(int off) {
+        int page = off >>> PAGE_SHIFT;
+        return codeLines[page] != 0 || (tablePages[page >>> 6] & (1L << page)) != 0;
+    }
+
+    /**
+     * The walk's A/D update of the PTE at {@code off}: marks the page dirty and bumps code
+     * generations like any store, but keeps the page's table mark and the epoch (translations
+     * made before it stay exact: the walk sets A/D only in the PTE it then uses).
+     */
+    public void storeTableEntry(int off, long pte) {
+        codeWritten(off, 8);
+        markDirty(off);
+        I64.set(data, off, pte);
+    }
+
     /** True if the page holding offset {@code off} holds decoded instructions. */
     public boolean isCode(int off) {
         return codeLines[off >>> PAGE_SHIFT] != 0;
@@ -163,6 +213,17 @@ public final class Ram {
                 codeLines[p] = 0;
                 codeGen[p]++;
                 codeEpoch++;
+            }
+        }
+    }
+
+    /** A write to {@code [off, off + len)}: forgets the table mark of each page it hits, and bumps the epoch if any. */
+    private void tableWritten(int off, int len) {
+        for (int p = off >>> PAGE_SHIFT, last = (off + len - 1) >>> PAGE_SHIFT; p <= last; p++) {
+            long bit = 1L << p;
+            if ((tablePages[p >>> 6] & bit) != 0) {
+                tablePages[p >>> 6] &= ~bit;
+                tableEpoch++;
             }
         }
     }
@@ -201,6 +262,7 @@ public final class Ram {
     public void markDirty(int off, int len) {
         if (len <= 0) return;
         codeWritten(off, len);
+        tableWritten(off, len);
         for (int p = off >>> PAGE_SHIFT, last = (off + len - 1) >>> PAGE_SHIFT; p <= last; p++) {
             markDirty(p << PAGE_SHIFT);
         }
@@ -323,6 +385,8 @@ public final class Ram {
      */
     public void forgetCode() {
         java.util.Arrays.fill(codeLines, 0L);
+        java.util.Arrays.fill(tablePages, 0L); // and which held PTEs: no kept translation survives
+        tableEpoch++;
         for (int p = 0; p < codeGen.length; p++) {
             codeGen[p]++;
         }

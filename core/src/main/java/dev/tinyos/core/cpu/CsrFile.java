@@ -209,6 +209,6 @@ final class CsrFile {
         long mode = v >>> SATP_MODE_SHIFT;
         if (mode != 0 && mode != SATP_MODE_SV39) return;
         h.satp = v & ((0xFL << SATP_MODE_SHIFT) | SATP_ASID_MASK | SATP_PPN_MASK);
-        h.flushTlb();
+        h.mmu.switchSpace(); // as a flush (QEMU flushes at satp writes), keeping what is still exact
     }
 }

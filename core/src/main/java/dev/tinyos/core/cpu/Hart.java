@@ -28,10 +28,11 @@ import java.util.Arrays;
  * and tdata1-3 read 0).
  *
  * <p>Invariants: {@code x[0]} reads 0 between instructions; {@code priv} is one of
- * {@link #PRIV_U}, {@link #PRIV_S}, {@link #PRIV_M}; TLB entries are valid for the current
- * (priv, mstatus.MPRV/MPP/SUM/MXR, satp) and are flushed whenever one of them changes;
+ * {@link #PRIV_U}, {@link #PRIV_S}, {@link #PRIV_M}; TLB entries are exactly what a walk in
+ * the current (priv, mstatus.MPRV/MPP/SUM/MXR, satp) would give (the Mmu keeps them across a
+ * switch or an SFENCE.VMA only while no page-table page was written since they were made);
  * store-TLB entries exist only for pages whose PTE D bit is set, which were marked dirty
- * in {@link Ram} and which hold no decoded code ({@link Ram#isCode} false). A cached block
+ * in {@link Ram} and whose stores Ram does not track ({@link Ram#storesTracked} false). A cached block
  * is valid iff its key equals (generation of its page, offset of its start); a block link
  * is valid iff it was recorded in the current code epoch, which every code write, eviction
  * and translation flush ends. {@code icount} counts steps (retired or trapping instructions);

@@ -17,8 +17,21 @@ import java.util.Arrays;
  * the low bits of the virtual page number. Invariants: every entry is valid for the hart's
  * current translation context (priv, mstatus.MPRV/MPP/SUM/MXR, satp) and PMP summary, and is
  * flushed whenever one of them changes; store entries exist only for pages whose PTE D bit is
- * set, which were marked dirty in {@link Ram} and which hold no decoded code
- * ({@link Ram#isCode} false); {@link #filled} lists every entry filled since the last flush.
+ * set, which were marked dirty in {@link Ram} and whose stores Ram does not track
+ * ({@link Ram#storesTracked} false: no decoded code, no PTE the walk read); {@link #filled}
+ * lists every entry filled since the last flush.
+ *
+ * <p>Translations kept across address-space switches (kernels switch satp, or privilege, on
+ * every trap and flush with SFENCE.VMA): every entry of the TLBs is what a walk made at
+ * {@link #tlbEpoch}, a value of {@link Ram#tableEpoch}. While that epoch is current no
+ * page-table page was written since, so every entry is exactly what a new walk would give
+ * (the walk sets A/D only in PTEs whose translations it then caches) and SFENCE.VMA has
+ * nothing to drop. A switch of satp or of the context saves the entries under the context
+ * they were made for ({@link #SPACES} of them, the oldest replaced) and takes back those of the
+ * new context if their epoch is still current; a saved store entry whose dirty mark may have
+ * been dropped since comes back as a set-aside one. With an access probe attached nothing is
+ * kept (every walk is reported, as without this). The result is the same as flushing at
+ * every switch, but the walks are not repeated.
  */
 final class Mmu {
     static final int TLB_SIZE = 256;
@@ -60,6 +73,22 @@ final class Mmu {
      * takes one back after marking its page dirty, instead of walking the page table again.
      */
     private final long[] sKept = new long[TLB_SIZE], sKeptDelta = new long[TLB_SIZE];
+    /** The delta arrays by kind, as {@link #tlbTags}. */
+    private final long[][] tlbDeltas = {iDelta, lDelta, sDelta, cDelta, sKeptDelta};
+    /** satp and {@link Ram#tableEpoch} of the current entries (see the class comment). */
+    private long tlbSatp;
+    private int tlbEpoch;
+    /** Incremented whenever store entries are dropped (a saved store entry then comes back set aside). */
+    private int storeEpoch;
+    /** Saved address spaces: at most this many. */
+    static final int SPACES = 8;
+    private final long[] spaceSatp = new long[SPACES], spaceKey = new long[SPACES], spaceAge = new long[SPACES];
+    /** Per saved space: its epochs, and its entry count (-1: the slot is empty). */
+    private final int[] spaceEpoch = new int[SPACES], spaceStoreEpoch = new int[SPACES], spaceCount = new int[SPACES];
+    /** Per saved space: kind &lt;&lt; 8 | index, tag and delta of each entry. */
+    private final int[][] spaceEntry = new int[SPACES][];
+    private final long[][] spaceTag = new long[SPACES][], spaceDelta = new long[SPACES][];
+    private long switches;
     /** A tag array no address matches (every tag -1): the loop's data TLBs on the instrumented path. */
     private static final long[] NEVER = new long[TLB_SIZE];
     static {
@@ -77,14 +106,106 @@ final class Mmu {
     private final int[] filled = new int[8 * TLB_SIZE];
     private int filledCount;
 
-    /** Drops every cached translation (after {@link Ram#clearDirty()}, {@link #dropStoreTranslations()} is enough). */
+    /** Drops every cached translation, saved ones too (after {@link Ram#clearDirty()}, {@link #dropStoreTranslations()} is enough). */
     public void flushTlb() {
+        clearEntries();
+        translationKey = translationKey();
+        tlbSatp = h.satp;
+        java.util.Arrays.fill(spaceCount, -1);
+    }
+
+    /** Drops the current entries (kernels switch often: clear only what was filled); they are now of the current epoch. */
+    private void clearEntries() {
         fetchVpn = -1;
-        // kernels flush on every trap and address-space switch: clear only what was filled
         for (int k = 0; k < filledCount; k++) tlbTags[filled[k] >>> 8][filled[k] & TLB_MASK] = -1L;
         filledCount = 0;
         ram.codeEpoch++; // block links assumed the old translations
-        translationKey = translationKey();
+        tlbEpoch = ram.tableEpoch();
+    }
+
+    /** True if translations may be kept (no access probe: it must see every walk). */
+    private boolean keeping() {
+        return h.accessProbe == null;
+    }
+
+    /** SFENCE.VMA: drops the cached translations, unless no page-table page was written since they were made. */
+    void fence() {
+        if (!keeping() || tlbEpoch != ram.tableEpoch()) clearEntries();
+    }
+
+    /**
+     * satp was written or the translation context may have changed: saves the current entries
+     * under their context and takes back those of the new one (class comment); a write of the
+     * same satp in the same context acts as {@link #fence}.
+     */
+    void switchSpace() {
+        long key = translationKey();
+        if (key == translationKey && h.satp == tlbSatp) {
+            fence();
+            return;
+        }
+        boolean keep = keeping();
+        if (keep) saveSpace();
+        clearEntries();
+        translationKey = key;
+        tlbSatp = h.satp;
+        if (keep) takeSpace();
+    }
+
+    /** Saves the current entries (if still exact) in the slot of their context, or the oldest slot. */
+    private void saveSpace() {
+        int slot = -1;
+        for (int i = 0; i < SPACES; i++) {
+            if (spaceCount[i] >= 0 && spaceSatp[i] == tlbSatp && spaceKey[i] == translationKey) slot = i;
+        }
+        if (tlbEpoch != ram.tableEpoch() || filledCount == 0) { // nothing exact to keep
+            if (slot >= 0) spaceCount[slot] = -1;
+            return;
+        }
+        if (slot < 0) {
+            slot = 0;
+            for (int i = 1; i < SPACES; i++) {
+                if (spaceCount[i] < 0 || spaceCount[slot] >= 0 && spaceAge[i] < spaceAge[slot]) slot = i;
+            }
+        }
+        if (spaceEntry[slot] == null) {
+            spaceEntry[slot] = new int[filled.length];
+            spaceTag[slot] = new long[filled.length];
+            spaceDelta[slot] = new long[filled.length];
+        }
+        int n = 0;
+        for (int k = 0; k < filledCount; k++) {
+            int e = filled[k], kind = e >>> 8, t = e & TLB_MASK;
+            long tag = tlbTags[kind][t];
+            if (tag == -1L) continue;
+            spaceEntry[slot][n] = e;
+            spaceTag[slot][n] = tag;
+            spaceDelta[slot][n++] = tlbDeltas[kind][t];
+        }
+        spaceSatp[slot] = tlbSatp;
+        spaceKey[slot] = translationKey;
+        spaceEpoch[slot] = tlbEpoch;
+        spaceStoreEpoch[slot] = storeEpoch;
+        spaceAge[slot] = ++switches;
+        spaceCount[slot] = n;
+    }
+
+    /** Takes back the saved entries of the current context, if their epoch is current. */
+    private void takeSpace() {
+        for (int i = 0; i < SPACES; i++) {
+            if (spaceCount[i] < 0 || spaceSatp[i] != tlbSatp || spaceKey[i] != translationKey) continue;
+            if (spaceEpoch[i] == ram.tableEpoch()) {
+                boolean storesKept = spaceStoreEpoch[i] == storeEpoch;
+                for (int k = 0; k < spaceCount[i]; k++) {
+                    int e = spaceEntry[i][k], kind = e >>> 8, t = e & TLB_MASK;
+                    if (kind == 2 && !storesKept) kind = 4; // its page's dirty mark may be gone: set aside
+                    filling(kind, t);
+                    tlbTags[kind][t] = spaceTag[i][k];
+                    tlbDeltas[kind][t] = spaceDelta[i][k];
+                }
+            }
+            spaceCount[i] = -1;
+        }
     }
 
     /**
@@ -93,6 +214,7 @@ final class Mmu {
      * links between cached blocks stay.
      */
     public void dropStoreTranslations() {
+        storeEpoch++;
         int kept = 0;
         for (int k = 0; k < filledCount; k++) {
             int e = filled[k], t = e & TLB_MASK;
@@ -131,7 +253,7 @@ final class Mmu {
 
     /** Called after h.priv or h.mstatus may have changed: flushes the TLBs if the context did. */
     void translationContextChanged() {
-        if (translationKey() != translationKey) flushTlb();
+        if (translationKey() != translationKey) switchSpace();
     }
 
     /** Privilege used for loads and stores (MPRV applies MPP in M-mode). */
@@ -232,7 +354,7 @@ final class Mmu {
             long off = va + sKeptDelta[t];
             sKept[t] = -1L;
             ram.store((int) off, size, value); // marks the page dirty first
-            if (!ram.isCode((int) off)) {
+            if (!ram.storesTracked((int) off)) {
                 filling(2, t);
                 sTag[t] = va >>> 12;
                 sDelta[t] = off - va;
@@ -247,7 +369,7 @@ final class Mmu {
             if (ram.isWatched(off)) {
                 h.sliceEnd = true; // a watched page (HTIF tohost) is never cached for stores
             } else if (pageInRam(pa)) {
-                if (ram.isCode(off)) {
+                if (ram.storesTracked(off)) {
                     filling(3, t);
                     cTag[t] = va >>> 12;
                     cDelta[t] = off - va;
@@ -307,7 +429,7 @@ final class Mmu {
         pmpCheck(va, pa, size, lr ? Sv39.LOAD : Sv39.STORE, dataPriv());
         if (!ram.contains(pa, size)) throw h.fault(lr ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
         int off = (int) (pa - ramBase);
-        if (!lr && pageInRam(pa) && !ram.isCode(off) && !ram.isWatched(off)) {
+        if (!lr && pageInRam(pa) && !ram.storesTracked(off) && !ram.isWatched(off)) {
             ram.markDirty(off); // a store translation needs its page marked first (an SC may not store)
             filling(2, t);
             sTag[t] = va >>> 12;
@@ -332,8 +454,9 @@ final class Mmu {
         fetchDelta = iDelta[t];
     }
 
-    /** A RAM page just became a code page: no fast store translation may map it any more. */
+    /** A RAM page just became a code page or a page-table page: no fast store translation may map it any more. */
     void dropStoreTranslations(int page) {
+        storeEpoch++;
         for (int t = 0; t < TLB_SIZE; t++) {
             if (sTag[t] != -1 && ((sTag[t] << 12) + sDelta[t]) >>> 12 == page) sTag[t] = -1;
             if (sKept[t] != -1 && ((sKept[t] << 12) + sKeptDelta[t]) >>> 12 == page) sKept[t] = -1;

@@ -45,7 +45,7 @@ final class RareOps {
                 if (h.priv == Hart.PRIV_U || (h.priv == Hart.PRIV_S && (h.mstatus & MSTATUS_TVM) != 0)) {
                     throw h.fault(Cause.ILLEGAL_INSTRUCTION, imm);
                 }
-                h.flushTlb();
+                h.mmu.fence();
                 return next;
             case Op.LOAD_X0: // the access still happens: it may fault or reach a device
                 h.mmu.loadSlow(h.x[rs1] + imm, rs2);

@@ -7,6 +7,9 @@ import dev.tinyos.core.Ram;
  * eight-byte PTEs, permission checks for the effective privilege with SUM and MXR, superpage
  * alignment, and hardware A/D updates written back to the PTE in RAM.
  *
+ * <p>Every page it reads a PTE from is marked in {@link Ram#markTable} (so a later write to it
+ * ends the translations the hart keeps across address-space switches, {@link Mmu}).
+ *
  * <p>Invariant: stateless; returns the physical address or throws {@link Trap} after setting
  * the hart's trap cause (page fault of the access type with tval = the virtual address, or
  * access fault when a PTE lies outside RAM or PMP denies reading it, or writing its A/D bits;
@@ -39,6 +42,7 @@ final class Sv39 {
             if (!Pmp.allows(h, pteAddr, 8, Pmp.R, Hart.PRIV_S)) throw h.fault(accessFaultCause(acc), va);
             int off = (int) (pteAddr - ram.base);
             long pte = ram.load64(off);
+            if (ram.markTable(off)) h.mmu.dropStoreTranslations(off >>> 12); // its writes must be seen
             h.reportWalk(va, pteAddr, ep);
             if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte >>> 54) != 0) {
                 throw h.fault(pageFaultCause(acc), va);
@@ -54,7 +58,7 @@ final class Sv39 {
             long want = acc == STORE ? PTE_A | PTE_D : PTE_A;
             if ((pte & want) != want) {
                 if (!Pmp.allows(h, pteAddr, 8, Pmp.W, Hart.PRIV_S)) throw h.fault(accessFaultCause(acc), va);
-                ram.store64(off, pte | want);
+                ram.storeTableEntry(off, pte | want);
             }
             long offMask = (1L << (12 + 9 * level)) - 1;
             return ((ppn << 12) & ~offMask) | (va & offMask);
