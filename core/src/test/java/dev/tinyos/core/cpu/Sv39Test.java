@@ -24,7 +24,11 @@ class Sv39Test {
     }
 
     private long pteAddr(long va, int level) {
-        long table = ROOT;
+        return pteAddr(ROOT, va, level);
+    }
+
+    private long pteAddr(long root, long va, int level) {
+        long table = root;
         for (int l = 2; l > level; l--) {
             long slot = table + 8 * ((va >>> (12 + 9 * l)) & 511);
             long pte = f.load64(slot);
@@ -260,5 +264,56 @@ class Sv39Test {
         f.hart.pc = CODE + 0x300;
         f.steps(4); // sfence.vma, jal, the same jalr, and the addi of the new page
         assertEquals(103, f.x(1));
+    }
+
+    /** A second address space: root B maps the code page and DATA_VA to {@code pa}. */
+    private long spaceB(long pa) {
+        long rootB = RAM + 0x18_0000;
+        f.store64(pteAddr(rootB, CODE, 0), ((CODE >>> 12) << 10) | V | R | X | A);
+        f.store64(pteAddr(rootB, DATA_VA, 0), ((pa >>> 12) << 10) | V | R | A);
+        return (8L << 60) | (rootB >>> 12);
+    }
+
+    @Test
+    void translationsKeptAcrossAnAddressSpaceSwitchComeBackWithoutAWalk() {
+        long satpA = f.csr(Csr.SATP), satpB = spaceB(DATA_PA + 0x1_0000);
+        map(DATA_VA, DATA_PA, V | R); // A unset: the first load's walk writes it (not a table write)
+        f.hart.x[1] = DATA_VA;
+        f.store64(DATA_PA, 1);
+        f.store64(DATA_PA + 0x1_0000, 2);
+        runS(ld(3, 1, 0));
+        assertEquals(1, f.x(3));
+        int t = (int) (DATA_VA >>> 12) & Mmu.TLB_MASK;
+        f.hart.writeCsr(Csr.SATP, satpB);
+        assertEquals(-1L, f.hart.mmu.lTag[t], "B's TLB starts empty");
+        f.hart.pc = CODE;
+        f.put(CODE, ld(4, 1, 0));
+        f.steps(1);
+        assertEquals(2, f.x(4));
+        f.hart.writeCsr(Csr.SATP, satpA);
+        assertEquals(DATA_VA >>> 12, f.hart.mmu.lTag[t], "A's load translation is back, no walk");
+        f.hart.pc = CODE;
+        f.put(CODE, sfenceVma(0, 0), ld(5, 1, 0));
+        f.steps(2);
+        assertEquals(1, f.x(5));
+        assertEquals(DATA_VA >>> 12, f.hart.mmu.lTag[t], "SFENCE.VMA with no table written drops nothing");
+    }
+
+    @Test
+    void aPteRewrittenWhileAnotherSpaceRanIsWalkedAgain() {
+        long satpA = f.csr(Csr.SATP), satpB = spaceB(DATA_PA + 0x2_0000);
+        long pte = map(DATA_VA, DATA_PA, V | R | A);
+        f.hart.x[1] = DATA_VA;
+        f.store64(DATA_PA, 1);
+        f.store64(DATA_PA + 0x1_0000, 2);
+        runS(ld(3, 1, 0));
+        assertEquals(1, f.x(3));
+        f.hart.writeCsr(Csr.SATP, satpB);
+        f.store64(pte, (((DATA_PA + 0x1_0000) >>> 12) << 10) | V | R | A); // A's table, written in B
+        f.hart.writeCsr(Csr.SATP, satpA);
+        f.hart.pc = CODE;
+        f.put(CODE, ld(4, 1, 0));
+        f.steps(1);
+        assertEquals(2, f.x(4), "the new PTE, not A's kept translation");
     }
 }
