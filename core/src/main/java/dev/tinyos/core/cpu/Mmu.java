@@ -89,6 +89,9 @@ final class Mmu {
     private final int[][] spaceEntry = new int[SPACES][];
     private final long[][] spaceTag = new long[SPACES][], spaceDelta = new long[SPACES][];
     private long switches;
+    /** The slot the current entries were taken from (-1: none), and whether any was filled since. */
+    private int takenSlot = -1;
+    private boolean filledSinceTake;
     /** A tag array no address matches (every tag -1): the loop's data TLBs on the instrumented path. */
     private static final long[] NEVER = new long[TLB_SIZE];
     static {
@@ -121,6 +124,7 @@ final class Mmu {
         filledCount = 0;
         ram.codeEpoch++; // block links assumed the old translations
         tlbEpoch = ram.tableEpoch();
+        takenSlot = -1;
     }
 
     /** True if translations may be kept (no access probe: it must see every walk). */
@@ -154,6 +158,10 @@ final class Mmu {
 
     /** Saves the current entries (if still exact) in the slot of their context, or the oldest slot. */
     private void saveSpace() {
+        if (takenSlot >= 0 && !filledSinceTake && tlbEpoch == ram.tableEpoch()) { // its slot holds them all
+            spaceAge[takenSlot] = ++switches;
+            return;
+        }
         int slot = -1;
         for (int i = 0; i < SPACES; i++) {
             if (spaceCount[i] >= 0 && spaceSatp[i] == tlbSatp && spaceKey[i] == translationKey) slot = i;
@@ -190,21 +198,27 @@ final class Mmu {
         spaceCount[slot] = n;
     }
 
-    /** Takes back the saved entries of the current context, if their epoch is current. */
+    /**
+     * Takes back the saved entries of the current context, if their epoch is current (the slot
+     * keeps them: until an entry is filled, switching away needs no copy).
+     */
     private void takeSpace() {
         for (int i = 0; i < SPACES; i++) {
             if (spaceCount[i] < 0 || spaceSatp[i] != tlbSatp || spaceKey[i] != translationKey) continue;
-            if (spaceEpoch[i] == ram.tableEpoch()) {
-                boolean storesKept = spaceStoreEpoch[i] == storeEpoch;
-                for (int k = 0; k < spaceCount[i]; k++) {
-                    int e = spaceEntry[i][k], kind = e >>> 8, t = e & TLB_MASK;
-                    if (kind == 2 && !storesKept) kind = 4; // its page's dirty mark may be gone: set aside
-                    filling(kind, t);
-                    tlbTags[kind][t] = spaceTag[i][k];
-                    tlbDeltas[kind][t] = spaceDelta[i][k];
-                }
+            if (spaceEpoch[i] != ram.tableEpoch()) {
+                spaceCount[i] = -1;
+                continue;
             }
-            spaceCount[i] = -1;
+            boolean storesKept = spaceStoreEpoch[i] == storeEpoch;
+            for (int k = 0; k < spaceCount[i]; k++) {
+                int e = spaceEntry[i][k], kind = e >>> 8, t = e & TLB_MASK;
+                if (kind == 2 && !storesKept) kind = 4; // its page's dirty mark may be gone: set aside
+                filling(kind, t);
+                tlbTags[kind][t] = spaceTag[i][k];
+                tlbDeltas[kind][t] = spaceDelta[i][k];
+            }
+            takenSlot = i; // it stays: saving these entries again is then free
+            filledSinceTake = false;
         }
     }
 
@@ -239,6 +253,7 @@ final class Mmu {
 
     /** Records that TLB entry {@code t} of {@code tlbTags[kind]} is about to be filled. */
     private void filling(int kind, int t) {
+        filledSinceTake = true;
         if (tlbTags[kind][t] != -1L) return; // already listed since the last flush
         if (filledCount == filled.length) { // only after many dropStoreTranslations: start over
             for (long[] tags : tlbTags) Arrays.fill(tags, -1L);
