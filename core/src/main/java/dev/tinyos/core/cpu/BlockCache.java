@@ -301,6 +301,15 @@ final class BlockCache {
         return (bKey[blk] & ~PROBED) == ((long) codeGen[off >>> 12] << 32 | off) ? blk : buildBlock(pc, off, blk);
     }
 
+    /**
+     * The slot of the block cached at RAM offset {@code off}, or -1 if none is (nor one with a
+     * probed pc): the loop's own lookup, which builds nothing and cannot fault.
+     */
+    int cachedAt(int off) {
+        int blk = blockIndex(off);
+        return bKey[blk] == ((long) codeGen[off >>> 12] << 32 | off) ? blk : -1;
+    }
+
     /** The cache slot of the block at RAM offset {@code off} (folded: 16 KiB apart do not collide). */
     private static int blockIndex(int off) {
         return ((off >>> 1) ^ (off >>> 14)) & BLOCK_MASK;

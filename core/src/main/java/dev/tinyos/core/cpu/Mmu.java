@@ -114,7 +114,7 @@ final class Mmu {
         clearEntries();
         translationKey = translationKey();
         tlbSatp = h.satp;
-        java.util.Arrays.fill(spaceCount, -1);
+        Arrays.fill(spaceCount, -1);
     }
 
     /** Drops the current entries (kernels switch often: clear only what was filled); they are now of the current epoch. */
@@ -162,10 +162,7 @@ final class Mmu {
             spaceAge[takenSlot] = ++switches;
             return;
         }
-        int slot = -1;
-        for (int i = 0; i < SPACES; i++) {
-            if (spaceCount[i] >= 0 && spaceSatp[i] == tlbSatp && spaceKey[i] == translationKey) slot = i;
-        }
+        int slot = slotOf(tlbSatp, translationKey);
         if (tlbEpoch != ram.tableEpoch() || filledCount == 0) { // nothing exact to keep
             if (slot >= 0) spaceCount[slot] = -1;
             return;
@@ -203,23 +200,30 @@ final class Mmu {
      * keeps them: until an entry is filled, switching away needs no copy).
      */
     private void takeSpace() {
-        for (int i = 0; i < SPACES; i++) {
-            if (spaceCount[i] < 0 || spaceSatp[i] != tlbSatp || spaceKey[i] != translationKey) continue;
-            if (spaceEpoch[i] != ram.tableEpoch()) {
-                spaceCount[i] = -1;
-                continue;
-            }
-            boolean storesKept = spaceStoreEpoch[i] == storeEpoch;
-            for (int k = 0; k < spaceCount[i]; k++) {
-                int e = spaceEntry[i][k], kind = e >>> 8, t = e & TLB_MASK;
-                if (kind == 2 && !storesKept) kind = 4; // its page's dirty mark may be gone: set aside
-                filling(kind, t);
-                tlbTags[kind][t] = spaceTag[i][k];
-                tlbDeltas[kind][t] = spaceDelta[i][k];
-            }
-            takenSlot = i; // it stays: saving these entries again is then free
-            filledSinceTake = false;
+        int i = slotOf(tlbSatp, translationKey);
+        if (i < 0) return;
+        if (spaceEpoch[i] != ram.tableEpoch()) {
+            spaceCount[i] = -1;
+            return;
         }
+        boolean storesKept = spaceStoreEpoch[i] == storeEpoch;
+        for (int k = 0; k < spaceCount[i]; k++) {
+            int e = spaceEntry[i][k], kind = e >>> 8, t = e & TLB_MASK;
+            if (kind == 2 && !storesKept) kind = 4; // its page's dirty mark may be gone: set aside
+            filling(kind, t);
+            tlbTags[kind][t] = spaceTag[i][k];
+            tlbDeltas[kind][t] = spaceDelta[i][k];
+        }
+        takenSlot = i; // it stays: saving these entries again is then free
+        filledSinceTake = false;
+    }
+
+    /** The slot holding the saved entries of context ({@code satp}, {@code key}), or -1. */
+    private int slotOf(long satp, long key) {
+        for (int i = 0; i < SPACES; i++) {
+            if (spaceCount[i] >= 0 && spaceSatp[i] == satp && spaceKey[i] == key) return i;
+        }
+        return -1;
     }
 
     /**
@@ -369,11 +373,7 @@ final class Mmu {
             long off = va + sKeptDelta[t];
             sKept[t] = -1L;
             ram.store((int) off, size, value); // marks the page dirty first
-            if (!ram.storesTracked((int) off)) {
-                filling(2, t);
-                sTag[t] = va >>> 12;
-                sDelta[t] = off - va;
-            }
+            cacheStore(t, va, (int) off);
             h.reportAccess(AccessProbe.STORE, va, ramBase + off, size);
             return;
         }
@@ -384,15 +384,7 @@ final class Mmu {
             if (ram.isWatched(off)) {
                 h.sliceEnd = true; // a watched page (HTIF tohost) is never cached for stores
             } else if (pageInRam(pa)) {
-                if (ram.storesTracked(off)) {
-                    filling(3, t);
-                    cTag[t] = va >>> 12;
-                    cDelta[t] = off - va;
-                } else {
-                    filling(2, t);
-                    sTag[t] = va >>> 12;
-                    sDelta[t] = off - va;
-                }
+                cacheStore(t, va, off);
             }
             ram.store(off, size, value); // marks the page dirty first, as a store translation needs
             h.reportAccess(AccessProbe.STORE, va, pa, size);
@@ -444,13 +436,28 @@ final class Mmu {
         pmpCheck(va, pa, size, lr ? Sv39.LOAD : Sv39.STORE, dataPriv());
         if (!ram.contains(pa, size)) throw h.fault(lr ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
         int off = (int) (pa - ramBase);
-        if (!lr && pageInRam(pa) && !ram.storesTracked(off) && !ram.isWatched(off)) {
+        if (!lr && pageInRam(pa) && !ram.isWatched(off)) {
             ram.markDirty(off); // a store translation needs its page marked first (an SC may not store)
+            cacheStore(t, va, off);
+        }
+        return off;
+    }
+
+    /**
+     * Caches the store translation of {@code va} (RAM offset {@code off}, a page PMP treats as
+     * a whole, already marked dirty or about to be by the store that asked) in entry {@code t}:
+     * in the store TLB, or, for a page whose stores {@link Ram} tracks, in the slow path's own.
+     */
+    private void cacheStore(int t, long va, int off) {
+        if (ram.storesTracked(off)) {
+            filling(3, t);
+            cTag[t] = va >>> 12;
+            cDelta[t] = off - va;
+        } else {
             filling(2, t);
             sTag[t] = va >>> 12;
             sDelta[t] = off - va;
         }
-        return off;
     }
 
     /** Fetch when the fetch TLB misses: translates pc, fills the TLB and the current fetch page. */

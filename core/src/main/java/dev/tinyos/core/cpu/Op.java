@@ -41,6 +41,11 @@ final class Op {
     /** Access size in bytes of LB, LH, LW, LD, LBU, LHU, LWU, SB, SH, SW, SD (in Op order). */
     private static final int[] ACCESS_SIZE = {1, 2, 4, 8, 1, 2, 4, 1, 2, 4, 8};
 
+    /** True if {@code op} is executed out of line, by {@code RareOps.exec} (it ends its block). */
+    static boolean outOfLine(int op) {
+        return op >= FIRST_RARE && op != J && op != JR;
+    }
+
     /** Bytes a load ({@link #LB}..{@link #LWU}) or store ({@link #SB}..{@link #SD}) accesses. */
     static int accessSize(int op) {
         return ACCESS_SIZE[op - LB];

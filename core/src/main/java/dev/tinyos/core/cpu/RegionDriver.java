@@ -32,12 +32,6 @@ final class RegionDriver {
         this.ctx = new JitContext(h.x, ram.data, mmu);
     }
 
-    /** True if the op of pack {@code p} is executed by {@link RareOps} (and so ends its block). */
-    private static boolean outOfLine(int p) {
-        final int op = p & Packed.OP_MASK;
-        return op >= Op.FIRST_RARE && op != Op.J && op != Op.JR;
-    }
-
     /** Statistics: drive() calls, region calls and out-of-line ops executed here. */
     long drives, calls, rareOps;
 
@@ -54,8 +48,7 @@ final class RegionDriver {
      */
     long drive(long pc, long n, long max, int first, long base) {
         final JitContext c = ctx;
-        final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bKey = blocks.bKey, bOps = blocks.bOps;
-        final int[] codeGen = blocks.codeGen;
+        final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bOps = blocks.bOps;
         final Region[] compiled = blocks.compiled;
         long fetchVpn = mmu.fetchVpn, fetchDelta = mmu.fetchDelta;
         int ex = -1;
@@ -70,20 +63,19 @@ final class RegionDriver {
                 n = r.run(c, pc, n, max);
                 pc = c.pc;
                 if ((ex = c.exit) >= 0) { // it stopped before entry ex of its block at pc (same page)
-                    final int off = (int) (pc + fetchDelta);
-                    final int b = ((off >>> 1) ^ (off >>> 14)) & BlockCache.BLOCK_MASK; // as BlockCache.blockIndex()
-                    if (bKey[b] != ((long) codeGen[off >>> 12] << 32 | off)) break;
+                    final int b = blocks.cachedAt((int) (pc + fetchDelta));
+                    if (b < 0) break;
                     e = (b << BlockCache.MAX_BLOCK_SHIFT) + ex;
                 } else {
                     e = -1;
                 }
             } else { // no region: a block that starts with an out-of-line op never has one
                 e = blk << BlockCache.MAX_BLOCK_SHIFT;
-                if (!outOfLine((int) bOps[e])) break; // the loop runs it (and counts its heat)
+                if (!Op.outOfLine(Packed.op((int) bOps[e]))) break; // the loop runs it (and counts its heat)
             }
             if (e >= 0) {
-                final int p = (int) bOps[e], op = p & Packed.OP_MASK;
-                if (!outOfLine(p) || n >= max) break; // a load or store that missed: the loop runs it
+                final int p = (int) bOps[e], op = Packed.op(p);
+                if (!Op.outOfLine(op) || n >= max) break; // a load or store that missed: the loop runs it
                 final long cur = pc + Packed.at(p);
                 h.pc = cur; // synced as the loop's default case syncs them: a trap leaves from here
                 h.icount = base + n;
@@ -104,9 +96,7 @@ final class RegionDriver {
                 fetchVpn = vpn; // another page already translated: switch to it
                 fetchDelta = iDelta[t];
             }
-            final int off = (int) (pc + fetchDelta);
-            blk = ((off >>> 1) ^ (off >>> 14)) & BlockCache.BLOCK_MASK; // as BlockCache.blockIndex()
-            if (bKey[blk] != ((long) codeGen[off >>> 12] << 32 | off)) break;
+            if ((blk = blocks.cachedAt((int) (pc + fetchDelta))) < 0) break;
         }
         mmu.fetchVpn = fetchVpn;
         mmu.fetchDelta = fetchDelta;
