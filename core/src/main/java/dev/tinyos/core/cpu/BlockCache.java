@@ -23,7 +23,7 @@ import static dev.tinyos.core.cpu.Hart.I32;
  */
 final class BlockCache {
     private final Hart h;
-    private final Mmu mmu;
+    final Mmu mmu;
     private final Ram ram;
     private final byte[] mem;
     private final long ramBase;
@@ -104,6 +104,8 @@ final class BlockCache {
 
     /** Regions compiled so far (statistics: tests check the compiler ran). */
     long compiledCount;
+    /** Regions compiled so far that span more than one page (statistics: tests check calls are followed). */
+    long multiPageCount;
     /** Class-file bytes compiled so far (statistics). */
     long compiledBytes;
     /** Regions refused by the bounds below (statistics). */
@@ -126,14 +128,14 @@ final class BlockCache {
     private final boolean[] backedOff = new boolean[SCRATCH + 1];
 
     /**
-     * Compiles the region entered at block {@code blk} and keeps it in its slot; null if the
+     * Compiles the region entered at block {@code blk} (at virtual address {@code pc}) and keeps it in its slot; null if the
      * block's first op is not compilable or a bound refuses it. Bounds: live regions and their
      * bytes are capped ({@link #MAX_LIVE_REGIONS}, {@link #MAX_LIVE_BYTES}); a page whose code
      * was rewritten more than {@link #FREE_REWRITES} times needs twice as many entries per
      * further rewrite before it is compiled again (the heat is set back), so code that rewrites
      * itself constantly stays interpreted instead of thrashing the compiler.
      */
-    Region compile(int blk, int threshold) {
+    Region compile(int blk, int threshold, long pc) {
         if (blk == SCRATCH) return null;
         final int off = (int) bKey[blk] & 0x7FFF_FFFF, page = off >>> 12;
         if (compiledGen[page] != 0 && compiledGen[page] != codeGen[page] + 1) {
@@ -152,9 +154,10 @@ final class BlockCache {
             return null;
         }
         compiledGen[page] = codeGen[page] + 1;
-        Region r = RegionCompiler.compile(this, blk, off, Math.max(1, threshold / MIN_HEAT_DIVISOR));
+        Region r = RegionCompiler.compile(this, blk, off, pc, Math.max(1, threshold / MIN_HEAT_DIVISOR));
         if (r == null) return null;
         compiledCount++;
+        if (r.pages() > 1) multiPageCount++;
         compiledBytes += r.bytes;
         liveRegions++;
         liveBytes += r.bytes;

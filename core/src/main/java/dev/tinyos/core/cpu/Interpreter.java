@@ -387,7 +387,7 @@ final class Interpreter {
                 // a compiled region runs (in run(), through the driver) only if all of its
                 // entry block fits in the budget, so it stops where the interpreter stops
                 if (jit && max - n >= bLen[blk]
-                        && (blocks.compiled[blk] != null || ++blocks.heat[blk] == jitThreshold && blocks.compile(blk, jitThreshold) != null)) {
+                        && (blocks.compiled[blk] != null || ++blocks.heat[blk] == jitThreshold && blocks.compile(blk, jitThreshold, pc) != null)) {
                     toRegion = true;
                     exitRegionBlock = blk;
                     break;

@@ -109,6 +109,9 @@ final class Mmu {
     private final int[] filled = new int[8 * TLB_SIZE];
     private int filledCount;
 
+    /** Times the current entries were dropped (a compiled region that ran a CSR write compares it). */
+    int flushes;
+
     /** Drops every cached translation, saved ones too (after {@link Ram#clearDirty()}, {@link #dropStoreTranslations()} is enough). */
     public void flushTlb() {
         clearEntries();
@@ -119,6 +122,7 @@ final class Mmu {
 
     /** Drops the current entries (kernels switch often: clear only what was filled); they are now of the current epoch. */
     private void clearEntries() {
+        flushes++;
         fetchVpn = -1;
         for (int k = 0; k < filledCount; k++) tlbTags[filled[k] >>> 8][filled[k] & TLB_MASK] = -1L;
         filledCount = 0;

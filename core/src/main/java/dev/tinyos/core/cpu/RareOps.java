@@ -87,21 +87,44 @@ final class RareOps {
 
     private static void csr(Hart h, int op, int rd, int rs1, long imm) {
         int csr = (int) (imm & 0xFFF);
-        long raw = imm >>> 12;
-        boolean immediate = op >= Op.CSRRWI;
-        int kind = op - (immediate ? Op.CSRRWI : Op.CSRRW); // 0 write, 1 set, 2 clear
-        long src = immediate ? rs1 : h.x[rs1];
-        boolean write = kind == 0 || rs1 != 0;
-        if (!CsrFile.accessible(h, csr, write)) throw h.fault(Cause.ILLEGAL_INSTRUCTION, raw);
+        if (!csrAccessible(h, op, rs1, csr)) throw h.fault(Cause.ILLEGAL_INSTRUCTION, imm >>> 12);
+        h.x[rd] = csrUpdate(h, op, rd, rs1, csr, op >= Op.CSRRWI ? rs1 : h.x[rs1]);
+        h.x[0] = 0;
+    }
+
+    /** True if the Zicsr instruction {@code op} may access {@code csr} now (else it is illegal). */
+    static boolean csrAccessible(Hart h, int op, int rs1, int csr) {
+        int kind = op - (op >= Op.CSRRWI ? Op.CSRRWI : Op.CSRRW); // 0 write, 1 set, 2 clear
+        return CsrFile.accessible(h, csr, kind == 0 || rs1 != 0);
+    }
+
+    /**
+     * What the (accessible) Zicsr instruction {@code op} does to {@code csr}, given {@code src}
+     * (x[rs1], or the zimm rs1 of the immediate forms); returns what rd receives.
+     */
+    static long csrUpdate(Hart h, int op, int rd, int rs1, int csr, long src) {
+        int kind = op - (op >= Op.CSRRWI ? Op.CSRRWI : Op.CSRRW); // 0 write, 1 set, 2 clear
         long old = (kind == 0 && rd == 0) ? 0 : CsrFile.read(h, csr);
-        if (write) {
+        if (kind == 0 || rs1 != 0) {
             long v = kind == 0 ? src
                     : kind == 1 ? CsrFile.readForUpdate(h, csr) | src
                     : CsrFile.readForUpdate(h, csr) & ~src;
             CsrFile.write(h, csr, v);
         }
-        h.x[rd] = old;
-        h.x[0] = 0;
+        return old;
+    }
+
+    /**
+     * {@link #csrUpdate} for a compiled region, which synced the hart's icount (a counter or
+     * the time may be read) and checked {@link #csrAccessible}: sets {@link JitContext#leave}
+     * if the region must stop after it (the slice must end, or the TLBs were flushed).
+     */
+    static long csrInRegion(JitContext c, int op, int rd, int rs1, int csr, long src) {
+        Hart h = c.hart;
+        int flushes = h.mmu.flushes;
+        long old = csrUpdate(h, op, rd, rs1, csr, src);
+        c.leave = h.sliceEnd || h.mmu.flushes != flushes;
+        return old;
     }
 
     private static void atomic(Hart h, int op, int rd, int rs1, int rs2) {
@@ -127,29 +150,13 @@ final class RareOps {
             h.x[rd] = result;
         } else {
             long src = h.x[rs2];
-            long old = word ? ram.load32(off) : ram.load64(off);
-            // .W: operands sign-extended from 32 bits; every op (also minu/maxu: sign extension keeps
-            // the unsigned order of 32-bit values) then agrees with the 32-bit op in its low word
-            long v = word ? amo64(k, (int) old, (int) src) : amo64(k, old, src);
-            if (word) ram.store32(off, (int) v); else ram.store64(off, v);
+            long old = word ? Semantics.lw(ram.load32(off)) : Semantics.ld(ram.load64(off));
+            long v = Semantics.amo(op, old, src);
+            if (word) ram.store32(off, Semantics.sw(v)); else ram.store64(off, Semantics.sd(v));
             h.reportAccess(AccessProbe.LOAD, va, pa, size);
             h.reportAccess(AccessProbe.STORE, va, pa, size);
             h.x[rd] = old;
         }
         h.x[0] = 0;
-    }
-
-    private static long amo64(int k, long a, long b) {
-        switch (k) {
-            case 2: return b;
-            case 3: return a + b;
-            case 4: return a ^ b;
-            case 5: return a & b;
-            case 6: return a | b;
-            case 7: return Math.min(a, b);
-            case 8: return Math.max(a, b);
-            case 9: return Long.compareUnsigned(a, b) <= 0 ? a : b;
-            default: return Long.compareUnsigned(a, b) >= 0 ? a : b;
-        }
     }
 }

@@ -15,9 +15,15 @@ import dev.tinyos.core.Ram;
  * budget, the slice must end, or a region handed back a load or store that missed its TLB
  * ({@link JitContext#exit}).
  *
+ * <p>Regions run some CSR instructions, FENCE and AMOs themselves (those their compiler takes
+ * in); after a CSR write that ended the slice or flushed the TLBs a region leaves at once
+ * ({@link JitContext#leave}) and the driver reads the fetch page again and, if the slice must
+ * end, returns.
+ *
  * <p>Invariant: it changes nothing but what the regions and the out-of-line ops change, and
- * the hart's current fetch page ({@link Mmu#fetchVpn}, which it keeps exact, also when an op
- * throws); the step count it returns is one the interpreter would also have stopped at.
+ * the hart's current fetch page ({@link Mmu#fetchVpn}, which it keeps exact at every moment,
+ * also when an op throws); the step count it returns is one the interpreter would also have
+ * stopped at.
  */
 final class RegionDriver {
     private final Hart h;
@@ -29,7 +35,7 @@ final class RegionDriver {
         this.h = h;
         this.mmu = mmu;
         this.blocks = blocks;
-        this.ctx = new JitContext(h.x, ram.data, mmu);
+        this.ctx = new JitContext(h, ram.data, ram.codeGen, mmu);
     }
 
     /** Statistics: drive() calls, region calls and out-of-line ops executed here. */
@@ -50,9 +56,10 @@ final class RegionDriver {
         final JitContext c = ctx;
         final long[] iTag = mmu.iTag, iDelta = mmu.iDelta, bOps = blocks.bOps;
         final Region[] compiled = blocks.compiled;
-        long fetchVpn = mmu.fetchVpn, fetchDelta = mmu.fetchDelta;
+        long fetchVpn = mmu.fetchVpn, fetchDelta = mmu.fetchDelta; // written through to mmu's
         int ex = -1;
         drives++;
+        c.base = base;
         int blk = first;
         for (;;) {
             final Region r = compiled[blk];
@@ -62,7 +69,14 @@ final class RegionDriver {
                 calls++;
                 n = r.run(c, pc, n, max);
                 pc = c.pc;
-                if ((ex = c.exit) >= 0) { // it stopped before entry ex of its block at pc (same page)
+                ex = c.exit;
+                if (c.leave) { // after a CSR instruction it ran: the TLBs may be flushed, the slice may end
+                    c.leave = false;
+                    fetchVpn = mmu.fetchVpn;
+                    fetchDelta = mmu.fetchDelta;
+                    if (h.sliceEnd) break; // the loop ends the slice at once
+                }
+                if (ex >= 0) { // it stopped before entry ex of its block at pc (same page)
                     final int b = blocks.cachedAt((int) (pc + fetchDelta));
                     if (b < 0) break;
                     e = (b << BlockCache.MAX_BLOCK_SHIFT) + ex;
@@ -79,8 +93,6 @@ final class RegionDriver {
                 final long cur = pc + Packed.at(p);
                 h.pc = cur; // synced as the loop's default case syncs them: a trap leaves from here
                 h.icount = base + n;
-                mmu.fetchVpn = fetchVpn;
-                mmu.fetchDelta = fetchDelta;
                 rareOps++;
                 pc = RareOps.exec(h, op, Packed.rd(p), Packed.rs1(p), Packed.rs2(p), blocks.bImm[e], cur, cur + Packed.len(p));
                 n++;
@@ -95,11 +107,11 @@ final class RegionDriver {
                 if (iTag[t] != vpn) break;
                 fetchVpn = vpn; // another page already translated: switch to it
                 fetchDelta = iDelta[t];
+                mmu.fetchVpn = fetchVpn;
+                mmu.fetchDelta = fetchDelta;
             }
             if ((blk = blocks.cachedAt((int) (pc + fetchDelta))) < 0) break;
         }
-        mmu.fetchVpn = fetchVpn;
-        mmu.fetchDelta = fetchDelta;
         this.pc = pc;
         this.exit = ex;
         return n;

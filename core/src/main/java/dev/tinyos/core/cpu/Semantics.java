@@ -21,8 +21,8 @@ package dev.tinyos.core.cpu;
  *
  * <p>Invariant: no method has side effects or allocates, and none is written a second time
  * anywhere: {@code SemanticsOnceTest} fails if a compiled region restates one as bytecode. Out
- * of line ops (system, CSR, atomics) are defined in {@link RareOps}; how an instruction is
- * decoded in {@link Decoder}.
+ * of line ops (system, CSR, LR/SC) are defined in {@link RareOps}; the value each AMO stores is
+ * defined here; how an instruction is decoded in {@link Decoder}.
  */
 final class Semantics {
     private Semantics() {}
@@ -58,6 +58,9 @@ final class Semantics {
                     + sllw(a, b) + srlw(a, b) + sraw(a, b);
             s += mul(a, b) + mulh(a, b) + mulhsu(a, b) + mulhu(a, b) + div(a, b) + divu(a, b) + rem(a, b) + remu(a, b)
                     + mulw(a, b) + divw(a, b) + divuw(a, b) + remw(a, b) + remuw(a, b);
+            for (int op = Op.AMOSWAP_W; op <= Op.AMOMAXU_D; op++) {
+                if (op != Op.LR_D && op != Op.SC_D) s += amo(op, a, b);
+            }
         }
         warmedUp = s;
     }
@@ -169,4 +172,53 @@ final class Semantics {
     static long divuw(long rs1, long rs2) { int b = (int) rs2; return b == 0 ? -1 : Integer.divideUnsigned((int) rs1, b); }
     static long remw(long rs1, long rs2) { int b = (int) rs2; return b == 0 ? (int) rs1 : (int) rs1 % b; }
     static long remuw(long rs1, long rs2) { int b = (int) rs2; return b == 0 ? (int) rs1 : Integer.remainderUnsigned((int) rs1, b); }
+
+    // ---- A extension: the value an AMO writes to memory, from the old value (as loaded: lw or
+    // ld) and rs2. A .W op computes on sign-extended 32-bit operands (sign extension keeps the
+    // unsigned order of 32-bit values, so minu/maxu too agree with the 32-bit op in the low word,
+    // which sw stores); the loaded old value is what rd receives
+
+    static long amoswap_d(long old, long rs2) { return rs2; }
+    static long amoadd_d(long old, long rs2) { return old + rs2; }
+    static long amoxor_d(long old, long rs2) { return old ^ rs2; }
+    static long amoand_d(long old, long rs2) { return old & rs2; }
+    static long amoor_d(long old, long rs2) { return old | rs2; }
+    static long amomin_d(long old, long rs2) { return Math.min(old, rs2); }
+    static long amomax_d(long old, long rs2) { return Math.max(old, rs2); }
+    static long amominu_d(long old, long rs2) { return Long.compareUnsigned(old, rs2) <= 0 ? old : rs2; }
+    static long amomaxu_d(long old, long rs2) { return Long.compareUnsigned(old, rs2) >= 0 ? old : rs2; }
+    static long amoswap_w(long old, long rs2) { return amoswap_d((int) old, (int) rs2); }
+    static long amoadd_w(long old, long rs2) { return amoadd_d((int) old, (int) rs2); }
+    static long amoxor_w(long old, long rs2) { return amoxor_d((int) old, (int) rs2); }
+    static long amoand_w(long old, long rs2) { return amoand_d((int) old, (int) rs2); }
+    static long amoor_w(long old, long rs2) { return amoor_d((int) old, (int) rs2); }
+    static long amomin_w(long old, long rs2) { return amomin_d((int) old, (int) rs2); }
+    static long amomax_w(long old, long rs2) { return amomax_d((int) old, (int) rs2); }
+    static long amominu_w(long old, long rs2) { return amominu_d((int) old, (int) rs2); }
+    static long amomaxu_w(long old, long rs2) { return amomaxu_d((int) old, (int) rs2); }
+
+    /** The value AMO {@code op} ({@link Op#AMOSWAP_W}..{@link Op#AMOMAXU_D}, not LR/SC) writes: the out-of-line path's form. */
+    static long amo(int op, long old, long rs2) {
+        switch (op) {
+            case Op.AMOSWAP_W: return amoswap_w(old, rs2);
+            case Op.AMOADD_W: return amoadd_w(old, rs2);
+            case Op.AMOXOR_W: return amoxor_w(old, rs2);
+            case Op.AMOAND_W: return amoand_w(old, rs2);
+            case Op.AMOOR_W: return amoor_w(old, rs2);
+            case Op.AMOMIN_W: return amomin_w(old, rs2);
+            case Op.AMOMAX_W: return amomax_w(old, rs2);
+            case Op.AMOMINU_W: return amominu_w(old, rs2);
+            case Op.AMOMAXU_W: return amomaxu_w(old, rs2);
+            case Op.AMOSWAP_D: return amoswap_d(old, rs2);
+            case Op.AMOADD_D: return amoadd_d(old, rs2);
+            case Op.AMOXOR_D: return amoxor_d(old, rs2);
+            case Op.AMOAND_D: return amoand_d(old, rs2);
+            case Op.AMOOR_D: return amoor_d(old, rs2);
+            case Op.AMOMIN_D: return amomin_d(old, rs2);
+            case Op.AMOMAX_D: return amomax_d(old, rs2);
+            case Op.AMOMINU_D: return amominu_d(old, rs2);
+            case Op.AMOMAXU_D: return amomaxu_d(old, rs2);
+            default: throw new IllegalArgumentException("not an AMO: " + op);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tinyos.core.cpu;
 
+import dev.tinyos.core.Engine;
 import org.junit.jupiter.api.Test;
 
 import static dev.tinyos.core.cpu.Asm.*;
@@ -38,6 +39,20 @@ class BlockCacheTest {
         f.steps(3); // sw rewrites the cached block, jal back, the new addi runs
         assertEquals(gen + 1, f.ram.codeGen[0], "the store hit a code line");
         assertEquals(101, f.x(1));
+    }
+
+    @Test
+    void codeRewrittenOnAnotherPageOfARegionIsSeen() {
+        HartFixture f = fixture();
+        f.put(RAM, jal(1, 0x1000), addi(2, 2, 1), jal(0, -8)); // calls a function on the next page
+        f.put(RAM + 0x1000, addi(3, 3, 1), jalr(0, 1, 0));
+        f.steps(5 * 2000); // 2,000 rounds of 5 instructions: hot enough to compile
+        assertEquals(2000, f.x(3));
+        if (Engine.compilerOn()) assertTrue(f.hart.blocks.multiPageCount > 0, "a region spans both pages");
+        f.ram.write(0x1000, le32(addi(3, 3, 100)), 0, 4); // the callee changes under the region
+        f.steps(5 * 100);
+        assertEquals(2000 + 100 * 100, f.x(3));
+        assertEquals(2100, f.x(2));
     }
 
     @Test

@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * check). "Computes" means an arithmetic, shift, logic, conversion or compare opcode, a
  * conditional jump, or a call of any other static method (Math, Long, Integer). So a compiler
  * that restates an op as bytecode (ADD as LADD, BLTU as Long.compareUnsigned, LBU as IAND
- * 0xFF) fails here. And {@code Interpreter.loop} calls every method of {@link Semantics} (its
- * slow path of loads {@link Semantics#loadResult}).
+ * 0xFF) fails here; so does one that computes an AMO's value itself. And {@code Interpreter.loop}
+ * calls every method of {@link Semantics} (its slow path of loads {@link Semantics#loadResult};
+ * the out-of-line path of AMOs {@link Semantics#amo}, which calls each AMO's method).
  *
  * <p>Invariant: reads class files only; runs nothing.
  */
@@ -175,12 +176,49 @@ class SemanticsOnceTest {
         assertEquals(List.of("jalrTarget"), nop.semantics, "JR's target comes from Semantics");
     }
 
+    /** The region compiled from the one-entry block [op x1, x2, x3, imm] (an op that ends its block). */
+    private static Computes lastOfBlock(int op, long imm) {
+        long[] ops = {Packed.entry(Packed.pack(op, 1, 2, 3, 4), imm)};
+        return computes(RegionCompiler.classFileOfBlock(ops, ops.length), "run");
+    }
+
+    /**
+     * What an AMO's region computes beyond a NOP's: the alignment check, the store TLB check,
+     * the RAM index, and the pc of the two exits (misaligned, TLB miss) to the driver.
+     */
+    private static final Map<String, Integer> AMO_PLUMBING = Map.of("LUSHR", 2, "L2I", 2, "IAND", 1, "LAND", 1,
+            "LCMP", 2, "IFNE", 2, "LADD", 3, "VarHandle.get", 1, "VarHandle.set", 1);
+
+    @Test
+    void compiledAmosCallSemanticsInsteadOfRestatingIt() throws IllegalAccessException {
+        Computes nop = lastOfBlock(Op.NOP, 0);
+        int checked = 0;
+        for (Map.Entry<String, Integer> o : opsByName().entrySet()) {
+            int op = o.getValue();
+            if (!o.getKey().startsWith("AMO") || op >= Op.COUNT) continue;
+            assertTrue(RegionCompiler.inlinedAtEnd(op), o.getKey() + " is compiled");
+            String name = RegionCompiler.semanticsOf(op), w = op <= Op.AMOMAXU_W ? "w" : "d";
+            assertEquals(o.getKey().toLowerCase(Locale.ROOT), name, "the method is named after the op");
+            Computes c = lastOfBlock(op, 0);
+            assertEquals(List.of("effectiveAddress", "l" + w, name, "s" + w), c.semantics, o.getKey() + ": the calls of Semantics");
+            assertEquals(AMO_PLUMBING, c.minus(nop), o.getKey() + ": computed by the region beyond a NOP's region and its Semantics calls");
+            checked++;
+        }
+        assertEquals(18, checked);
+    }
+
     @Test
     void everyCompiledOpThatComputesHasItsMethod() {
         for (int op = 0; op < Op.COUNT; op++) {
             if (!RegionCompiler.compilable(op)) continue;
             boolean computesNothing = op == Op.NOP || op == Op.MV || op == Op.JAL || op == Op.J || op == Op.JALR || op == Op.JR;
             if (!computesNothing) assertNotNull(RegionCompiler.semanticsOf(op), "op " + op + " has no method in Semantics");
+        }
+    }
+
+    private static byte[] classFile(Class<?> c) throws IOException {
+        try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+            return in.readAllBytes();
         }
     }
 
@@ -191,10 +229,13 @@ class SemanticsOnceTest {
             bytes = in.readAllBytes();
         }
         Computes loop = computes(bytes, "loop"), slow = computes(bytes, "slowInstruction");
+        Computes atomic = computes(classFile(RareOps.class), "atomic"), amo = computes(classFile(Semantics.class), "amo");
         for (Method m : Semantics.class.getDeclaredMethods()) {
             if (!Modifier.isStatic(m.getModifiers()) || m.isSynthetic()) continue;
             String n = m.getName();
             if (n.equals("loadResult")) assertTrue(slow.semantics.contains(n), "slowInstruction calls Semantics.loadResult");
+            else if (n.equals("amo")) assertTrue(atomic.semantics.contains(n), "RareOps.atomic calls Semantics.amo");
+            else if (n.startsWith("amo")) assertTrue(amo.semantics.contains(n), "Semantics.amo calls Semantics." + n);
             else assertTrue(loop.semantics.contains(n), "Interpreter.loop calls Semantics." + n);
         }
         // and computes none of the M extension or the unsigned compares itself

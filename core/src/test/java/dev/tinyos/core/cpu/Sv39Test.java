@@ -266,6 +266,25 @@ class Sv39Test {
         assertEquals(103, f.x(1));
     }
 
+    @Test
+    void aRegionCallingIntoAnotherPageFollowsItsRemapping() {
+        long pa1 = DATA_PA, pa2 = DATA_PA + 0x1_0000;
+        map(CODE, CODE, V | R | X | A);
+        long pte = map(CODE + 0x1000, pa1, V | R | X | A); // the callee's page, next to the caller's
+        f.put(CODE, jal(1, 0x1000), addi(2, 2, 1), sfenceVma(0, 0), jal(0, -12));
+        f.put(pa1, addi(3, 3, 1), jalr(0, 1, 0));
+        f.put(pa2, addi(3, 3, 100), jalr(0, 1, 0));
+        f.hart.pc = CODE;
+        f.hart.priv = Hart.PRIV_S;
+        f.hart.flushTlb();
+        f.steps(6 * 2000); // hot enough to compile: the call and the return are in one region
+        assertEquals(2000, f.x(3));
+        if (dev.tinyos.core.Engine.compilerOn()) assertTrue(f.hart.blocks.multiPageCount > 0, "a region spans both pages");
+        f.store64(pte, ((pa2 >>> 12) << 10) | V | R | X | A); // a page-table write: the next SFENCE.VMA drops it
+        f.steps(6 * 100);
+        assertEquals(2000 + 100 * 100 - 99, f.x(3), "the callee runs from its new page after the SFENCE.VMA");
+    }
+
     /** A second address space: root B maps the code page and DATA_VA to {@code pa}. */
     private long spaceB(long pa) {
         long rootB = RAM + 0x18_0000;
