@@ -38,7 +38,18 @@ final class BlockCache {
         Arrays.fill(bKey, -1L);
         compiledGen = new int[ram.size >>> 12];
         rewrites = new int[ram.size >>> 12];
+        maxPages = Integer.getInteger(PAGES_PROPERTY, 1);
     }
+
+    /** The system property that sets {@link #maxPages}. */
+    static final String PAGES_PROPERTY = "tinyos.jit.pages";
+    /**
+     * Pages a compiled region may span, 1 to {@link RegionCompiler#MAX_PAGES} (system property
+     * {@value #PAGES_PROPERTY} when the hart was built; default 1: measured on xv6, regions
+     * that follow calls into other pages ran its kernel code no faster and warmed up slower,
+     * docs/engine.md).
+     */
+    final int maxPages;
 
     /** Drops every block, and sets the probed pcs at whose page offsets blocks must start. */
     void setProbedPcs(long[] pcs) {

@@ -162,7 +162,7 @@ final class RegionCompiler {
      */
     private record Block(int off, int len, int k, int first, int end, int page, long rel) {}
 
-    /** Bound: pages one region spans (the entry block's page first). */
+    /** Bound: pages one region may span (the entry block's page first), whatever {@link BlockCache#maxPages} asks. */
     static final int MAX_PAGES = 4;
 
     /**
@@ -173,13 +173,18 @@ final class RegionCompiler {
     private static final class Pages {
         final long[] vrel = new long[MAX_PAGES];
         final int[] ram = new int[MAX_PAGES];
+        final int max;
         int count;
+
+        Pages(int max) {
+            this.max = Math.max(1, Math.min(max, MAX_PAGES));
+        }
 
         /** The page holding {@code rel}: its index, or -1 if it is not translated (or one too many). */
         int of(long rel, long entryVa, Mmu mmu) {
             long base = rel & ~0xFFFL;
             for (int j = 0; j < count; j++) if (vrel[j] == base) return j;
-            if (count == MAX_PAGES) return -1;
+            if (count == max) return -1;
             long vpn = (entryVa & ~0xFFFL) + base >>> 12;
             int t = (int) vpn & Mmu.TLB_MASK;
             if (mmu.iTag[t] != vpn) return -1; // not fetched in this context yet: an exit
@@ -193,7 +198,7 @@ final class RegionCompiler {
      * Compiles the region entered at block {@code blk} (RAM offset {@code off}, virtual address
      * {@code pc}) of {@code blocks}; null if the block's first op is not compilable. Blocks on
      * other pages join it through the fetch TLB (code reached by a call or a jump there), up to
-     * {@link #MAX_PAGES} pages; the region checks, whenever it goes to another of its pages than
+     * {@link BlockCache#maxPages} pages; the region checks, whenever it goes to another of its pages than
      * the entry page, that the page is still the RAM page it was compiled from, with the same
      * code generation ({@link Region#entered}).
      */
@@ -203,7 +208,7 @@ final class RegionCompiler {
         List<Block> list = new ArrayList<>();
         Map<Long, Integer> index = new HashMap<>();
         ArrayDeque<Long> work = new ArrayDeque<>();
-        Pages pages = new Pages();
+        Pages pages = new Pages(blocks.maxPages);
         pages.ram[0] = off & ~0xFFF; // page 0 is the entry's, as the caller found it
         pages.count = 1;
         work.add((long) (off & 0xFFF));

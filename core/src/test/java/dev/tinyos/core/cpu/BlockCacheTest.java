@@ -41,9 +41,19 @@ class BlockCacheTest {
         assertEquals(101, f.x(1));
     }
 
+    /** A fixture whose compiled regions may span two pages ({@link BlockCache#PAGES_PROPERTY}). */
+    static HartFixture twoPageRegions(java.util.function.Supplier<HartFixture> make) {
+        System.setProperty(BlockCache.PAGES_PROPERTY, "2");
+        try {
+            return make.get();
+        } finally {
+            System.clearProperty(BlockCache.PAGES_PROPERTY);
+        }
+    }
+
     @Test
     void codeRewrittenOnAnotherPageOfARegionIsSeen() {
-        HartFixture f = fixture();
+        HartFixture f = twoPageRegions(BlockCacheTest::fixture);
         f.put(RAM, jal(1, 0x1000), addi(2, 2, 1), jal(0, -8)); // calls a function on the next page
         f.put(RAM + 0x1000, addi(3, 3, 1), jalr(0, 1, 0));
         f.steps(5 * 2000); // 2,000 rounds of 5 instructions: hot enough to compile

@@ -42,6 +42,8 @@ class CompilerDifferentialTest {
 
     /** Out-of-line ops the region driver executed itself in the last {@link #differential} run. */
     private static long driverRareOps;
+    /** Regions spanning more than one page compiled in the last {@link #differential} run. */
+    private static long multiPageRegions;
 
     /** One machine and its console. */
     private record Side(Machine m, ByteArrayOutputStream out) {}
@@ -104,6 +106,7 @@ class CompilerDifferentialTest {
             // a block is compiled at an entry and run at once: compiled means ran
             assertFalse(b.m().hart().blocks.compiledCount == 0, elf + ": the compiler compiled nothing");
             driverRareOps = b.m().hart().interpreter.driver.rareOps;
+            multiPageRegions = b.m().hart().blocks.multiPageCount;
             return a.out().toString(StandardCharsets.ISO_8859_1);
         } finally {
             a.m().close();
@@ -136,5 +139,18 @@ class CompilerDifferentialTest {
         assertTrue(console.contains("ALL TESTS PASSED"), console);
         // the kernel's CSR and atomic ops between compiled regions ran in the driver too
         assertTrue(driverRareOps > 0, "the region driver executed no out-of-line op");
+    }
+
+    @Test
+    void kernelRunsIdenticallyWithRegionsSpanningPages() throws IOException {
+        System.setProperty(BlockCache.PAGES_PROPERTY, Integer.toString(RegionCompiler.MAX_PAGES));
+        try {
+            String console = differential(GuestBuild.kernel(),
+                    "tests\npoweroff\n".getBytes(StandardCharsets.US_ASCII), 2_000_000_000L, 50);
+            assertTrue(console.contains("ALL TESTS PASSED"), console);
+            assertTrue(multiPageRegions > 0, "no region spanned pages");
+        } finally {
+            System.clearProperty(BlockCache.PAGES_PROPERTY);
+        }
     }
 }

@@ -15,7 +15,7 @@ class Sv39Test {
     static final long DATA_VA = 0x4000_0000L;  // data pages mapped here
     static final long DATA_PA = RAM + 0x20_0000;
 
-    private final HartFixture f = new HartFixture();
+    private final HartFixture f = BlockCacheTest.twoPageRegions(HartFixture::new); // regions may span two pages
     private long nextTable = ROOT + 0x1000;
 
     Sv39Test() {
