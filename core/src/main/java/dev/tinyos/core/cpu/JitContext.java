@@ -24,8 +24,9 @@ final class JitContext {
     /**
      * After a run: -1 if the region was left by a jump, a branch or a block's end whose
      * target it does not hold (or whose first block does not fit the budget); otherwise the
-     * entry, in the block starting at {@link #pc}, that the interpreter must execute next (a
-     * load or store that missed its TLB, or an op the compiler does not handle).
+     * entry, in the block starting at {@link #pc}, that the driver or the interpreter must
+     * execute next (a load or store that missed its TLB, an op the compiler does not handle,
+     * or a CSR instruction or AMO that could trap where the region stands).
      */
     int exit;
     /** The hart's icount at step 0 of the run of the driver (icount = base + the region's step count). */
