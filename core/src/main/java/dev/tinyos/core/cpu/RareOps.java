@@ -92,10 +92,19 @@ final class RareOps {
         h.x[0] = 0;
     }
 
+    /** What the Zicsr instruction {@code op} does: 0 write, 1 set, 2 clear. */
+    private static int csrKind(int op) {
+        return op - (op >= Op.CSRRWI ? Op.CSRRWI : Op.CSRRW);
+    }
+
+    /** True if the Zicsr instruction writes its CSR (set and clear with rs1/zimm 0 only read it). */
+    private static boolean csrWrites(int op, int rs1) {
+        return csrKind(op) == 0 || rs1 != 0;
+    }
+
     /** True if the Zicsr instruction {@code op} may access {@code csr} now (else it is illegal). */
     static boolean csrAccessible(Hart h, int op, int rs1, int csr) {
-        int kind = op - (op >= Op.CSRRWI ? Op.CSRRWI : Op.CSRRW); // 0 write, 1 set, 2 clear
-        return CsrFile.accessible(h, csr, kind == 0 || rs1 != 0);
+        return CsrFile.accessible(h, csr, csrWrites(op, rs1));
     }
 
     /**
@@ -103,9 +112,9 @@ final class RareOps {
      * (x[rs1], or the zimm rs1 of the immediate forms); returns what rd receives.
      */
     static long csrUpdate(Hart h, int op, int rd, int rs1, int csr, long src) {
-        int kind = op - (op >= Op.CSRRWI ? Op.CSRRWI : Op.CSRRW); // 0 write, 1 set, 2 clear
+        int kind = csrKind(op);
         long old = (kind == 0 && rd == 0) ? 0 : CsrFile.read(h, csr);
-        if (kind == 0 || rs1 != 0) {
+        if (csrWrites(op, rs1)) {
             long v = kind == 0 ? src
                     : kind == 1 ? CsrFile.readForUpdate(h, csr) | src
                     : CsrFile.readForUpdate(h, csr) & ~src;

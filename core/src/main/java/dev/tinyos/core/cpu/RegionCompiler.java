@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Compiles a {@link Region} (ASM, one hidden class in this package): starting at a hot block,
@@ -238,7 +239,7 @@ final class RegionCompiler {
             for (int e = 0; e < k; e++) {
                 int p = (int) ops[first + e], op = Packed.op(p);
                 if (isBranch(op) || op == Op.JAL || op == Op.J) work.add(rel + Packed.at(p) + Packed.imm(ops[first + e]));
-                if (isJump(op) && op != Op.JAL && op != Op.J && e > 0) { // AUIPC r; JALR rd, imm(r): a known target
+                if ((op == Op.JALR || op == Op.JR) && e > 0) { // AUIPC r; JALR rd, imm(r): a known target
                     int q = (int) ops[first + e - 1];
                     if (Packed.op(q) == Op.AUIPC && Packed.rd(q) == Packed.rs1(p) && Packed.rd(q) != 0) {
                         work.add(rel + Packed.at(q) + Packed.imm(ops[first + e - 1]) + Packed.imm(ops[first + e]) & ~1L);
@@ -568,7 +569,7 @@ final class RegionCompiler {
             mv.visitInsn(Opcodes.LSUB);
             mv.visitVarInsn(Opcodes.LSTORE, TMP); // the target relative to the entry page
             for (int j = 0; j < vrel.length; j++) {
-                Map<Integer, Label> byOffset = new java.util.TreeMap<>();
+                Map<Integer, Label> byOffset = new TreeMap<>();
                 for (int i = 0; i < list.size(); i++) {
                     if (list.get(i).page() == j) byOffset.put((int) (list.get(i).rel() - vrel[j]), starts[i]);
                 }
