@@ -148,14 +148,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Wall time of a fresh JVM (this one's java, class path and flags) running {@code tinyos run
-     * --kernel ELF --no-record --engine E} from process start to exit; 0 if it failed.
+     * Wall time of a fresh JVM (this one's java, class path and flags, and for the compiler
+     * engine the flags the launcher gives its runs) running {@code tinyos run --kernel ELF
+     * --no-record --engine E} from process start to exit; 0 if it failed.
      */
     private long wholeProcess(Path program, Engine e) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!a.startsWith("-D" + Engine.PROPERTY + "=")) cmd.add(a);
+        }
+        if (e == Engine.JIT) { // what ./tinyos gives a run of the compiler engine (not this JVM: see the launcher)
+            for (String f : System.getenv().getOrDefault("TINYOS_JIT_JAVA_FLAGS", "").split("\n")) {
+                if (!f.isBlank()) cmd.add(f);
+            }
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--kernel", program.toString(), "--no-record", "--engine", e.cliName()));

@@ -75,6 +75,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         if (opensATrace(args)) {
             QueueWarmUp.start(); // Chronicle's cold start overlaps parsing, loading and checking
         }
+        if (runsAMachine(args)) {
+            int bytes = RamPrefetch.requestedBytes(args, RunCommand.DEFAULT_MEM_MIB);
+            if (bytes > 0) {
+                RamPrefetch.start(bytes); // the guest RAM's page faults overlap the rest of start-up
+            }
+        }
         Thread.setDefaultUncaughtExceptionHandler(InternalErrors::uncaught);
         int status;
         try {
@@ -84,6 +90,19 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             status = InternalErrors.EXIT_CODE;
         }
         System.exit(status);
+    }
+
+    /** A {@code run} that builds a machine (not one that only prints its help or version). */
+    static boolean runsAMachine(String[] args) {
+        if (args.length == 0 || !args[0].equals("run")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Commands that write a trace's queue: run (unless --no-record). */

@@ -101,7 +101,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--mem", paramLabel = "MiB", description = "guest RAM in MiB (default: ${DEFAULT-VALUE}; tiny-os needs at least 8, and reads the size from "
                     + "the device tree)")
-    int memMiB = 128;
+    int memMiB = DEFAULT_MEM_MIB;
+
+    /** Guest RAM without --mem, in MiB (QEMU's default for virt). */
+    static final int DEFAULT_MEM_MIB = 128;
 
     @Option(names = "--max-instructions", paramLabel = "N",
             description = "stop after N instructions (default: no limit)")
@@ -300,6 +303,7 @@ public final class RunCommand implements Callable<Integer> {
     private MachineConfig config(java.io.OutputStream console, ConsoleInput input) {
         MachineConfig.Builder b = MachineConfig.builder()
                 .memoryMiB(memMiB)
+                .ramStorage(RamPrefetch::take) // allocated ahead by Main, if it could tell the size
                 .kernel(kernel)
                 .bios(bios)
                 .initrd(initrd)

@@ -87,7 +87,7 @@ public final class Machine implements AutoCloseable {
     public Machine(MachineConfig config) throws IOException {
         this.config = config;
         this.input = config.input();
-        this.ram = new Ram(RAM_BASE, config.memoryMiB() << 20);
+        this.ram = new Ram(RAM_BASE, config.memoryMiB() << 20, config.ramStorage());
         this.bus = new Bus(ram);
         this.clint = new Clint(this::sourceMtime);
         this.hart = new Hart(bus, clint::mtime);

@@ -5,6 +5,7 @@ import dev.tinyos.core.input.VirtualClock;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * Everything that defines a machine besides the inputs delivered while it runs: memory size,
@@ -26,6 +27,7 @@ public final class MachineConfig {
     private final OutputStream console;
     private final InputSource input;
     private final int boardRevision;
+    private final IntFunction<byte[]> ramStorage;
 
     private MachineConfig(Builder b) {
         this.memoryMiB = b.memoryMiB;
@@ -39,6 +41,7 @@ public final class MachineConfig {
         this.console = b.console;
         this.input = b.input != null ? b.input : new VirtualClock();
         this.boardRevision = b.boardRevision;
+        this.ramStorage = b.ramStorage;
     }
 
     public static Builder builder() {
@@ -59,6 +62,7 @@ public final class MachineConfig {
         b.console = console;
         b.input = input;
         b.boardRevision = boardRevision;
+        b.ramStorage = ramStorage;
         return b;
     }
 
@@ -117,6 +121,14 @@ public final class MachineConfig {
         return input;
     }
 
+    /**
+     * Where the guest RAM's bytes come from: given a size in bytes, a new array of exactly that
+     * size, all zero ({@link Builder#ramStorage}).
+     */
+    public IntFunction<byte[]> ramStorage() {
+        return ramStorage;
+    }
+
     /** Builder with defaults: 128 MiB, no disk, console discarded, a fresh {@link VirtualClock}. */
     public static final class Builder {
         private int memoryMiB = 128;
@@ -130,6 +142,7 @@ public final class MachineConfig {
         private OutputStream console;
         private InputSource input;
         private int boardRevision = BoardRevision.CURRENT;
+        private IntFunction<byte[]> ramStorage = byte[]::new;
 
         private Builder() {
         }
@@ -198,6 +211,18 @@ public final class MachineConfig {
         /** Builds the board of an older {@link BoardRevision} (a replay of a trace recorded on it). */
         public Builder boardRevision(int revision) {
             this.boardRevision = BoardRevision.require(revision);
+            return this;
+        }
+
+        /**
+         * Where the guest RAM's bytes come from (default: {@code byte[]::new}). The function must
+         * return a new array of exactly the size asked, all zero, used by nothing else: the
+         * machine is the same whatever gives it. A launcher may allocate the array ahead, on
+         * another thread while it parses its arguments, since touching a fresh 128 MiB array
+         * costs the JVM a tenth of a second or more of page faults and zeroing.
+         */
+        public Builder ramStorage(IntFunction<byte[]> storage) {
+            this.ramStorage = Objects.requireNonNull(storage, "ramStorage");
             return this;
         }
 

@@ -83,12 +83,24 @@ public final class Ram {
     private int watchedPage = -1;
 
     public Ram(long base, int size) {
+        this(base, size, byte[]::new);
+    }
+
+    /**
+     * RAM of {@code size} bytes at {@code base} whose bytes are the array {@code storage}
+     * gives for that size: a new one, all zero, used by nothing else
+     * ({@link MachineConfig.Builder#ramStorage}).
+     */
+    public Ram(long base, int size, java.util.function.IntFunction<byte[]> storage) {
         if (size <= 0 || (size & ((1 << PAGE_SHIFT) - 1)) != 0) {
             throw new IllegalArgumentException("RAM size must be a positive multiple of 4 KiB: " + size);
         }
         this.base = base;
         this.size = size;
-        this.data = new byte[size];
+        this.data = storage.apply(size);
+        if (data.length != size) {
+            throw new IllegalStateException("RAM storage of " + data.length + " bytes, not " + size);
+        }
         this.dirty = new long[((size >>> PAGE_SHIFT) + 63) >>> 6];
         this.sinceCheckpoint = new long[dirty.length];
         this.sinceRestore = new long[dirty.length];

@@ -72,4 +72,19 @@ class RamTest {
         assertFalse(ram.isDirty(3 * PAGE));
         assertArrayEquals(new int[0], ram.takeDirtyPages());
     }
+
+    @Test
+    void theBytesAreTheArrayItsStorageGives() {
+        byte[] given = new byte[2 * PAGE];
+        Ram ram = new Ram(0x8000_0000L, 2 * PAGE, size -> given);
+        ram.store8(PAGE + 1, 0x5A);
+        assertEquals(0x5A, given[PAGE + 1]);
+    }
+
+    @Test
+    void aStorageOfTheWrongSizeIsRefused() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new Ram(0x8000_0000L, 2 * PAGE, size -> new byte[size - PAGE]));
+        assertEquals("RAM storage of 4096 bytes, not 8192", e.getMessage());
+    }
 }

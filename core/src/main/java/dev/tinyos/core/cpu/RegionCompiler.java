@@ -273,6 +273,7 @@ final class RegionCompiler {
         ByteBuffer key = ByteBuffer.wrap(bytes);
         try {
             Constructor<?> k = SHARED.get(key);
+            final boolean defined = k == null;
             if (k != null) {
                 sharedHits++;
             } else {
@@ -280,7 +281,9 @@ final class RegionCompiler {
                 if (SHARED.size() >= MAX_SHARED) SHARED.clear();
                 SHARED.put(key, k);
             }
-            return (Region) k.newInstance(firstLen, bytes.length, pageOff, pageGen);
+            Region r = (Region) k.newInstance(firstLen, bytes.length, pageOff, pageGen);
+            if (defined) r.primeJvmCompiler();
+            return r;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("compiled region does not load", e);
         }
@@ -344,6 +347,18 @@ final class RegionCompiler {
             for (int i = 0; i < starts.length; i++) starts[i] = new Label();
         }
 
+        /** {@code if (max < 0) return n;}: the calls of {@link Region#primeJvmCompiler}, before anything is read. */
+        private void primeExit() {
+            Label go = new Label();
+            mv.visitVarInsn(Opcodes.LLOAD, MAX);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitInsn(Opcodes.LCMP);
+            mv.visitJumpInsn(Opcodes.IFGE, go);
+            mv.visitVarInsn(Opcodes.LLOAD, N);
+            mv.visitInsn(Opcodes.LRETURN);
+            mv.visitLabel(go);
+        }
+
         void emit() {
             boolean[] used = new boolean[32];
             for (Block blk : list) {
@@ -357,6 +372,7 @@ final class RegionCompiler {
                 }
             }
             written[0] = false;
+            primeExit();
             field(X, "x", "[J");
             field(MEM, "mem", "[B");
             field(LTAG, "lTag", "[J");
