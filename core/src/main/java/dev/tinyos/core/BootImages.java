@@ -1,5 +1,6 @@
 package dev.tinyos.core;
 
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.dtb.VirtDeviceTree;
 import dev.tinyos.core.elf.ElfFile;
 import java.io.IOException;

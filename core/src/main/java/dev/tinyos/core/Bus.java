@@ -1,5 +1,6 @@
 package dev.tinyos.core;
 
+import dev.tinyos.core.cpu.Ram;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,7 +6,7 @@ package dev.tinyos.core;
  *
  * <p>Invariant: a device is only ever called on the machine's thread, at an instruction
  * boundary or from inside the instruction that accesses it; it never reads the host clock,
- * never starts threads and never touches guest RAM except through {@link Ram} at those
+ * never starts threads and never touches guest RAM except through {@link dev.tinyos.core.cpu.Ram} at those
  * deterministic moments. Sizes are 1, 2, 4 or 8 bytes; {@code offset + size <= size()}.
  */
 public interface Device {

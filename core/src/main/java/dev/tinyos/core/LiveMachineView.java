@@ -1,5 +1,6 @@
 package dev.tinyos.core;
 
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.cpu.Hart;
 import dev.tinyos.core.elf.ElfFile;
 import dev.tinyos.core.view.MachineView;

@@ -1,5 +1,6 @@
 package dev.tinyos.core;
 
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.cpu.Csr;
 import dev.tinyos.core.cpu.Hart;
 import dev.tinyos.core.dev.BlockBackend;

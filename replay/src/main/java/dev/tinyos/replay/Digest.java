@@ -2,12 +2,9 @@ package dev.tinyos.replay;
 
 import dev.tinyos.core.Machine;
 import dev.tinyos.core.view.MachineView;
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.cpu.Csr;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +29,6 @@ public final class Digest {
     /** Size of {@link #write}'s output in bytes. */
     public static final int BYTES = 8 + 8 + 4 + 32 * 8 + CSRS.length * 8 + 8 + 8 + 8 + 8;
 
-    private static final VarHandle I64 =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     public long icount;
     public long pc;
@@ -83,22 +78,13 @@ public final class Digest {
     }
 
     /**
-     * Hashes page {@code page} of {@code data} into {@code sum[slot]} and {@code xor[slot]}:
-     * the sum and the xor of its 64-bit words (two reductions the JIT can vectorize: boot
-     * dirties all of RAM once, so this must run at memory speed). Any single changed word
-     * changes the sum; reordered words within a page are not detected.
+     * Hashes page {@code page} of {@code ram} into {@code sum[slot]} and {@code xor[slot]}: the
+     * sum and the xor of its 64-bit words ({@link Ram#sumAndXorOfPage}, which runs at memory
+     * speed: boot dirties all of RAM once). Any single changed word changes the sum; reordered
+     * words within a page are not detected.
      */
-    static void hashPage(byte[] data, int page, long[] sum, long[] xor, int slot) {
-        int off = page << Ram.PAGE_SHIFT;
-        int end = off + (1 << Ram.PAGE_SHIFT);
-        long s = 0, x = 0;
-        for (int i = off; i < end; i += 8) {
-            long v = (long) I64.get(data, i);
-            s += v;
-            x ^= v;
-        }
-        sum[slot] = s;
-        xor[slot] = x;
+    static void hashPage(Ram ram, int page, long[] sum, long[] xor, int slot) {
+        ram.sumAndXorOfPage(page, sum, xor, slot);
     }
 
     /**

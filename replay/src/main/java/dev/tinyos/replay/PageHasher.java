@@ -1,6 +1,6 @@
 package dev.tinyos.replay;
 
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -111,7 +111,7 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
             if (state.get(p) == IDLE) { // its claimer's sum and xor are visible now
                 h = Digest.foldPage(h, p, sum[p], xor[p]);
             } else {
-                Digest.hashPage(ram.data, p, ownSum, ownXor, 0);
+                Digest.hashPage(ram, p, ownSum, ownXor, 0);
                 h = Digest.foldPage(h, p, ownSum[0], ownXor[0]);
             }
         }
@@ -140,7 +140,7 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
             return false;
         }
         try {
-            Digest.hashPage(ram.data, page, sum, xor, page);
+            Digest.hashPage(ram, page, sum, xor, page);
         } finally {
             state.set(page, IDLE);
         }

@@ -36,7 +36,9 @@ final class Fingerprint {
         }
         b.append(" regs ").append(Long.toHexString(regs.getValue()));
         CRC32C ram = new CRC32C();
-        ram.update(m.ram().data);
+        byte[] bytes = new byte[m.ram().size];
+        m.ram().read(0, bytes, 0, bytes.length);
+        ram.update(bytes);
         b.append(" ram ").append(Long.toHexString(ram.getValue()));
         CRC32C state = new CRC32C();
         m.save(new Hashing(state));

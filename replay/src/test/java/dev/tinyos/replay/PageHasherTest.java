@@ -3,7 +3,7 @@ package dev.tinyos.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -47,22 +47,23 @@ class PageHasherTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void hashAsOfTheDigestPointWhileTheMachineWritesOn(boolean worker) {
-        Ram ram = new Ram(0x8000_0000L, PAGES << Ram.PAGE_SHIFT);
+        byte[][] bytes = new byte[1][]; // RAM's own array, written directly as the hart writes it
+        Ram ram = new Ram(0x8000_0000L, PAGES << Ram.PAGE_SHIFT, size -> bytes[0] = new byte[size]);
         SplittableRandom rnd = new SplittableRandom(7);
         try (PageHasher hasher = new PageHasher(ram, worker, PageHasher.ASYNC_MIN_PAGES)) {
             for (int window = 0; window < 300; window++) {
-                writeSome(ram, rnd, window % 10 == 0 ? PAGES * 4 : 1 + rnd.nextInt(200));
+                writeSome(ram, bytes[0], rnd, window % 10 == 0 ? PAGES * 4 : 1 + rnd.nextInt(200));
                 int[] pages = ram.takeDirtyPages();
-                long expected = reference(ram.data.clone(), pages);
+                long expected = reference(bytes[0].clone(), pages);
                 hasher.start(pages);
-                writeSome(ram, rnd, rnd.nextInt(400)); // these pages are hashed before they change
+                writeSome(ram, bytes[0], rnd, rnd.nextInt(400)); // these pages are hashed before they change
                 assertEquals(expected, hasher.finish(), "window " + window + " of " + pages.length + " pages");
             }
         }
     }
 
     /** Random stores of every kind a machine makes, many to pages of the open window. */
-    private static void writeSome(Ram ram, SplittableRandom rnd, int n) {
+    private static void writeSome(Ram ram, byte[] data, SplittableRandom rnd, int n) {
         for (int i = 0; i < n; i++) {
             int off = rnd.nextInt(ram.size - 4096) & ~7;
             switch (rnd.nextInt(5)) {
@@ -72,7 +73,7 @@ class PageHasherTest {
                 case 3: ram.zero(off, 1 + rnd.nextInt(4096)); break;
                 default:
                     ram.markDirty(off, 8); // the hart's way: marked first, then written directly
-                    I64.set(ram.data, off, rnd.nextLong());
+                    I64.set(data, off, rnd.nextLong());
                     break;
             }
         }
@@ -85,7 +86,7 @@ class PageHasherTest {
             assertThrows(IllegalStateException.class, hasher::finish);
             hasher.start(new int[0]);
             assertThrows(IllegalStateException.class, () -> hasher.start(new int[0]));
-            assertEquals(reference(ram.data, new int[0]), hasher.finish());
+            assertEquals(reference(new byte[ram.size], new int[0]), hasher.finish());
         }
     }
 }

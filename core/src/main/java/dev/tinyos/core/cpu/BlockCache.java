@@ -1,6 +1,5 @@
 package dev.tinyos.core.cpu;
 
-import dev.tinyos.core.Ram;
 
 import java.util.Arrays;
 

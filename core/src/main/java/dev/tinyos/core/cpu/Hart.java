@@ -1,7 +1,6 @@
 package dev.tinyos.core.cpu;
 
 import dev.tinyos.core.Bus;
-import dev.tinyos.core.Ram;
 import dev.tinyos.core.TimeSource;
 import dev.tinyos.core.probe.AccessProbe;
 

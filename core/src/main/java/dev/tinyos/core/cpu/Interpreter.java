@@ -1,7 +1,6 @@
 package dev.tinyos.core.cpu;
 
 import dev.tinyos.core.Engine;
-import dev.tinyos.core.Ram;
 import dev.tinyos.core.probe.AccessProbe;
 
 import static dev.tinyos.core.cpu.Hart.I16;

@@ -2,7 +2,6 @@ package dev.tinyos.core.cpu;
 
 import dev.tinyos.core.Bus;
 import dev.tinyos.core.BusFault;
-import dev.tinyos.core.Ram;
 import dev.tinyos.core.probe.AccessProbe;
 
 import java.util.Arrays;

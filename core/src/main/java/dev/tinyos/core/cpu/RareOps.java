@@ -1,6 +1,5 @@
 package dev.tinyos.core.cpu;
 
-import dev.tinyos.core.Ram;
 import dev.tinyos.core.probe.AccessProbe;
 
 import static dev.tinyos.core.cpu.Csr.*;

@@ -1,6 +1,5 @@
 package dev.tinyos.core.cpu;
 
-import dev.tinyos.core.Ram;
 
 /**
  * Runs compiled {@link Region}s back to back, outside the interpreter's loop: from a pc, it

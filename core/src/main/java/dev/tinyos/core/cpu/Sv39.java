@@ -1,6 +1,5 @@
 package dev.tinyos.core.cpu;
 
-import dev.tinyos.core.Ram;
 
 /**
  * The Sv39 page-table walk of privileged spec 1.12 section 4.3.2/4.4: three levels of 512

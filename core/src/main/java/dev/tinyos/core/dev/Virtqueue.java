@@ -1,6 +1,6 @@
 package dev.tinyos.core.dev;
 
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.state.Saveable;
 import dev.tinyos.core.state.StateReader;
 import dev.tinyos.core.state.StateWriter;

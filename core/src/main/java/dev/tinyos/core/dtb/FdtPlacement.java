@@ -1,6 +1,6 @@
 package dev.tinyos.core.dtb;
 
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.elf.ElfFile;
 import java.util.List;
 

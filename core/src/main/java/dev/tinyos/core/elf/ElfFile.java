@@ -1,6 +1,6 @@
 package dev.tinyos.core.elf;
 
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package dev.tinyos.core.cpu;
 
 import dev.tinyos.core.Bus;
 import dev.tinyos.core.Device;
-import dev.tinyos.core.Ram;
 
 import java.util.ArrayList;
 import java.util.List;

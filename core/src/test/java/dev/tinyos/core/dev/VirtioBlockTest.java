@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,7 +189,7 @@ class VirtioBlockTest {
         assertEquals(1, usedIdx());
         assertEquals(1025, ram.load32((int) (USED - BASE) + 8), "used len = data + status byte");
         for (int i = 0; i < 1024; i++) {
-            assertEquals(pattern(1024 + i), ram.data[(int) (DATA - BASE) + i]);
+            assertEquals(pattern(1024 + i), (byte) ram.load8((int) (DATA - BASE) + i));
         }
         assertTrue(ram.isDirty((int) (DATA - BASE)), "DMA marks pages dirty");
         assertTrue(mmio.interruptPending());
@@ -209,7 +209,7 @@ class VirtioBlockTest {
         }
         ram.write((int) (DATA - BASE), data, 0, 512);
         submit(VirtioBlock.T_OUT, 3, 512, false);
-        java.util.Arrays.fill(ram.data, (int) (DATA - BASE), (int) (DATA - BASE) + 512, (byte) 0);
+        ram.zero((int) (DATA - BASE), 512);
         submit(VirtioBlock.T_FLUSH, 0, 0, false);
         blk.complete(started.get(0));
         blk.complete(started.get(1));
@@ -317,7 +317,7 @@ class VirtioBlockTest {
         submit(VirtioBlock.T_IN, 7, 1536, true); // sectors 7, 8 (cached), 9
         long read = lastTag();
         blk.complete(write(9, sectorData(9))); // completes before the read: the read sees it
-        java.util.Arrays.fill(ram.data, (int) (DATA - BASE), (int) (DATA - BASE) + 1536, (byte) 0);
+        ram.zero((int) (DATA - BASE), 1536);
         blk.complete(read);
         assertEquals(VirtioBlock.S_OK, status());
         byte[] got = new byte[1536];

@@ -49,7 +49,7 @@ class BootImagesTest {
             long fdt = m.view().x(11);
             assertEquals(0x87e0_0000L, fdt, "a1 = the tree, where QEMU puts it");
             byte[] blob = new byte[1 << 16];
-            System.arraycopy(m.ram().data, (int) (fdt - Machine.RAM_BASE), blob, 0, blob.length);
+            m.ram().read((int) (fdt - Machine.RAM_BASE), blob, 0, blob.length);
             FdtReader.Node chosen = new FdtReader(blob).root.at("/chosen");
             assertEquals(List.of("console=ttyS0 quiet"), chosen.strings("bootargs"));
             assertEquals((int) rdStart, chosen.u32("linux,initrd-start"));

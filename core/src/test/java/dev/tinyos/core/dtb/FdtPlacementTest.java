@@ -3,7 +3,7 @@ package dev.tinyos.core.dtb;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.elf.ElfFile.Segment;
 import java.util.Arrays;
 import java.util.List;
@@ -57,7 +57,9 @@ class FdtPlacementTest {
         assertEquals(0x80e0_0000L, a);
         byte[] expected = VirtDeviceTree.build(16 * MIB);
         int off = (int) (a - BASE);
-        assertArrayEquals(expected, Arrays.copyOfRange(ram.data, off, off + expected.length));
+        byte[] got = new byte[expected.length];
+        ram.read(off, got, 0, got.length);
+        assertArrayEquals(expected, got);
         assertEquals(0, FdtPlacement.install(ram, List.of(segment(BASE, 16 * MIB))), "a1 = 0 without room");
     }
 }

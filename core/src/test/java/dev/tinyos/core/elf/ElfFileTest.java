@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,15 +38,18 @@ class ElfFileTest {
     @Test
     void loadsSegmentAndZeroesBss() {
         Ram ram = new Ram(RAM_BASE, 1 << 16);
-        Arrays.fill(ram.data, (byte) 0x77);
+        byte[] fill = new byte[1 << 16];
+        Arrays.fill(fill, (byte) 0x77);
+        ram.write(0, fill, 0, fill.length);
+        ram.clearDirty();
         byte[] code = {0x13, 0, 0, 0, 0x6F, 0, 0, 0};
         ElfFile f = ElfFile.parse("t.elf", elf(RAM_BASE + 0x100, code, 16));
         assertEquals(RAM_BASE + 0x100, f.entry());
         assertEquals(1, f.segments().size());
         f.load(ram);
-        assertArrayEquals(code, Arrays.copyOfRange(ram.data, 0x100, 0x108));
-        assertArrayEquals(new byte[16], Arrays.copyOfRange(ram.data, 0x108, 0x118));
-        assertEquals(0x77, ram.data[0x118], "bytes past memsz untouched");
+        assertArrayEquals(code, bytes(ram, 0x100, 0x108));
+        assertArrayEquals(new byte[16], bytes(ram, 0x108, 0x118));
+        assertEquals(0x77, ram.load8(0x118), "bytes past memsz untouched");
         assertTrue(ram.isDirty(0x100));
     }
 
@@ -89,7 +92,13 @@ class ElfFileTest {
         assertEquals("k.elf: segment 0 at 0x1000 (0x8 bytes) lies outside RAM 0x80000000-0x80010000", e.getMessage());
         ElfFile big = ElfFile.parse("k.elf", elf(RAM_BASE + 0xFFF0, new byte[8], 0x100));
         assertThrows(IllegalArgumentException.class, () -> big.load(ram));
-        assertEquals(0, ram.data[0xFFF0], "nothing written when refused");
+        assertEquals(0, ram.load8(0xFFF0), "nothing written when refused");
+    }
+
+    private static byte[] bytes(Ram ram, int from, int to) {
+        byte[] b = new byte[to - from];
+        ram.read(from, b, 0, b.length);
+        return b;
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.tinyos.core.fuzz;
 
 import dev.tinyos.core.Bus;
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.cpu.Csr;
 import dev.tinyos.core.cpu.Hart;
 import org.junit.jupiter.api.Test;

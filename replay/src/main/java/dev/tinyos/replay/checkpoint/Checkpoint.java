@@ -3,7 +3,7 @@ package dev.tinyos.replay.checkpoint;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import dev.tinyos.core.Machine;
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.dev.BlockBackend;
 import dev.tinyos.replay.Replay;
 import java.io.IOException;
@@ -81,7 +81,7 @@ public final class Checkpoint {
         int[] pages = previous == null ? nonzeroPages(ram) : changed;
         byte[] raw = new byte[pages.length * PAGE];
         for (int i = 0; i < pages.length; i++) {
-            System.arraycopy(ram.data, pages[i] << Ram.PAGE_SHIFT, raw, i * PAGE, PAGE);
+            ram.read(pages[i] << Ram.PAGE_SHIFT, raw, i * PAGE, PAGE);
         }
         LZ4Compressor c = LZ4.fastCompressor();
         byte[] packed = new byte[c.maxCompressedLength(raw.length)];
@@ -170,7 +170,7 @@ public final class Checkpoint {
         int[] pages = nonzeroPages(ram);
         byte[] raw = new byte[pages.length * PAGE];
         for (int i = 0; i < pages.length; i++) {
-            System.arraycopy(ram.data, pages[i] << Ram.PAGE_SHIFT, raw, i * PAGE, PAGE);
+            ram.read(pages[i] << Ram.PAGE_SHIFT, raw, i * PAGE, PAGE);
         }
         long[] sectors = new long[0];
         byte[] sectorData = new byte[0];
@@ -198,7 +198,7 @@ public final class Checkpoint {
         int[] out = new int[count];
         int n = 0;
         for (int p = 0; p < count; p++) {
-            if (!zero(ram.data, p << Ram.PAGE_SHIFT)) {
+            if (!ram.isZeroPage(p)) {
                 out[n++] = p;
             }
         }

@@ -4,7 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.state.StateFormatException;
 import dev.tinyos.replay.Replay;
 import java.io.DataInputStream;

@@ -1,7 +1,7 @@
 package dev.tinyos.replay.crash;
 
 import dev.tinyos.core.Machine;
-import dev.tinyos.core.Ram;
+import dev.tinyos.core.cpu.Ram;
 import dev.tinyos.core.dev.BlockBackend;
 import dev.tinyos.core.dev.VirtioBlock;
 import dev.tinyos.core.dev.Virtqueue;

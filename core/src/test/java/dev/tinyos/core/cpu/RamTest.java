@@ -1,4 +1,4 @@
-package dev.tinyos.core;
+package dev.tinyos.core.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,5 +86,17 @@ class RamTest {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> new Ram(0x8000_0000L, 2 * PAGE, size -> new byte[size - PAGE]));
         assertEquals("RAM storage of 4096 bytes, not 8192", e.getMessage());
+    }
+
+    @Test
+    void itsInternalsAreNotPublic() {
+        // only the engine in this package reaches the array, the code generations and the epoch;
+        // what is public is final and primitive (base, size, PAGE_SHIFT)
+        for (java.lang.reflect.Field f : Ram.class.getDeclaredFields()) {
+            int m = f.getModifiers();
+            if (java.lang.reflect.Modifier.isPublic(m)) {
+                assertTrue(java.lang.reflect.Modifier.isFinal(m) && f.getType().isPrimitive(), "public field " + f.getName());
+            }
+        }
     }
 }

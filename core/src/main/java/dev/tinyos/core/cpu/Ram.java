@@ -1,4 +1,4 @@
-package dev.tinyos.core;
+package dev.tinyos.core.cpu;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -51,11 +51,11 @@ public final class Ram {
     /** Size in bytes. */
     public final int size;
     /**
-     * The bytes themselves; the hart reads and writes this array directly on its fast path.
-     * Public (as are {@link #codeGen} and {@link #codeEpoch}) only because the hart's engine in
-     * dev.tinyos.core.cpu reaches them; observers read RAM through {@code MachineView}.
+     * The bytes themselves; the hart's engine (this package) reads and writes this array
+     * directly on its fast path. Others read RAM through the methods here, observers through
+     * {@code MachineView}.
      */
-    public final byte[] data;
+    final byte[] data;
     /** One bit per 4 KiB page, set when the page may have been written since the last clear. */
     private final long[] dirty;
     /**
@@ -66,7 +66,7 @@ public final class Ram {
     /** The same since the last {@link #takeWrittenSinceRestore} (a restore that rewrites only what changed). */
     private final long[] sinceRestore;
     /** Per page: generation of its code, incremented by each write that hits a code line. */
-    public final int[] codeGen;
+    final int[] codeGen;
     /** Per page: bit i set if bytes [64i, 64i+64) hold instructions the hart has decoded. */
     private final long[] codeLines;
     /**
@@ -74,7 +74,7 @@ public final class Ram {
      * increment here, and by the hart when its translations change or it evicts a cached
      * block. The hart's links between cached blocks are valid only within one epoch.
      */
-    public int codeEpoch = 1;
+    int codeEpoch = 1;
     /** One bit per page: a PTE was read from it by the walk since its last write ({@link #markTable}). */
     private final long[] tablePages;
     /** Incremented by each write to a page marked by {@link #markTable} (see the class comment). */
@@ -89,7 +89,7 @@ public final class Ram {
     /**
      * RAM of {@code size} bytes at {@code base} whose bytes are the array {@code storage}
      * gives for that size: a new one, all zero, used by nothing else
-     * ({@link MachineConfig.Builder#ramStorage}).
+     * ({@link dev.tinyos.core.MachineConfig.Builder#ramStorage}).
      */
     public Ram(long base, int size, java.util.function.IntFunction<byte[]> storage) {
         if (size <= 0 || (size & ((1 << PAGE_SHIFT) - 1)) != 0) {
@@ -403,6 +403,31 @@ public final class Ram {
             codeGen[p]++;
         }
         codeEpoch++;
+    }
+
+    /**
+     * The sum and the xor of the 64-bit little-endian words of page {@code page}, into
+     * {@code sum[slot]} and {@code xor[slot]}: two reductions HotSpot vectorizes, so this runs
+     * at memory speed (replay's page digest, {@code Digest.hashPage}). It may run on another
+     * thread while the machine runs, for a page nothing writes meanwhile.
+     */
+    public void sumAndXorOfPage(int page, long[] sum, long[] xor, int slot) {
+        long s = 0, x = 0;
+        for (int i = page << PAGE_SHIFT, end = i + (1 << PAGE_SHIFT); i < end; i += 8) {
+            long v = (long) I64.get(data, i);
+            s += v;
+            x ^= v;
+        }
+        sum[slot] = s;
+        xor[slot] = x;
+    }
+
+    /** True if every byte of page {@code page} is zero. */
+    public boolean isZeroPage(int page) {
+        for (int i = page << PAGE_SHIFT, end = i + (1 << PAGE_SHIFT); i < end; i += 8) {
+            if ((long) I64.get(data, i) != 0) return false;
+        }
+        return true;
     }
 
     /** Copies guest bytes out of RAM (device DMA read). */
