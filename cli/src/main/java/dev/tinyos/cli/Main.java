@@ -2,6 +2,7 @@ package dev.tinyos.cli;
 
 import dev.tinyos.replay.QueueWarmUp;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -94,28 +95,19 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** A {@code run} that builds a machine (not one that only prints its help or version). */
     static boolean runsAMachine(String[] args) {
-        if (args.length == 0 || !args[0].equals("run")) {
-            return false;
-        }
-        for (String a : args) {
-            if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V")) {
-                return false;
-            }
-        }
-        return true;
+        return args.length > 0 && args[0].equals("run") && !onlyHelpOrVersion(args);
     }
 
     /** Commands that write a trace's queue: run (unless --no-record). */
     static boolean opensATrace(String[] args) {
-        if (args.length == 0 || !TRACE_COMMANDS.contains(args[0])) {
-            return false;
-        }
-        for (String a : args) {
-            if (a.equals("--no-record") || a.equals("--help") || a.equals("-h") || a.equals("--version")) {
-                return false;
-            }
-        }
-        return true;
+        return args.length > 0 && TRACE_COMMANDS.contains(args[0]) && !Arrays.asList(args).contains("--no-record")
+                && !onlyHelpOrVersion(args);
+    }
+
+    /** True if the arguments ask for help or the version (the command then runs nothing). */
+    private static boolean onlyHelpOrVersion(String[] args) {
+        List<String> a = Arrays.asList(args);
+        return a.contains("--help") || a.contains("-h") || a.contains("--version") || a.contains("-V");
     }
 
     private static int oneLineError(ParameterException e, String[] args) {

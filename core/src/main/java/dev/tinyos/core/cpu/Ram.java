@@ -424,8 +424,13 @@ public final class Ram {
 
     /** True if every byte of page {@code page} is zero. */
     public boolean isZeroPage(int page) {
-        for (int i = page << PAGE_SHIFT, end = i + (1 << PAGE_SHIFT); i < end; i += 8) {
-            if ((long) I64.get(data, i) != 0) return false;
+        return isZeroPage(data, page << PAGE_SHIFT);
+    }
+
+    /** True if the 4 KiB of {@code b} at {@code off} are all zero (a page of RAM, or a copy of one). */
+    public static boolean isZeroPage(byte[] b, int off) {
+        for (int i = off, end = off + (1 << PAGE_SHIFT); i < end; i += 8) {
+            if ((long) I64.get(b, i) != 0) return false;
         }
         return true;
     }

@@ -205,17 +205,6 @@ public final class Checkpoint {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    private static boolean zero(byte[] b, int off) {
-        for (int i = off; i < off + PAGE; i += 8) {
-            if ((long) LONGS.get(b, i) != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** This checkpoint's own pages, uncompressed (in the order of {@link #pages}). */
     byte[] rawPages() {
@@ -256,7 +245,7 @@ public final class Checkpoint {
                 int p = c.pages[i];
                 if (!done.get(p)) {
                     done.set(p);
-                    newest[p] = zero(raw, i * PAGE) ? null : java.util.Arrays.copyOfRange(raw, i * PAGE, (i + 1) * PAGE);
+                    newest[p] = Ram.isZeroPage(raw, i * PAGE) ? null : java.util.Arrays.copyOfRange(raw, i * PAGE, (i + 1) * PAGE);
                 }
             }
         }
@@ -351,7 +340,7 @@ public final class Checkpoint {
         int n = 0;
         int[] pages = new int[done.cardinality()];
         for (int p = done.nextSetBit(0); p >= 0; p = done.nextSetBit(p + 1)) {
-            if (!zero(newest[p], 0)) {
+            if (!Ram.isZeroPage(newest[p], 0)) {
                 pages[n++] = p;
             }
         }
