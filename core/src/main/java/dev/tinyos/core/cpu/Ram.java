@@ -319,19 +319,7 @@ public final class Ram {
      * alone: a page still dirty for it stays in the next checkpoint's set too.
      */
     public int[] takeCheckpointPages() {
-        int n = 0;
-        for (int w = 0; w < dirty.length; w++) {
-            n += Long.bitCount(dirty[w] | sinceCheckpoint[w]);
-        }
-        int[] pages = new int[n];
-        int i = 0;
-        for (int w = 0; w < dirty.length; w++) {
-            for (long bits = dirty[w] | sinceCheckpoint[w]; bits != 0; bits &= bits - 1) {
-                pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
-            }
-            sinceCheckpoint[w] = 0;
-        }
-        return pages;
+        return takeWithDirty(sinceCheckpoint);
     }
 
     /**
@@ -340,17 +328,22 @@ public final class Ram {
      * A restore of the checkpoint restored last rewrites only these.
      */
     public int[] takeWrittenSinceRestore() {
+        return takeWithDirty(sinceRestore);
+    }
+
+    /** The pages set in {@code since} or dirty now, ascending; clears {@code since}. */
+    private int[] takeWithDirty(long[] since) {
         int n = 0;
         for (int w = 0; w < dirty.length; w++) {
-            n += Long.bitCount(dirty[w] | sinceRestore[w]);
+            n += Long.bitCount(dirty[w] | since[w]);
         }
         int[] pages = new int[n];
         int i = 0;
         for (int w = 0; w < dirty.length; w++) {
-            for (long bits = dirty[w] | sinceRestore[w]; bits != 0; bits &= bits - 1) {
+            for (long bits = dirty[w] | since[w]; bits != 0; bits &= bits - 1) {
                 pages[i++] = (w << 6) + Long.numberOfTrailingZeros(bits);
             }
-            sinceRestore[w] = 0;
+            since[w] = 0;
         }
         return pages;
     }
