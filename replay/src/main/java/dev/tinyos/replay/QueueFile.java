@@ -19,8 +19,8 @@ import java.util.Locale;
  * at the following multiple of 4. Chronicle's own metadata (the store header, index arrays) is
  * skipped; data documents are events. Chronicle grows the file ahead of the last document, so
  * a healthy file always has a zero header after its last document, and only zeros after that
- * (after a document the recorder was killed in the middle of, header {@code 0x80000000}, that
- * document's bytes may follow, then zeros).
+ * (after a document the recorder was killed in the middle of, header {@code 0x80000000}, or
+ * whose header it had not yet written, header 0, that document's bytes may follow, then zeros).
  *
  * <p>Invariant: {@link #next} returns only whole documents lying inside the file; a document
  * running past the end of the file, a file that ends without the zero header, or bytes after the
@@ -33,7 +33,7 @@ final class QueueFile implements AutoCloseable {
     private static final int META_DATA = 0x4000_0000;
     private static final int LENGTH_MASK = 0x3FFF_FFFF;
     /** Bytes a metadata document being written when the recorder was killed may already hold. */
-    private static final int PARTIAL_METADATA = 1 << 17;
+    static final int PARTIAL_METADATA = 1 << 17;
     private static final int WINDOW = 1 << 20;
 
     private final Path file;
@@ -94,8 +94,11 @@ final class QueueFile implements AutoCloseable {
             int h = intAt(pos);
             if (h == 0) {
                 // the end; Chronicle may have written the body of the next document before its
-                // header, so a recorder killed in between leaves one event's bytes after it
-                end(pos + 4, EventCodec.MAX_BYTES);
+                // header, so a recorder killed in between leaves that body after it: one event's
+                // bytes, or the index metadata it writes before an event that needs a new index
+                // array (the index2index and first index documents before the first event, about
+                // 64 KiB, bodies written before their headers: RecordingFaultsTest's SIGKILL)
+                end(pos + 4, PARTIAL_METADATA);
                 return null;
             }
             if (h == NOT_COMPLETE || h == (NOT_COMPLETE | META_DATA)) {

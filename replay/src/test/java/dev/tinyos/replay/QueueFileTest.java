@@ -82,7 +82,7 @@ class QueueFileTest {
     void bytesAfterTheEndAreDamage() throws Exception {
         long at = writeQueue(5);
         try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[] {7}), at + 4 + EventCodec.MAX_BYTES + 100);
+            ch.write(ByteBuffer.wrap(new byte[] {7}), at + 4 + QueueFile.PARTIAL_METADATA + 100);
         }
         TraceException e = assertThrows(TraceException.class, this::readAll);
         assertTrue(e.getMessage().contains("bytes after its end") && e.getMessage().contains("after event 5"),
@@ -99,6 +99,23 @@ class QueueFileTest {
         long at = writeQueue(5);
         try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {5, 15, 6, 109, 0, 0, 0, 0, 0, 7}), at + 4);
+        }
+        assertEquals(5, readAll());
+    }
+
+    /**
+     * Before the first event Chronicle writes its index2index and first index documents, bodies
+     * before headers: a recorder killed then leaves a zero header, the index2index body, another
+     * zero header 32 KiB on and the index body (CI's SIGKILL at 0 ms: "bytes after its end (at
+     * byte 33,012, after event 0)"). That is the end of what was written, not damage.
+     */
+    @Test
+    void indexMetadataWrittenBeforeItsHeadersIsTheKilledWritersLastWork() throws Exception {
+        long at = writeQueue(5);
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+            byte[] body = "index2index".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ch.write(ByteBuffer.wrap(body), at + 4);
+            ch.write(ByteBuffer.wrap(body), at + 4 + 32_808 + 4);
         }
         assertEquals(5, readAll());
     }
