@@ -29,7 +29,6 @@ public final class Digest {
     /** Size of {@link #write}'s output in bytes. */
     public static final int BYTES = 8 + 8 + 4 + 32 * 8 + CSRS.length * 8 + 8 + 8 + 8 + 8;
 
-
     public long icount;
     public long pc;
     public int priv;
@@ -75,16 +74,6 @@ public final class Digest {
         d.consoleBytes = console.bytes();
         d.consoleCrc = console.crc();
         return d;
-    }
-
-    /**
-     * Hashes page {@code page} of {@code ram} into {@code sum[slot]} and {@code xor[slot]}: the
-     * sum and the xor of its 64-bit words ({@link Ram#sumAndXorOfPage}, which runs at memory
-     * speed: boot dirties all of RAM once). Any single changed word changes the sum; reordered
-     * words within a page are not detected.
-     */
-    static void hashPage(Ram ram, int page, long[] sum, long[] xor, int slot) {
-        ram.sumAndXorOfPage(page, sum, xor, slot);
     }
 
     /**

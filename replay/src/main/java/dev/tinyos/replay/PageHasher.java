@@ -111,7 +111,7 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
             if (state.get(p) == IDLE) { // its claimer's sum and xor are visible now
                 h = Digest.foldPage(h, p, sum[p], xor[p]);
             } else {
-                Digest.hashPage(ram, p, ownSum, ownXor, 0);
+                ram.sumAndXorOfPage(p, ownSum, ownXor, 0);
                 h = Digest.foldPage(h, p, ownSum[0], ownXor[0]);
             }
         }
@@ -140,7 +140,7 @@ final class PageHasher implements Ram.WriteListener, AutoCloseable {
             return false;
         }
         try {
-            Digest.hashPage(ram, page, sum, xor, page);
+            ram.sumAndXorOfPage(page, sum, xor, page);
         } finally {
             state.set(page, IDLE);
         }

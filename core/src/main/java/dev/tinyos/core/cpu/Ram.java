@@ -401,8 +401,9 @@ public final class Ram {
     /**
      * The sum and the xor of the 64-bit little-endian words of page {@code page}, into
      * {@code sum[slot]} and {@code xor[slot]}: two reductions HotSpot vectorizes, so this runs
-     * at memory speed (replay's page digest, {@code Digest.hashPage}). It may run on another
-     * thread while the machine runs, for a page nothing writes meanwhile.
+     * at memory speed (replay's page digest, {@code PageHasher}: boot dirties all of RAM once).
+     * Any single changed word changes the sum; reordered words within a page are not detected.
+     * It may run on another thread while the machine runs, for a page nothing writes meanwhile.
      */
     public void sumAndXorOfPage(int page, long[] sum, long[] xor, int slot) {
         long s = 0, x = 0;

@@ -205,7 +205,6 @@ public final class Checkpoint {
         return java.util.Arrays.copyOf(out, n);
     }
 
-
     /** This checkpoint's own pages, uncompressed (in the order of {@link #pages}). */
     byte[] rawPages() {
         LZ4FastDecompressor d = LZ4.fastDecompressor();
